@@ -1,0 +1,98 @@
+//! `papershelf import hf-page|arxiv-jsonl`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use papershelf_core::{ImportReport, Library};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Text copied from Hugging Face paper-search or Daily Papers pages
+    HfPage {
+        /// Page text files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// An arXiv metadata snapshot in JSON Lines (resumes an interrupted import)
+    ArxivJsonl {
+        /// The .jsonl file
+        file: PathBuf,
+    },
+}
+
+pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
+    match cmd {
+        ImportCommand::HfPage { files } => {
+            for file in files {
+                let bytes = std::fs::read(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    anyhow::anyhow!(
+                        "{}: not UTF-8 text (invalid byte at offset {}); save the page as UTF-8 text",
+                        file.display(),
+                        e.utf8_error().valid_up_to()
+                    )
+                })?;
+                let origin = file.file_name().map_or_else(
+                    || file.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let report = lib.import_hf_page(&text, &origin)?;
+                print_report(&report);
+                if report.added + report.updated + report.unchanged == 0 {
+                    anyhow::bail!(
+                        "{}: no papers found; is this the text of a Hugging Face papers page?",
+                        file.display()
+                    );
+                }
+            }
+            Ok(())
+        }
+        ImportCommand::ArxivJsonl { file } => {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta} left)")
+                    .expect("valid template"),
+            );
+            let report = lib
+                .import_arxiv_jsonl(&file, &mut |p| {
+                    bar.set_length(p.bytes_total);
+                    bar.set_position(p.bytes_done);
+                    bar.set_message(format!("{} papers", p.records));
+                })
+                .with_context(|| {
+                    format!(
+                        "import of {} stopped; run the same command again to resume",
+                        file.display()
+                    )
+                })?;
+            bar.finish_and_clear();
+            print_report(&report);
+            Ok(())
+        }
+    }
+}
+
+fn print_report(r: &ImportReport) {
+    let resumed = r
+        .resumed_after_line
+        .map(|l| format!(" (resumed after line {l})"))
+        .unwrap_or_default();
+    println!(
+        "{}: {} added, {} updated, {} unchanged, {} skipped in {:.2}s{resumed}",
+        r.origin,
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.skipped.len(),
+        r.seconds
+    );
+    for s in r.skipped.iter().take(50) {
+        println!("  skipped line {}: {}", s.line, s.reason);
+    }
+    if r.skipped.len() > 50 {
+        println!("  … and {} more skipped lines", r.skipped.len() - 50);
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per group of subcommands.
+
+pub mod import;
+pub mod notes;
+pub mod papers;
+pub mod search;

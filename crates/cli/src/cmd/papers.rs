@@ -1,0 +1,154 @@
+//! `papershelf show | list | tag | status | stats`.
+
+use clap::{Args, Subcommand};
+use papershelf_core::{Library, ListFilter, PaperId, Status};
+use serde_json::json;
+
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Paper id (as shown by search or list)
+    id: String,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn show(lib: &Library, args: ShowArgs) -> anyhow::Result<()> {
+    let paper = lib.paper(&PaperId::new(args.id))?;
+    if args.json {
+        output::json_line(&paper)
+    } else {
+        print!("{}", output::paper_text(&paper));
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only papers with this status
+    #[arg(long, value_parser = parse_status)]
+    status: Option<Status>,
+    /// Only papers with this tag
+    #[arg(long)]
+    tag: Option<String>,
+    /// At most this many
+    #[arg(long, default_value_t = 100)]
+    limit: usize,
+    /// Print JSON Lines, one object per paper
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
+}
+
+pub fn list(lib: &Library, args: ListArgs) -> anyhow::Result<()> {
+    let papers = lib.list(&ListFilter {
+        status: args.status,
+        tag: args.tag,
+        limit: Some(args.limit),
+        offset: 0,
+    })?;
+    for p in &papers {
+        if args.json {
+            output::json_line(p)?;
+        } else {
+            println!("{}", output::summary_line(p));
+        }
+    }
+    if papers.is_empty() && !args.json {
+        println!("no papers");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// Add tags to a paper
+    Add {
+        /// Paper id
+        id: String,
+        /// Tags (no spaces; '#' optional)
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Remove tags from a paper
+    Remove {
+        /// Paper id
+        id: String,
+        /// Tags
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+}
+
+pub fn tag(lib: &Library, cmd: TagCommand) -> anyhow::Result<()> {
+    let paper = match cmd {
+        TagCommand::Add { id, tags } => lib.add_tags(&PaperId::new(id), &tags)?,
+        TagCommand::Remove { id, tags } => lib.remove_tags(&PaperId::new(id), &tags)?,
+    };
+    println!(
+        "{}: tags {}",
+        paper.id,
+        if paper.tags.is_empty() {
+            "(none)".to_string()
+        } else {
+            paper.tags.join(", ")
+        }
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Paper id
+    id: String,
+    /// inbox, to-read, reading, read or archived
+    #[arg(value_parser = parse_status)]
+    status: Status,
+}
+
+pub fn status(lib: &Library, args: StatusArgs) -> anyhow::Result<()> {
+    let paper = lib.set_status(&PaperId::new(args.id), args.status)?;
+    println!("{}: {}", paper.id, paper.status);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
+    let s = lib.stats()?;
+    if args.json {
+        let by_status: serde_json::Map<String, serde_json::Value> = s
+            .by_status
+            .iter()
+            .map(|(st, n)| (st.to_string(), json!(n)))
+            .collect();
+        return output::json_line(&json!({
+            "papers": s.papers,
+            "byStatus": by_status,
+            "tags": s.tags,
+            "notes": s.notes,
+            "indexed": s.indexed,
+            "schemaVersion": s.schema_version,
+            "library": s.library_dir,
+        }));
+    }
+    println!("library:  {}", s.library_dir);
+    println!("papers:   {}", s.papers);
+    for (st, n) in &s.by_status {
+        println!("  {:<9} {n}", st.to_string());
+    }
+    println!("tags:     {}", s.tags);
+    println!("notes:    {}", s.notes);
+    println!("indexed:  {}", s.indexed);
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! `papershelf`: the Papershelf library from the command line.
+
+mod cmd;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use papershelf_core::Library;
+
+/// Papershelf: a local-first reading list for research papers.
+#[derive(Debug, Parser)]
+#[command(name = "papershelf", version, about, propagate_version = true)]
+struct Cli {
+    /// Library directory [default: $PAPERSHELF_LIBRARY, else the platform data directory]
+    #[arg(long, global = true, value_name = "DIR")]
+    library: Option<PathBuf>,
+
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the library (opening any command creates it too)
+    Init,
+    /// Import papers from files
+    #[command(subcommand)]
+    Import(cmd::import::ImportCommand),
+    /// Search the library
+    Search(cmd::search::SearchArgs),
+    /// Show one paper
+    Show(cmd::papers::ShowArgs),
+    /// List papers, newest first
+    List(cmd::papers::ListArgs),
+    /// Add or remove tags
+    #[command(subcommand)]
+    Tag(cmd::papers::TagCommand),
+    /// Set a paper's reading status (inbox, to-read, reading, read, archived)
+    Status(cmd::papers::StatusArgs),
+    /// Write or read a paper's Markdown note
+    #[command(subcommand)]
+    Note(cmd::notes::NoteCommand),
+    /// Library counts
+    Stats(cmd::papers::StatsArgs),
+    /// Rebuild the search index from the database
+    Reindex,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let dir = match cli.library {
+        Some(dir) => dir,
+        None => papershelf_core::default_library_dir()
+            .context("no library directory: pass --library DIR or set PAPERSHELF_LIBRARY")?,
+    };
+    let lib = Library::open(&dir)
+        .with_context(|| format!("cannot open the library in {}", dir.display()))?;
+    match cli.command {
+        Command::Init => {
+            let stats = lib.stats()?;
+            println!(
+                "library ready in {} ({} papers)",
+                dir.display(),
+                stats.papers
+            );
+            Ok(())
+        }
+        Command::Import(c) => cmd::import::run(&lib, c),
+        Command::Search(a) => cmd::search::run(&lib, a),
+        Command::Show(a) => cmd::papers::show(&lib, a),
+        Command::List(a) => cmd::papers::list(&lib, a),
+        Command::Tag(c) => cmd::papers::tag(&lib, c),
+        Command::Status(a) => cmd::papers::status(&lib, a),
+        Command::Note(c) => cmd::notes::run(&lib, c),
+        Command::Stats(a) => cmd::papers::stats(&lib, a),
+        Command::Reindex => {
+            let n = lib.reindex()?;
+            println!("reindexed {n} papers");
+            Ok(())
+        }
+    }
+}

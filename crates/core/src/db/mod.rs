@@ -1,0 +1,45 @@
+//! SQLite access: opening with the right pragmas, migrations, and one module per table.
+
+pub mod changes;
+pub mod import_jobs;
+pub mod migrate;
+pub mod notes;
+pub mod tags;
+pub mod works;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// How long a writer waits for another process's transaction before reporting `Busy`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens (creating if needed) the library database and migrates it to the latest schema.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    configure(&conn)?;
+    migrate::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL keeps committed transactions through a process crash and lets readers run beside a
+    // writer; NORMAL sync is what WAL needs for that (FULL only adds power-loss durability).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+/// The current time as RFC 3339 UTC with seconds, the one timestamp format the library stores.
+pub fn now() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

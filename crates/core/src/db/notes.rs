@@ -1,0 +1,61 @@
+//! One Markdown note per work, with earlier versions kept in `note_versions`.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::model::Note;
+
+/// A work's note, if it has one.
+pub fn note(conn: &Connection, work_key: i64) -> Result<Option<Note>> {
+    Ok(conn
+        .prepare_cached("SELECT body, updated_at FROM notes WHERE work_key = ?1")?
+        .query_row([work_key], |r| {
+            Ok(Note {
+                body: r.get(0)?,
+                updated_at: r.get(1)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Saves a note, keeping the text it replaces as a version; true when the text changed.
+/// An empty body deletes the note (its last text stays in the history).
+pub fn set(conn: &Connection, work_key: i64, body: &str, now: &str) -> Result<bool> {
+    let old = note(conn, work_key)?;
+    if old.as_ref().map(|n| n.body.as_str()) == Some(body) || (old.is_none() && body.is_empty()) {
+        return Ok(false);
+    }
+    if let Some(old) = &old {
+        conn.prepare_cached(
+            "INSERT INTO note_versions (work_key, body, saved_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![work_key, old.body, old.updated_at])?;
+    }
+    if body.is_empty() {
+        conn.prepare_cached("DELETE FROM notes WHERE work_key = ?1")?
+            .execute([work_key])?;
+    } else {
+        conn.prepare_cached(
+            "INSERT INTO notes (work_key, body, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (work_key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        )?
+        .execute(params![work_key, body, now])?;
+    }
+    Ok(true)
+}
+
+/// Earlier versions of a work's note, newest first.
+pub fn history(conn: &Connection, work_key: i64) -> Result<Vec<Note>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, saved_at FROM note_versions WHERE work_key = ?1 ORDER BY id DESC",
+    )?;
+    let rows = stmt
+        .query_map([work_key], |r| {
+            Ok(Note {
+                body: r.get(0)?,
+                updated_at: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,86 @@
+//! Tags and the many-to-many `work_tags`.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+/// Longest tag accepted, in characters.
+pub const MAX_TAG_LEN: usize = 64;
+
+/// Trims a tag and checks it is usable: not empty, not too long, no control characters,
+/// no whitespace inside (tags are typed as `tag:name` in queries).
+pub fn clean_tag(tag: &str) -> Result<String> {
+    let t = tag.trim().trim_start_matches('#');
+    if t.is_empty() {
+        return Err(Error::InvalidInput("a tag cannot be empty".into()));
+    }
+    if t.chars().count() > MAX_TAG_LEN {
+        return Err(Error::InvalidInput(format!(
+            "tag '{t}' is longer than {MAX_TAG_LEN} characters"
+        )));
+    }
+    if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::InvalidInput(format!(
+            "tag '{t}' contains spaces; use '-' or '_' to join words"
+        )));
+    }
+    Ok(t.to_string())
+}
+
+/// Adds a tag (created on first use, matched case-insensitively); true when newly attached.
+pub fn add(conn: &Connection, work_key: i64, tag: &str, now: &str) -> Result<bool> {
+    conn.prepare_cached("INSERT OR IGNORE INTO tags (name) VALUES (?1)")?
+        .execute([tag])?;
+    let tag_key: i64 = conn
+        .prepare_cached("SELECT key FROM tags WHERE name = ?1")?
+        .query_row([tag], |r| r.get(0))?;
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO work_tags (work_key, tag_key, added_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![work_key, tag_key, now])?;
+    Ok(n > 0)
+}
+
+/// Detaches a tag; true when it was attached. A tag no work uses any more is deleted.
+pub fn remove(conn: &Connection, work_key: i64, tag: &str) -> Result<bool> {
+    let tag_key: Option<i64> = conn
+        .prepare_cached("SELECT key FROM tags WHERE name = ?1")?
+        .query_row([tag], |r| r.get(0))
+        .optional()?;
+    let Some(tag_key) = tag_key else {
+        return Ok(false);
+    };
+    let n = conn
+        .prepare_cached("DELETE FROM work_tags WHERE work_key = ?1 AND tag_key = ?2")?
+        .execute(params![work_key, tag_key])?;
+    conn.prepare_cached(
+        "DELETE FROM tags WHERE key = ?1 AND NOT EXISTS (SELECT 1 FROM work_tags WHERE tag_key = ?1)",
+    )?
+    .execute([tag_key])?;
+    Ok(n > 0)
+}
+
+/// A work's tags, sorted case-insensitively.
+pub fn tags_of(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+         WHERE wt.work_key = ?1 ORDER BY t.name COLLATE NOCASE",
+    )?;
+    let tags = stmt
+        .query_map([work_key], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(tags)
+}
+
+/// Every tag with the number of works carrying it, most used first.
+pub fn counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.name, COUNT(*) AS n FROM tags t JOIN work_tags wt ON wt.tag_key = t.key
+         GROUP BY t.key ORDER BY n DESC, t.name COLLATE NOCASE",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -1,0 +1,595 @@
+//! The `works` table and its satellites (versions, source records, aliases): identity
+//! matching, merging upserts and loading.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use crate::error::{Error, Result};
+use crate::model::{NewPaper, Paper, PaperId, PaperVersion, PartialDate, SourceRecord, Status};
+use crate::text::normalize_title;
+
+/// How an upsert changed the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    /// A new work.
+    Added(i64),
+    /// An existing work gained or changed something.
+    Updated(i64),
+    /// The work already said all of this.
+    Unchanged(i64),
+}
+
+impl Upserted {
+    /// The work's key.
+    pub fn key(self) -> i64 {
+        match self {
+            Upserted::Added(k) | Upserted::Updated(k) | Upserted::Unchanged(k) => k,
+        }
+    }
+}
+
+/// Precedence of a source's bibliographic fields (higher wins), per the merge rules:
+/// arXiv API > snapshot > Hugging Face > Semantic Scholar; pasted page text is weakest.
+pub fn source_rank(source: &str) -> i64 {
+    match source {
+        "arxiv-api" => 50,
+        "arxiv-snapshot" => 40,
+        "hf-api" => 30,
+        "s2" => 20,
+        "hf-page" => 10,
+        _ => 5,
+    }
+}
+
+/// The stored, source-supplied fields of a work, as merged.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Fields {
+    arxiv_id: Option<String>,
+    title: String,
+    abstract_text: String,
+    authors: Vec<String>,
+    author_count: Option<u32>,
+    organization: Option<String>,
+    published: Option<PartialDate>,
+    doi: Option<String>,
+    categories: Vec<String>,
+    journal_ref: Option<String>,
+    comments: Option<String>,
+    license: Option<String>,
+    upvotes: Option<u32>,
+}
+
+impl Fields {
+    fn from_new(p: &NewPaper) -> Fields {
+        Fields {
+            arxiv_id: p.arxiv_id.as_ref().map(|a| a.as_str().to_string()),
+            title: p.title.clone(),
+            abstract_text: p.abstract_text.clone(),
+            authors: p.authors.clone(),
+            author_count: p.author_count,
+            organization: p.organization.clone(),
+            published: p.published.filter(|d| !d.is_empty()),
+            doi: p.doi.clone(),
+            categories: p.categories.clone(),
+            journal_ref: p.journal_ref.clone(),
+            comments: p.comments.clone(),
+            license: p.license.clone(),
+            upvotes: p.upvotes,
+        }
+    }
+
+    /// Merges `new` into `self`: where both have a value, the higher-ranked source wins
+    /// (ties go to the newer report); a missing value never erases a present one.
+    fn merge(&self, new: &Fields, new_wins: bool) -> Fields {
+        fn pick<T: Clone>(old: &Option<T>, new: &Option<T>, new_wins: bool) -> Option<T> {
+            match (old, new) {
+                (Some(_), Some(n)) if new_wins => Some(n.clone()),
+                (Some(o), _) => Some(o.clone()),
+                (None, n) => n.clone(),
+            }
+        }
+        fn pick_str(old: &str, new: &str, new_wins: bool) -> String {
+            if new.is_empty() || (!old.is_empty() && !new_wins) {
+                old.to_string()
+            } else {
+                new.to_string()
+            }
+        }
+        fn pick_vec(old: &[String], new: &[String], new_wins: bool) -> Vec<String> {
+            if new.is_empty() || (!old.is_empty() && !new_wins) {
+                old.to_vec()
+            } else {
+                new.to_vec()
+            }
+        }
+        // A full date beats a partial one whoever reports it.
+        let published = match (self.published, new.published) {
+            (Some(o), Some(n)) if o.year.is_some() && n.year.is_none() => Some(o),
+            (Some(o), Some(n)) if o.year.is_none() && n.year.is_some() => Some(n),
+            (o, n) => pick(&o, &n, new_wins),
+        };
+        Fields {
+            arxiv_id: self.arxiv_id.clone().or_else(|| new.arxiv_id.clone()),
+            title: pick_str(&self.title, &new.title, new_wins),
+            abstract_text: pick_str(&self.abstract_text, &new.abstract_text, new_wins),
+            authors: pick_vec(&self.authors, &new.authors, new_wins),
+            author_count: pick(&self.author_count, &new.author_count, new_wins),
+            organization: pick(&self.organization, &new.organization, new_wins),
+            published,
+            doi: pick(&self.doi, &new.doi, new_wins),
+            categories: pick_vec(&self.categories, &new.categories, new_wins),
+            journal_ref: pick(&self.journal_ref, &new.journal_ref, new_wins),
+            comments: pick(&self.comments, &new.comments, new_wins),
+            license: pick(&self.license, &new.license, new_wins),
+            // Counts belong to their source and are refreshed by it.
+            upvotes: new.upvotes.or(self.upvotes),
+        }
+    }
+
+    fn content_hash(&self) -> i64 {
+        let text = format!("{self:?}");
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.as_bytes() {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        hash as i64
+    }
+}
+
+/// Finds the work a new record belongs to: by arXiv id, else by exact normalised title when
+/// the candidate is unambiguous and nothing contradicts it (another arXiv id, other authors).
+fn find_existing(tx: &Transaction<'_>, new: &Fields, title_key: &str) -> Result<Option<i64>> {
+    if let Some(arxiv) = &new.arxiv_id {
+        let hit: Option<i64> = tx
+            .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
+            .query_row([arxiv], |r| r.get(0))
+            .optional()?;
+        if hit.is_some() {
+            return Ok(hit);
+        }
+    }
+    if title_key.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt =
+        tx.prepare_cached("SELECT key, arxiv_id, authors FROM works WHERE title_key = ?1")?;
+    let candidates: Vec<(i64, Option<String>, String)> = stmt
+        .query_map([title_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let compatible: Vec<i64> = candidates
+        .into_iter()
+        .filter(|(_, arxiv, authors)| {
+            let ids_agree = match (arxiv, &new.arxiv_id) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            let old_authors: Vec<String> = serde_json::from_str(authors).unwrap_or_default();
+            ids_agree && authors_agree(&old_authors, &new.authors)
+        })
+        .map(|(k, _, _)| k)
+        .collect();
+    Ok(match compatible.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    })
+}
+
+/// Two author lists agree when either is unknown or their first authors share a surname.
+fn authors_agree(a: &[String], b: &[String]) -> bool {
+    fn surname(name: &str) -> String {
+        normalize_title(name.split_whitespace().last().unwrap_or(""))
+    }
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) => surname(x) == surname(y),
+        _ => true,
+    }
+}
+
+/// Adds or merges one paper reported by `source` (`origin` says where within it).
+pub fn upsert(
+    tx: &Transaction<'_>,
+    paper: &NewPaper,
+    source: &str,
+    origin: &str,
+    now: &str,
+) -> Result<Upserted> {
+    let new = Fields::from_new(paper);
+    let title_key = normalize_title(&new.title);
+    let rank = source_rank(source);
+    let outcome = match find_existing(tx, &new, &title_key)? {
+        None => {
+            let id = match &paper.arxiv_id {
+                Some(a) => PaperId::from_arxiv(a),
+                None => PaperId::from_title_key(&title_key),
+            };
+            let key = insert(tx, &id, &new, &title_key, rank, now)?;
+            Upserted::Added(key)
+        }
+        Some(key) => {
+            let (old, old_rank, old_hash) = load_fields(tx, key)?;
+            let merged = old.merge(&new, rank >= old_rank);
+            let hash = merged.content_hash();
+            let mut changed = hash != old_hash;
+            if changed {
+                update(
+                    tx,
+                    key,
+                    &merged,
+                    &normalize_title(&merged.title),
+                    rank.max(old_rank),
+                    hash,
+                    now,
+                )?;
+                if old.arxiv_id.is_none() && merged.arxiv_id.is_some() {
+                    promote_id(tx, key, merged.arxiv_id.as_deref().unwrap_or_default())?;
+                }
+            }
+            changed |= add_versions(tx, key, &paper.versions)?;
+            if changed {
+                touch(tx, key, now)?;
+                Upserted::Updated(key)
+            } else {
+                Upserted::Unchanged(key)
+            }
+        }
+    };
+    let key = outcome.key();
+    if let Upserted::Added(_) = outcome {
+        add_versions(tx, key, &paper.versions)?;
+    }
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO source_records (work_key, source, origin, first_seen, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+    )?
+    .execute(params![key, source, origin, now])?;
+    Ok(outcome)
+}
+
+fn insert(
+    tx: &Transaction<'_>,
+    id: &PaperId,
+    f: &Fields,
+    title_key: &str,
+    rank: i64,
+    now: &str,
+) -> Result<i64> {
+    let authors = serde_json::to_string(&f.authors).unwrap_or_else(|_| "[]".into());
+    // A title id can collide only for a different paper with the same title (kept apart by the
+    // author check); give it a suffix rather than fail.
+    let mut candidate = id.as_str().to_string();
+    for n in 2.. {
+        let taken: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM works WHERE id = ?1)
+                     OR EXISTS(SELECT 1 FROM work_aliases WHERE alias = ?1)",
+            )?
+            .query_row([&candidate], |r| r.get(0))?;
+        if !taken {
+            break;
+        }
+        candidate = format!("{}-{n}", id.as_str());
+    }
+    tx.prepare_cached(
+        "INSERT INTO works (id, arxiv_id, title, title_key, abstract, authors, author_count,
+            organization, published, year, doi, categories, journal_ref, comments, license,
+            upvotes, status, field_rank, content_hash, added_at, modified_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'inbox',
+            ?17, ?18, ?19, ?19)",
+    )?
+    .execute(params![
+        candidate,
+        f.arxiv_id,
+        f.title,
+        title_key,
+        f.abstract_text,
+        authors,
+        f.author_count,
+        f.organization,
+        f.published.map(|d| d.sort_key()),
+        f.published.and_then(|d| d.year),
+        f.doi,
+        f.categories.join(" "),
+        f.journal_ref,
+        f.comments,
+        f.license,
+        f.upvotes,
+        rank,
+        f.content_hash(),
+        now,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn update(
+    tx: &Transaction<'_>,
+    key: i64,
+    f: &Fields,
+    title_key: &str,
+    rank: i64,
+    hash: i64,
+    now: &str,
+) -> Result<()> {
+    let authors = serde_json::to_string(&f.authors).unwrap_or_else(|_| "[]".into());
+    tx.prepare_cached(
+        "UPDATE works SET arxiv_id = ?2, title = ?3, title_key = ?4, abstract = ?5, authors = ?6,
+            author_count = ?7, organization = ?8, published = ?9, year = ?10, doi = ?11,
+            categories = ?12, journal_ref = ?13, comments = ?14, license = ?15, upvotes = ?16,
+            field_rank = ?17, content_hash = ?18, modified_at = ?19
+         WHERE key = ?1",
+    )?
+    .execute(params![
+        key,
+        f.arxiv_id,
+        f.title,
+        title_key,
+        f.abstract_text,
+        authors,
+        f.author_count,
+        f.organization,
+        f.published.map(|d| d.sort_key()),
+        f.published.and_then(|d| d.year),
+        f.doi,
+        f.categories.join(" "),
+        f.journal_ref,
+        f.comments,
+        f.license,
+        f.upvotes,
+        rank,
+        hash,
+        now,
+    ])?;
+    Ok(())
+}
+
+/// Gives a work first known by its title the arXiv id as public id; the old id stays an alias.
+fn promote_id(tx: &Transaction<'_>, key: i64, arxiv_id: &str) -> Result<()> {
+    let old: String = tx.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?;
+    if old == arxiv_id {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO work_aliases (alias, work_key) VALUES (?1, ?2)",
+        params![old, key],
+    )?;
+    tx.execute(
+        "UPDATE works SET id = ?2 WHERE key = ?1",
+        params![key, arxiv_id],
+    )?;
+    Ok(())
+}
+
+fn add_versions(tx: &Transaction<'_>, key: i64, versions: &[PaperVersion]) -> Result<bool> {
+    let mut added = false;
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO work_versions (work_key, version, created) VALUES (?1, ?2, ?3)",
+    )?;
+    for v in versions {
+        added |= stmt.execute(params![key, v.version, v.created])? > 0;
+    }
+    Ok(added)
+}
+
+/// Marks a work as modified now.
+pub fn touch(conn: &Connection, key: i64, now: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE works SET modified_at = ?2 WHERE key = ?1")?
+        .execute(params![key, now])?;
+    Ok(())
+}
+
+fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT arxiv_id, title, abstract, authors, author_count, organization, published,
+                doi, categories, journal_ref, comments, license, upvotes, field_rank, content_hash
+             FROM works WHERE key = ?1",
+        )?
+        .query_row([key], |r| {
+            let authors: String = r.get(3)?;
+            let published: Option<String> = r.get(6)?;
+            let categories: String = r.get(8)?;
+            Ok((
+                Fields {
+                    arxiv_id: r.get(0)?,
+                    title: r.get(1)?,
+                    abstract_text: r.get(2)?,
+                    authors: serde_json::from_str(&authors).unwrap_or_default(),
+                    author_count: r.get(4)?,
+                    organization: r.get(5)?,
+                    published: published.as_deref().and_then(PartialDate::from_sort_key),
+                    doi: r.get(7)?,
+                    categories: split_categories(&categories),
+                    journal_ref: r.get(9)?,
+                    comments: r.get(10)?,
+                    license: r.get(11)?,
+                    upvotes: r.get(12)?,
+                },
+                r.get(13)?,
+                r.get(14)?,
+            ))
+        })?)
+}
+
+fn split_categories(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+/// Resolves a public id or alias to the work key.
+pub fn key_of(conn: &Connection, id: &PaperId) -> Result<i64> {
+    let found: Option<i64> = conn
+        .prepare_cached(
+            "SELECT key FROM works WHERE id = ?1
+             UNION ALL SELECT work_key FROM work_aliases WHERE alias = ?1 LIMIT 1",
+        )?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| Error::PaperNotFound(id.clone()))
+}
+
+/// Sets a work's reading status; true when it changed.
+pub fn set_status(conn: &Connection, key: i64, status: Status, now: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE works SET status = ?2, modified_at = ?3 WHERE key = ?1 AND status != ?2",
+        )?
+        .execute(params![key, status.as_str(), now])?;
+    Ok(n > 0)
+}
+
+/// The compact row a list or search result shows.
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    /// Key.
+    pub key: i64,
+    /// Public id.
+    pub id: String,
+    /// arXiv id.
+    pub arxiv_id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Abstract.
+    pub abstract_text: String,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Author count.
+    pub author_count: Option<u32>,
+    /// Organisation.
+    pub organization: Option<String>,
+    /// Year.
+    pub year: Option<i32>,
+    /// Published date.
+    pub published: Option<PartialDate>,
+    /// Upvotes.
+    pub upvotes: Option<u32>,
+    /// Status.
+    pub status: Status,
+    /// Added timestamp.
+    pub added_at: String,
+}
+
+/// Columns [`summary_from_row`] reads, in order.
+pub const SUMMARY_COLUMNS: &str = "key, id, arxiv_id, title, abstract, authors, author_count, \
+    organization, year, published, upvotes, status, added_at";
+
+/// Reads a row selected with [`SUMMARY_COLUMNS`].
+pub fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
+    let authors: String = r.get(5)?;
+    let published: Option<String> = r.get(9)?;
+    let status: String = r.get(11)?;
+    Ok(SummaryRow {
+        key: r.get(0)?,
+        id: r.get(1)?,
+        arxiv_id: r.get(2)?,
+        title: r.get(3)?,
+        abstract_text: r.get(4)?,
+        authors: serde_json::from_str(&authors).unwrap_or_default(),
+        author_count: r.get(6)?,
+        organization: r.get(7)?,
+        year: r.get(8)?,
+        published: published.as_deref().and_then(PartialDate::from_sort_key),
+        upvotes: r.get(10)?,
+        status: status.parse().unwrap_or_default(),
+        added_at: r.get(12)?,
+    })
+}
+
+/// One work's summary row.
+pub fn summary(conn: &Connection, key: i64) -> Result<Option<SummaryRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM works WHERE key = ?1"
+        ))?
+        .query_row([key], summary_from_row)
+        .optional()?)
+}
+
+/// Loads everything about one work.
+pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
+    let (f, _, _) = load_fields(conn, key)?;
+    let (id, status, added_at, modified_at, year): (String, String, String, String, Option<i32>) =
+        conn.prepare_cached(
+            "SELECT id, status, added_at, modified_at, year FROM works WHERE key = ?1",
+        )?
+        .query_row([key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+    let versions = conn
+        .prepare_cached(
+            "SELECT version, created FROM work_versions WHERE work_key = ?1 ORDER BY version",
+        )?
+        .query_map([key], |r| {
+            Ok(PaperVersion {
+                version: r.get(0)?,
+                created: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let sources = conn
+        .prepare_cached(
+            "SELECT source, origin, first_seen, last_seen FROM source_records
+             WHERE work_key = ?1 ORDER BY first_seen, source, origin",
+        )?
+        .query_map([key], |r| {
+            Ok(SourceRecord {
+                source: r.get(0)?,
+                origin: r.get(1)?,
+                first_seen: r.get(2)?,
+                last_seen: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Paper {
+        id: PaperId::new(id),
+        arxiv_id: f.arxiv_id,
+        title: f.title,
+        abstract_text: f.abstract_text,
+        authors: f.authors,
+        author_count: f.author_count,
+        organization: f.organization,
+        year,
+        published: f.published,
+        versions,
+        doi: f.doi,
+        categories: f.categories,
+        journal_ref: f.journal_ref,
+        comments: f.comments,
+        license: f.license,
+        upvotes: f.upvotes,
+        tags: super::tags::tags_of(conn, key)?,
+        status: status.parse().unwrap_or_default(),
+        note: super::notes::note(conn, key)?,
+        sources,
+        added_at,
+        modified_at,
+    })
+}
+
+/// The text the search index holds for one work; `None` when the work no longer exists.
+pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
+    let row = conn
+        .prepare_cached("SELECT title, authors, abstract, year, status FROM works WHERE key = ?1")?
+        .query_row([key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i32>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((title, authors, abstract_text, year, status)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(crate::index::IndexDoc {
+        key: key as u64,
+        title,
+        authors: serde_json::from_str(&authors).unwrap_or_default(),
+        abstract_text,
+        tags: super::tags::tags_of(conn, key)?,
+        note: super::notes::note(conn, key)?
+            .map(|n| n.body)
+            .unwrap_or_default(),
+        year,
+        status: status.parse::<Status>().unwrap_or_default().as_str(),
+    }))
+}

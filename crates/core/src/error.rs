@@ -1,0 +1,128 @@
+//! The library's one error type and its stable, serialisable code.
+
+use serde::Serialize;
+
+use crate::model::PaperId;
+
+/// Everything that can go wrong in the library, each with the input it failed on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No work with this id (or alias) exists.
+    #[error("paper {0} is not in the library (try `papershelf search` to find its id)")]
+    PaperNotFound(PaperId),
+    /// A value given by the user is not acceptable.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A query could not be read even leniently.
+    #[error("query error at position {position}: {reason}")]
+    Query {
+        /// 0-based character position in the query.
+        position: usize,
+        /// What is wrong there.
+        reason: String,
+    },
+    /// A file could not be parsed at all (individual bad records are skipped and reported instead).
+    #[error("{file}: line {line}: {reason}")]
+    Parse {
+        /// The file as the user named it.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The database was written by a newer Papershelf.
+    #[error("library schema {found} is newer than this build knows ({known}); upgrade Papershelf")]
+    SchemaTooNew {
+        /// Version found in the file.
+        found: u32,
+        /// Newest version this build knows.
+        known: u32,
+    },
+    /// Another process holds the library's write lock for longer than we wait.
+    #[error(
+        "the library is busy: another Papershelf process is writing to it; try again in a moment"
+    )]
+    Busy,
+    /// An I/O failure on a named path.
+    #[error("{path}: {err}")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// The underlying failure.
+        #[source]
+        err: std::io::Error,
+    },
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// The search index failed in a way a rebuild did not fix.
+    #[error("search index: {0}")]
+    Index(String),
+    /// An operation was cancelled by the caller.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Index(e.to_string())
+    }
+}
+
+/// The kind of an [`Error`], stable across releases, for callers that branch on it (the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The caller's input is wrong; the message says how.
+    InvalidInput,
+    /// Another process is writing; retry.
+    Busy,
+    /// The library needs a newer Papershelf.
+    SchemaTooNew,
+    /// A file or disk problem.
+    Io,
+    /// The operation was cancelled.
+    Cancelled,
+    /// A bug or an unexpected failure.
+    Internal,
+}
+
+impl Error {
+    /// The stable kind of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::PaperNotFound(_) => ErrorCode::NotFound,
+            Error::InvalidInput(_) | Error::Query { .. } | Error::Parse { .. } => {
+                ErrorCode::InvalidInput
+            }
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Busy => ErrorCode::Busy,
+            Error::Io { .. } => ErrorCode::Io,
+            Error::Cancelled => ErrorCode::Cancelled,
+            Error::Db(e) if is_busy(e) => ErrorCode::Busy,
+            Error::Db(_) | Error::Index(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl AsRef<std::path::Path>, err: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            err,
+        }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,297 @@
+//! The tantivy index, derived from SQLite and kept in step by the `changes` log.
+//!
+//! Every commit carries a payload `{"seq": N, "schema": V}`: the last change applied and the
+//! schema version. On open, an index that is missing, unreadable, of another schema, or
+//! disagreeing with the database is rebuilt from SQLite into a fresh directory and swapped in.
+
+pub mod analyzer;
+mod schema;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term};
+
+pub use schema::{Fields, INDEX_SCHEMA_VERSION};
+
+use crate::error::{Error, Result};
+
+/// The index's directory name inside the library directory.
+pub const INDEX_DIR: &str = "index";
+const INDEX_NEW_DIR: &str = "index.new";
+const INDEX_OLD_DIR: &str = "index.old";
+
+/// Writer heap for interactive edits; bulk imports use [`BULK_WRITER_HEAP`].
+const SMALL_WRITER_HEAP: usize = 15_000_000;
+/// Writer heap for imports and rebuilds.
+pub const BULK_WRITER_HEAP: usize = 200_000_000;
+
+/// One work's indexed text.
+#[derive(Debug, Default, Clone)]
+pub struct IndexDoc {
+    /// `works.key`.
+    pub key: u64,
+    /// Title.
+    pub title: String,
+    /// Authors, in order.
+    pub authors: Vec<String>,
+    /// Abstract.
+    pub abstract_text: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Note body.
+    pub note: String,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// Status name.
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Payload {
+    seq: u64,
+    schema: u32,
+}
+
+/// An open index plus its reader.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+/// Why an index on disk cannot be used as it is.
+#[derive(Debug)]
+pub enum Unusable {
+    /// No index directory.
+    Missing,
+    /// It exists but could not be opened or read.
+    Damaged(String),
+    /// Built with another schema version.
+    OtherSchema(u32),
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::Missing => f.write_str("missing"),
+            Unusable::Damaged(why) => write!(f, "damaged: {why}"),
+            Unusable::OtherSchema(v) => write!(
+                f,
+                "built with index schema {v}, this build uses {INDEX_SCHEMA_VERSION}"
+            ),
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `library_dir`, or says why it cannot be used.
+    pub fn open(library_dir: &Path) -> Result<std::result::Result<SearchIndex, Unusable>> {
+        let dir = library_dir.join(INDEX_DIR);
+        if !dir.join("meta.json").exists() {
+            return Ok(Err(Unusable::Missing));
+        }
+        let opened = (|| -> tantivy::Result<SearchIndex> {
+            let mmap = MmapDirectory::open(&dir)?;
+            let index = Index::open(mmap)?;
+            SearchIndex::from_index(index)
+        })();
+        let this = match opened {
+            Ok(this) => this,
+            Err(e) => return Ok(Err(Unusable::Damaged(e.to_string()))),
+        };
+        match this.payload() {
+            Ok(Some(p)) if p.schema != INDEX_SCHEMA_VERSION => {
+                Ok(Err(Unusable::OtherSchema(p.schema)))
+            }
+            Ok(_) => {
+                // Touch every segment's fast field column so truncated files show up now,
+                // not as a failed search later.
+                if let Err(e) = this.verify() {
+                    return Ok(Err(Unusable::Damaged(e)));
+                }
+                Ok(Ok(this))
+            }
+            Err(e) => Ok(Err(Unusable::Damaged(e.to_string()))),
+        }
+    }
+
+    fn from_index(index: Index) -> tantivy::Result<SearchIndex> {
+        let (_, fields) = Fields::build();
+        if index.schema() != Fields::build().0 {
+            return Err(tantivy::TantivyError::SchemaError(
+                "index schema differs from this build".into(),
+            ));
+        }
+        index
+            .tokenizers()
+            .register(analyzer::ANALYZER, analyzer::analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    fn verify(&self) -> std::result::Result<(), String> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("key").map_err(|e| {
+                format!("segment {}: {e}", segment.segment_id().short_uuid_string())
+            })?;
+            if segment.max_doc() > 0 {
+                let _ = column.first(segment.max_doc() - 1);
+            }
+            segment
+                .inverted_index(self.fields.title)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Builds a new, empty index in `library_dir/index.new`, ready to fill and [`swap_in`].
+    ///
+    /// [`swap_in`]: SearchIndex::swap_in
+    pub fn create_fresh(library_dir: &Path) -> Result<SearchIndex> {
+        let dir = library_dir.join(INDEX_NEW_DIR);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let (schema, _) = Fields::build();
+        let mmap = MmapDirectory::open(&dir).map_err(|e| Error::Index(e.to_string()))?;
+        let index = Index::create(mmap, schema, Default::default())?;
+        Ok(SearchIndex::from_index(index)?)
+    }
+
+    /// Replaces `library_dir/index` by the freshly built `index.new` and opens it.
+    pub fn swap_in(fresh: SearchIndex, library_dir: &Path) -> Result<SearchIndex> {
+        drop(fresh);
+        let live: PathBuf = library_dir.join(INDEX_DIR);
+        let old = library_dir.join(INDEX_OLD_DIR);
+        let new = library_dir.join(INDEX_NEW_DIR);
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        if live.exists() {
+            fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
+        }
+        fs::rename(&new, &live).map_err(|e| Error::io(&new, e))?;
+        if old.exists() {
+            let _ = fs::remove_dir_all(&old);
+        }
+        match SearchIndex::open(library_dir)? {
+            Ok(index) => Ok(index),
+            Err(why) => Err(Error::Index(format!("rebuilt index unusable: {why}"))),
+        }
+    }
+
+    /// The field handles.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher over the last reloaded commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes commits by this or another process visible to [`searcher`](Self::searcher).
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn payload(&self) -> tantivy::Result<Option<Payload>> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok()))
+    }
+
+    /// The last change seq the committed index reflects (0 when never committed).
+    pub fn applied_seq(&self) -> Result<u64> {
+        Ok(self.payload()?.map_or(0, |p| p.seq))
+    }
+
+    /// Takes the index writer lock. `Err(Busy)` when another process holds it.
+    pub fn writer(&self, bulk: bool) -> Result<IndexWriter> {
+        let heap = if bulk {
+            BULK_WRITER_HEAP
+        } else {
+            SMALL_WRITER_HEAP
+        };
+        let threads = if bulk {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            1
+        };
+        match self.index.writer_with_num_threads(threads, heap) {
+            Ok(w) => Ok(w),
+            Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Busy),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Stages `doc` replacing any earlier document of the same work.
+    pub fn upsert(&self, writer: &IndexWriter, d: &IndexDoc) -> Result<()> {
+        self.delete(writer, d.key);
+        self.add(writer, d)
+    }
+
+    /// Stages a new document (no delete; for building from scratch).
+    pub fn add(&self, writer: &IndexWriter, d: &IndexDoc) -> Result<()> {
+        let f = &self.fields;
+        let mut doc = doc!(
+            f.key => d.key,
+            f.title => d.title.as_str(),
+            f.abstract_text => d.abstract_text.as_str(),
+            f.status => d.status,
+        );
+        for a in &d.authors {
+            doc.add_text(f.authors, a);
+        }
+        for t in &d.tags {
+            doc.add_text(f.tags_text, t);
+            doc.add_text(f.tag, t.to_lowercase());
+        }
+        if !d.note.is_empty() {
+            doc.add_text(f.note, &d.note);
+        }
+        if let Some(y) = d.year {
+            doc.add_i64(f.year, i64::from(y));
+        }
+        writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Stages removal of a work's document.
+    pub fn delete(&self, writer: &IndexWriter, key: u64) {
+        writer.delete_term(Term::from_field_u64(self.fields.key, key));
+    }
+
+    /// Commits staged changes, recording `seq` as applied, and reloads the reader.
+    pub fn commit(&self, writer: &mut IndexWriter, seq: u64) -> Result<()> {
+        let mut prepared = writer.prepare_commit()?;
+        let payload = serde_json::to_string(&Payload {
+            seq,
+            schema: INDEX_SCHEMA_VERSION,
+        })
+        .unwrap_or_default();
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Documents visible to the current searcher.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}

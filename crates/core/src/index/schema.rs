@@ -1,0 +1,58 @@
+//! The tantivy schema. Display data comes from SQLite, so nothing but the work key is stored.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STRING,
+};
+
+use super::analyzer::ANALYZER;
+
+/// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
+pub const INDEX_SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// `works.key`, fast and indexed (deletes go by it).
+    pub key: Field,
+    /// Title words, with positions for phrases.
+    pub title: Field,
+    /// Author names.
+    pub authors: Field,
+    /// Abstract words.
+    pub abstract_text: Field,
+    /// Tag words, for bare-word matches.
+    pub tags_text: Field,
+    /// Exact tags, lower case, for `tag:`.
+    pub tag: Field,
+    /// Note words.
+    pub note: Field,
+    /// Publication year, for `year:`.
+    pub year: Field,
+    /// Reading status name, for `status:`.
+    pub status: Field,
+}
+
+impl Fields {
+    /// Builds the schema and its field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            key: b.add_u64_field("key", INDEXED | FAST),
+            title: b.add_text_field("title", text.clone()),
+            authors: b.add_text_field("authors", text.clone()),
+            abstract_text: b.add_text_field("abstract", text.clone()),
+            tags_text: b.add_text_field("tags", text.clone()),
+            tag: b.add_text_field("tag", STRING),
+            note: b.add_text_field("note", text),
+            year: b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast()),
+            status: b.add_text_field("status", STRING),
+        };
+        (b.build(), fields)
+    }
+}

@@ -1,0 +1,44 @@
+//! # papershelf-core
+//!
+//! Everything Papershelf does, without a user interface: the desktop app and the `papershelf`
+//! CLI are thin shells over this crate.
+//!
+//! ## Brief overview
+//! - [`Library`] is the facade: open a library directory, import papers, search, tag, triage
+//!   and annotate them. Every method is synchronous (SQLite and tantivy block); call it from a
+//!   blocking thread in async code.
+//! - [`Paper`] is a stored work; [`NewPaper`] is what importers and sources hand in.
+//! - Search takes the query syntax described in [`search`] and returns [`SearchResults`] with
+//!   plain-text snippets and match offsets (never HTML).
+//! - SQLite is the source of truth; the tantivy index in `index/` is derived from it, kept in
+//!   step by a change log, and rebuilt automatically when it is missing, damaged or behind.
+//!
+//! ```
+//! use papershelf_core::{Library, NewPaper, SearchOptions};
+//! let dir = tempfile::tempdir().unwrap();
+//! let lib = Library::open(dir.path()).unwrap();
+//! let paper = NewPaper { title: "Pointer Networks".into(), ..Default::default() };
+//! lib.add_papers(&[paper], "example", "doc").unwrap();
+//! let results = lib.search("pointer", &SearchOptions::default()).unwrap();
+//! assert_eq!(results.hits[0].paper.title, "Pointer Networks");
+//! ```
+#![warn(missing_docs)]
+
+mod db;
+pub mod demo;
+mod error;
+pub mod import;
+mod index;
+mod library;
+pub mod model;
+pub mod search;
+pub mod text;
+
+pub use error::{Error, ErrorCode, Result};
+pub use import::SkippedEntry;
+pub use library::{
+    default_library_dir, ImportProgress, ImportReport, Library, ListFilter, PaperSummary, Stats,
+    TagCount, LIBRARY_ENV,
+};
+pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
+pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};

@@ -1,0 +1,766 @@
+//! [`Library`]: the one entry point the CLI and the desktop app use.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
+use std::time::Instant;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::db::{self, changes, import_jobs, notes, tags, works};
+use crate::error::{Error, Result};
+use crate::import::{arxiv_jsonl, hf_page, SkippedEntry};
+use crate::index::{IndexDoc, SearchIndex, Unusable};
+use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
+use crate::search::{self, SearchOptions, SearchResults};
+
+/// The database file's name inside the library directory.
+pub const DB_FILE: &str = "library.sqlite";
+
+/// Rows per transaction in bulk imports.
+const BATCH: usize = 1_000;
+/// Batches between index commits in bulk imports (a commit flushes segments to disk).
+const BATCHES_PER_INDEX_COMMIT: usize = 50;
+
+/// A paper as lists and search results show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperSummary {
+    /// Stable id.
+    pub id: PaperId,
+    /// arXiv id, when known.
+    pub arxiv_id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Authors in order.
+    pub authors: Vec<String>,
+    /// Author count when only a count is known.
+    pub author_count: Option<u32>,
+    /// Organisation named instead of authors.
+    pub organization: Option<String>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// Publication date as known.
+    pub published: Option<PartialDate>,
+    /// Hugging Face upvotes.
+    pub upvotes: Option<u32>,
+    /// Tags, sorted.
+    pub tags: Vec<String>,
+    /// Reading status.
+    pub status: Status,
+    /// True when the paper has a note.
+    pub has_note: bool,
+    /// When it entered the library.
+    pub added_at: String,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only papers with this tag.
+    pub tag: Option<String>,
+    /// At most this many (default 100).
+    pub limit: Option<usize>,
+    /// Skip this many.
+    pub offset: usize,
+}
+
+/// A tag and how many papers carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TagCount {
+    /// Tag name.
+    pub name: String,
+    /// Papers carrying it.
+    pub count: u64,
+}
+
+/// Library-wide counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Works in the library.
+    pub papers: u64,
+    /// Works per status, in reading-flow order.
+    pub by_status: Vec<(Status, u64)>,
+    /// Distinct tags.
+    pub tags: u64,
+    /// Works with a note.
+    pub notes: u64,
+    /// Documents in the search index (equals `papers` when in step).
+    pub indexed: u64,
+    /// Database schema version.
+    pub schema_version: u32,
+    /// The library directory.
+    pub library_dir: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    /// The file or page imported.
+    pub origin: String,
+    /// New works.
+    pub added: u64,
+    /// Existing works that gained or changed something.
+    pub updated: u64,
+    /// Records that changed nothing.
+    pub unchanged: u64,
+    /// Records passed over, with reasons.
+    pub skipped: Vec<SkippedEntry>,
+    /// Line the import resumed after, when an earlier run was interrupted.
+    pub resumed_after_line: Option<u64>,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// Progress of a long import, reported after each batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportProgress {
+    /// Bytes read so far.
+    pub bytes_done: u64,
+    /// File size.
+    pub bytes_total: u64,
+    /// Records written so far (added + updated + unchanged).
+    pub records: u64,
+}
+
+/// A Papershelf library: a directory holding `library.sqlite` and the derived `index/`.
+///
+/// All methods are synchronous and safe to call from several threads; writes serialise.
+pub struct Library {
+    dir: PathBuf,
+    conn: Mutex<Connection>,
+    index: RwLock<SearchIndex>,
+}
+
+impl Library {
+    /// Opens the library in `dir`, creating it when missing. Migrates the database, and
+    /// catches up or rebuilds the search index when it is behind, missing or damaged.
+    pub fn open(dir: &Path) -> Result<Library> {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let conn = db::open(&dir.join(DB_FILE))?;
+        let index = match SearchIndex::open(dir)? {
+            Ok(index) => index,
+            Err(why) => {
+                match &why {
+                    Unusable::Missing => tracing::info!("creating the search index"),
+                    other => tracing::warn!(reason = %other, "search index unusable; rebuilding"),
+                }
+                rebuild(dir, &conn)?
+            }
+        };
+        let lib = Library {
+            dir: dir.to_path_buf(),
+            conn: Mutex::new(conn),
+            index: RwLock::new(index),
+        };
+        lib.check_index()?;
+        Ok(lib)
+    }
+
+    /// The library directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// After open: apply pending changes, and rebuild if the index disagrees with the database.
+    fn check_index(&self) -> Result<()> {
+        match self.catch_up() {
+            Ok(()) | Err(Error::Busy) => {}
+            Err(e) => return Err(e),
+        }
+        let conn = self.conn();
+        let papers =
+            conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))? as u64;
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        let behind = index.applied_seq()? < changes::last_seq(&conn)?;
+        if index.num_docs() != papers && !behind {
+            tracing::warn!(
+                indexed = index.num_docs(),
+                papers,
+                "index disagrees with the database; rebuilding"
+            );
+            drop(index);
+            let fresh = rebuild(&self.dir, &conn)?;
+            *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        }
+        Ok(())
+    }
+
+    /// Applies changes other writers committed to SQLite but not yet to the index.
+    /// `Err(Busy)` when another process holds the index writer (it will apply them).
+    pub fn catch_up(&self) -> Result<()> {
+        let conn = self.conn();
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        let applied = index.applied_seq()?;
+        let (keys, last) = changes::since(&conn, applied)?;
+        if keys.is_empty() {
+            index.reload()?;
+            return Ok(());
+        }
+        let mut writer = index.writer(false)?;
+        for key in &keys {
+            match works::index_doc(&conn, *key)? {
+                Some(doc) => index.upsert(&writer, &doc)?,
+                None => index.delete(&writer, *key as u64),
+            }
+        }
+        index.commit(&mut writer, last)?;
+        drop(writer);
+        changes::prune(&conn, last)?;
+        tracing::debug!(works = keys.len(), seq = last, "index caught up");
+        Ok(())
+    }
+
+    /// Runs one write transaction, logs the works it changed, commits, then updates the index.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, &str) -> Result<(T, Vec<i64>)>,
+    ) -> Result<T> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = db::now();
+            let (out, changed) = f(&tx, &now)?;
+            for key in &changed {
+                changes::record(&tx, *key)?;
+            }
+            tx.commit()?;
+            drop(conn);
+            match self.catch_up() {
+                Ok(()) => {}
+                // Another process holds the index writer; it catches up from the log.
+                Err(Error::Busy) => tracing::info!("index busy; changes stay queued"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "index update failed; will retry on next search")
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    /// Adds or merges papers from one source in one transaction.
+    pub fn add_papers(
+        &self,
+        papers: &[NewPaper],
+        source: &str,
+        origin: &str,
+    ) -> Result<ImportReport> {
+        let started = Instant::now();
+        let mut report = ImportReport {
+            origin: origin.to_string(),
+            ..Default::default()
+        };
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for p in papers {
+                tally(
+                    &mut report,
+                    &mut changed,
+                    works::upsert(tx, p, source, origin, now)?,
+                );
+            }
+            Ok(((), changed))
+        })?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Imports the text of a Hugging Face paper-search or Daily Papers page.
+    pub fn import_hf_page(&self, text: &str, origin: &str) -> Result<ImportReport> {
+        let parsed = hf_page::parse(text);
+        let mut report = self.add_papers(&parsed.papers, "hf-page", origin)?;
+        report.skipped = parsed.skipped;
+        Ok(report)
+    }
+
+    /// Imports an arXiv metadata snapshot (JSON Lines), streaming, in batched transactions.
+    /// A bad line is reported and skipped. An interrupted import of the same unchanged file
+    /// resumes after the last committed batch.
+    pub fn import_arxiv_jsonl(
+        &self,
+        path: &Path,
+        on_progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        let started = Instant::now();
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+        let fingerprint = format!(
+            "{}:{}",
+            meta.len(),
+            meta.modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos())
+        );
+        let job_path = fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        let origin = path
+            .file_name()
+            .map_or_else(|| job_path.clone(), |n| n.to_string_lossy().into_owned());
+        let mut report = ImportReport {
+            origin: origin.clone(),
+            ..Default::default()
+        };
+
+        let resume = import_jobs::resume_point(&self.conn(), &job_path, &fingerprint)?
+            .filter(|r| !r.done && r.offset > 0);
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let (mut offset, mut line_no) = (0u64, 0u64);
+        if let Some(r) = &resume {
+            reader
+                .seek(SeekFrom::Start(r.offset))
+                .map_err(|e| Error::io(path, e))?;
+            (offset, line_no) = (r.offset, r.line);
+            report.resumed_after_line = Some(r.line);
+            tracing::info!(line = r.line, "resuming interrupted import");
+        }
+
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        let mut writer = index.writer(true)?;
+        // Apply anything queued first, so the seq we commit covers it.
+        let mut applied = index.applied_seq()?;
+        let mut batches_since_commit = 0;
+        let mut buf = Vec::with_capacity(4096);
+        let mut batch: Vec<(u64, NewPaper)> = Vec::with_capacity(BATCH);
+        let mut eof = false;
+        while !eof {
+            batch.clear();
+            while batch.len() < BATCH {
+                buf.clear();
+                let n = reader
+                    .read_until(b'\n', &mut buf)
+                    .map_err(|e| Error::io(path, e))?;
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+                offset += n as u64;
+                line_no += 1;
+                let mut bytes = buf.as_slice();
+                if line_no == 1 {
+                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+                }
+                let Ok(line) = std::str::from_utf8(bytes) else {
+                    report.skipped.push(SkippedEntry {
+                        line: line_no as usize,
+                        reason: "not valid UTF-8".into(),
+                    });
+                    continue;
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match arxiv_jsonl::parse_line(line) {
+                    Ok(p) => batch.push((line_no, p)),
+                    Err(reason) => report.skipped.push(SkippedEntry {
+                        line: line_no as usize,
+                        reason,
+                    }),
+                }
+            }
+            let mut conn = self.conn();
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = db::now();
+            let mut changed = Vec::new();
+            for (_, p) in &batch {
+                tally(
+                    &mut report,
+                    &mut changed,
+                    works::upsert(&tx, p, "arxiv-snapshot", &origin, &now)?,
+                );
+            }
+            for key in &changed {
+                changes::record(&tx, *key)?;
+            }
+            import_jobs::save(
+                &tx,
+                &job_path,
+                &fingerprint,
+                &import_jobs::Resume {
+                    offset,
+                    line: line_no,
+                    done: eof,
+                },
+                &now,
+            )?;
+            tx.commit()?;
+            // Stage the batch in the index; it becomes durable at the next index commit.
+            let (keys, last) = changes::since(&conn, applied)?;
+            for key in keys {
+                match works::index_doc(&conn, key)? {
+                    Some(doc) => index.upsert(&writer, &doc)?,
+                    None => index.delete(&writer, key as u64),
+                }
+            }
+            batches_since_commit += 1;
+            if batches_since_commit >= BATCHES_PER_INDEX_COMMIT || eof {
+                index.commit(&mut writer, last)?;
+                changes::prune(&conn, last)?;
+                batches_since_commit = 0;
+            }
+            applied = last;
+            drop(conn);
+            on_progress(ImportProgress {
+                bytes_done: offset,
+                bytes_total: meta.len(),
+                records: report.added + report.updated + report.unchanged,
+            });
+        }
+        writer.wait_merging_threads()?;
+        report.seconds = started.elapsed().as_secs_f64();
+        tracing::info!(
+            added = report.added,
+            updated = report.updated,
+            seconds = report.seconds,
+            "import finished"
+        );
+        Ok(report)
+    }
+
+    /// Loads the demo pages on the very first open of an empty library; returns what was
+    /// imported, or `None` when the library was seeded before or already has papers.
+    pub fn seed_demo_if_new(&self) -> Result<Option<Vec<ImportReport>>> {
+        {
+            let conn = self.conn();
+            let seeded: Option<String> = conn
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'demo_seeded'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let papers =
+                conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))? as u64;
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?1)",
+                [db::now()],
+            )?;
+            if seeded.is_some() || papers > 0 {
+                return Ok(None);
+            }
+        }
+        let mut reports = Vec::new();
+        for (name, text) in crate::demo::PAGES {
+            reports.push(self.import_hf_page(text, name)?);
+        }
+        Ok(Some(reports))
+    }
+
+    /// Searches the library (syntax in [`crate::search::query`]).
+    pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults> {
+        self.refresh_if_behind();
+        let conn = self.conn();
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        search::run(&index, &conn, query, opts, &|c, row| summary_of(c, row))
+    }
+
+    /// Another process may have written: catch up the index before reading it.
+    fn refresh_if_behind(&self) {
+        let behind = (|| -> Result<bool> {
+            let conn = self.conn();
+            let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+            Ok(index.applied_seq()? < changes::last_seq(&conn)?)
+        })();
+        if matches!(behind, Ok(true)) {
+            if let Err(e) = self.catch_up() {
+                tracing::debug!(error = %e, "could not catch up the index before searching");
+            }
+        }
+    }
+
+    /// One paper with everything about it.
+    pub fn paper(&self, id: &PaperId) -> Result<Paper> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        works::load_paper(&conn, key)
+    }
+
+    /// Papers filtered by status and tag, newest first.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<PaperSummary>> {
+        let conn = self.conn();
+        let mut sql = format!(
+            "SELECT {} FROM works w WHERE 1 = 1",
+            prefixed_summary_columns()
+        );
+        let mut args: Vec<String> = Vec::new();
+        if let Some(s) = filter.status {
+            args.push(s.as_str().to_string());
+            sql.push_str(&format!(" AND w.status = ?{}", args.len()));
+        }
+        if let Some(t) = &filter.tag {
+            args.push(t.trim().trim_start_matches('#').to_string());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+                   WHERE wt.work_key = w.key AND t.name = ?{})",
+                args.len()
+            ));
+        }
+        sql.push_str(&format!(
+            " ORDER BY w.added_at DESC, w.key DESC LIMIT {} OFFSET {}",
+            filter.limit.unwrap_or(100),
+            filter.offset
+        ));
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params_from_iter(args.iter()),
+                works::summary_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|r| summary_of(&conn, r)).collect()
+    }
+
+    /// Adds tags to a paper; returns it updated.
+    pub fn add_tags(&self, id: &PaperId, new_tags: &[String]) -> Result<Paper> {
+        let cleaned = new_tags
+            .iter()
+            .map(|t| tags::clean_tag(t))
+            .collect::<Result<Vec<_>>>()?;
+        if cleaned.is_empty() {
+            return Err(Error::InvalidInput("name at least one tag".into()));
+        }
+        self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let mut changed = false;
+            for t in &cleaned {
+                changed |= tags::add(tx, key, t, now)?;
+            }
+            if changed {
+                works::touch(tx, key, now)?;
+            }
+            Ok(((), if changed { vec![key] } else { vec![] }))
+        })?;
+        self.paper(id)
+    }
+
+    /// Removes tags from a paper; returns it updated.
+    pub fn remove_tags(&self, id: &PaperId, old_tags: &[String]) -> Result<Paper> {
+        self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let mut changed = false;
+            for t in old_tags {
+                changed |= tags::remove(tx, key, t.trim().trim_start_matches('#'))?;
+            }
+            if changed {
+                works::touch(tx, key, now)?;
+            }
+            Ok(((), if changed { vec![key] } else { vec![] }))
+        })?;
+        self.paper(id)
+    }
+
+    /// Sets a paper's reading status; returns it updated.
+    pub fn set_status(&self, id: &PaperId, status: Status) -> Result<Paper> {
+        self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let changed = works::set_status(tx, key, status, now)?;
+            Ok(((), if changed { vec![key] } else { vec![] }))
+        })?;
+        self.paper(id)
+    }
+
+    /// Saves a paper's Markdown note (empty text deletes it; the old text is kept in history).
+    pub fn set_note(&self, id: &PaperId, body: &str) -> Result<Paper> {
+        self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let changed = notes::set(tx, key, body, now)?;
+            if changed {
+                works::touch(tx, key, now)?;
+            }
+            Ok(((), if changed { vec![key] } else { vec![] }))
+        })?;
+        self.paper(id)
+    }
+
+    /// A paper's note, if any.
+    pub fn note(&self, id: &PaperId) -> Result<Option<Note>> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        notes::note(&conn, key)
+    }
+
+    /// Earlier versions of a paper's note, newest first.
+    pub fn note_history(&self, id: &PaperId) -> Result<Vec<Note>> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        notes::history(&conn, key)
+    }
+
+    /// Every tag with its paper count, most used first.
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        Ok(tags::counts(&self.conn())?
+            .into_iter()
+            .map(|(name, count)| TagCount { name, count })
+            .collect())
+    }
+
+    /// Library-wide counts.
+    pub fn stats(&self) -> Result<Stats> {
+        self.refresh_if_behind();
+        let conn = self.conn();
+        let count = |sql: &str| -> Result<u64> {
+            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        let mut by_status = Vec::new();
+        for s in Status::ALL {
+            let n = conn.query_row(
+                "SELECT COUNT(*) FROM works WHERE status = ?1",
+                [s.as_str()],
+                |r| r.get::<_, i64>(0),
+            )? as u64;
+            by_status.push((s, n));
+        }
+        let indexed = self
+            .index
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .num_docs();
+        Ok(Stats {
+            papers: count("SELECT COUNT(*) FROM works")?,
+            by_status,
+            tags: count("SELECT COUNT(*) FROM tags")?,
+            notes: count("SELECT COUNT(*) FROM notes")?,
+            indexed,
+            schema_version: db::migrate::schema_version(&conn)?,
+            library_dir: self.dir.display().to_string(),
+        })
+    }
+
+    /// Rebuilds the search index from the database; returns the number of papers indexed.
+    pub fn reindex(&self) -> Result<u64> {
+        let conn = self.conn();
+        let mut index = self.index.write().unwrap_or_else(|e| e.into_inner());
+        // Take the live writer lock first so no other process writes to the index meanwhile.
+        let guard = index.writer(false)?;
+        let fresh = rebuild_into_fresh(&self.dir, &conn)?;
+        drop(guard);
+        *index = SearchIndex::swap_in(fresh, &self.dir)?;
+        Ok(index.num_docs())
+    }
+}
+
+fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
+    match outcome {
+        works::Upserted::Added(k) => {
+            report.added += 1;
+            changed.push(k);
+        }
+        works::Upserted::Updated(k) => {
+            report.updated += 1;
+            changed.push(k);
+        }
+        works::Upserted::Unchanged(_) => report.unchanged += 1,
+    }
+}
+
+fn prefixed_summary_columns() -> String {
+    works::SUMMARY_COLUMNS
+        .split(", ")
+        .map(|c| format!("w.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn summary_of(conn: &Connection, row: works::SummaryRow) -> Result<PaperSummary> {
+    let has_note: bool = conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM notes WHERE work_key = ?1)")?
+        .query_row([row.key], |r| r.get(0))?;
+    Ok(PaperSummary {
+        id: PaperId::new(row.id),
+        arxiv_id: row.arxiv_id,
+        title: row.title,
+        authors: row.authors,
+        author_count: row.author_count,
+        organization: row.organization,
+        year: row.year,
+        published: row.published,
+        upvotes: row.upvotes,
+        tags: tags::tags_of(conn, row.key)?,
+        status: row.status,
+        has_note,
+        added_at: row.added_at,
+    })
+}
+
+/// Builds a complete index from the database and swaps it in.
+fn rebuild(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
+    let fresh = rebuild_into_fresh(dir, conn)?;
+    SearchIndex::swap_in(fresh, dir)
+}
+
+fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
+    let started = Instant::now();
+    let fresh = SearchIndex::create_fresh(dir)?;
+    let seq = changes::last_seq(conn)?;
+    let mut writer = fresh.writer(true)?;
+    // Tags and notes are few next to works: load them once rather than per row.
+    let mut tag_map: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT wt.work_key, t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key ORDER BY t.name",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, t) = row?;
+        tag_map.entry(k).or_default().push(t);
+    }
+    let mut note_map: HashMap<i64, String> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT work_key, body FROM notes")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, b) = row?;
+        note_map.insert(k, b);
+    }
+    let mut stmt = conn.prepare("SELECT key, title, authors, abstract, year, status FROM works")?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0u64;
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        let authors: String = r.get(2)?;
+        let status: String = r.get(5)?;
+        let doc = IndexDoc {
+            key: key as u64,
+            title: r.get(1)?,
+            authors: serde_json::from_str(&authors).unwrap_or_default(),
+            abstract_text: r.get(3)?,
+            tags: tag_map.remove(&key).unwrap_or_default(),
+            note: note_map.remove(&key).unwrap_or_default(),
+            year: r.get(4)?,
+            status: status.parse::<Status>().unwrap_or_default().as_str(),
+        };
+        fresh.add(&writer, &doc)?;
+        n += 1;
+    }
+    fresh.commit(&mut writer, seq)?;
+    writer.wait_merging_threads()?;
+    changes::prune(conn, seq)?;
+    tracing::info!(
+        papers = n,
+        seconds = started.elapsed().as_secs_f64(),
+        "search index rebuilt"
+    );
+    Ok(fresh)
+}
+
+/// The environment variable that names the library directory (CLI, app and tests).
+pub const LIBRARY_ENV: &str = "PAPERSHELF_LIBRARY";
+
+/// Where the library lives unless told otherwise: `$PAPERSHELF_LIBRARY` when set, else the
+/// platform data directory (`~/.local/share/papershelf` on Linux).
+pub fn default_library_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(LIBRARY_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "papershelf").map(|d| d.data_dir().to_path_buf())
+}
