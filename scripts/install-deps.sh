@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs everything Papershelf needs to build, run and test on Debian/Ubuntu:
+# system packages, the Rust crates (fetched by cargo), tauri-driver and the npm packages.
+# Safe to run again: each step skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  libwebkit2gtk-4.1-dev build-essential pkg-config file curl wget libssl-dev libxdo-dev
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "${#missing[@]}" -gt 0 ] || [ "${PAPERSHELF_FORCE_APT:-}" = 1 ]; then
+  echo "==> apt-get install ${missing[*]:-}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${APT_PACKAGES[@]}" \
+    $(command -v node >/dev/null 2>&1 || echo nodejs npm)
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+
+echo "==> cargo fetch"
+cargo fetch --locked
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+for dir in ui tests/e2e; do
+  if [ -f "$dir/package-lock.json" ]; then
+    echo "==> npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund)
+  fi
+done
