@@ -105,7 +105,13 @@ fn main() -> anyhow::Result<()> {
 
     // 5. Note edits with index updates.
     let ids: Vec<PaperId> = lib
-        .search("learning", &SearchOptions { limit: 100, offset: 0 })?
+        .search(
+            "learning",
+            &SearchOptions {
+                limit: 100,
+                offset: 0,
+            },
+        )?
         .hits
         .into_iter()
         .map(|h| h.paper.id)
@@ -113,7 +119,10 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     for i in 0..args.note_edits {
         let id = &ids[i % ids.len()];
-        lib.set_note(id, &format!("note edit {i}: check the ablation in section {i}"))?;
+        lib.set_note(
+            id,
+            &format!("note edit {i}: check the ablation in section {i}"),
+        )?;
     }
     let edits_per_s = args.note_edits as f64 / started.elapsed().as_secs_f64();
 
@@ -129,7 +138,10 @@ fn main() -> anyhow::Result<()> {
     println!();
     println!("| query kind | n | p50 ms | p95 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|");
-    for (kind, ms) in by_kind.iter_mut().chain(std::iter::once((&"all".to_string(), &mut all))) {
+    for (kind, ms) in by_kind
+        .iter_mut()
+        .chain(std::iter::once((&"all".to_string(), &mut all)))
+    {
         ms.sort_by(f64::total_cmp);
         println!(
             "| {kind} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",

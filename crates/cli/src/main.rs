@@ -1,5 +1,17 @@
 //! `papershelf`: the Papershelf library from the command line.
 
+/// `println!` that returns an error instead of panicking when stdout is closed
+/// (e.g. `papershelf search x | head`).
+macro_rules! outln {
+    () => { { use std::io::Write as _; writeln!(std::io::stdout())?; } };
+    ($($arg:tt)*) => { { use std::io::Write as _; writeln!(std::io::stdout(), $($arg)*)?; } };
+}
+
+/// `print!` with the same behaviour as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { { use std::io::Write as _; write!(std::io::stdout(), $($arg)*)?; } };
+}
+
 mod cmd;
 mod output;
 
@@ -58,11 +70,19 @@ fn main() -> ExitCode {
     init_logging(cli.verbose);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_logging(verbose: u8) {
@@ -91,7 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init => {
             let stats = lib.stats()?;
-            println!(
+            outln!(
                 "library ready in {} ({} papers)",
                 dir.display(),
                 stats.papers
@@ -108,7 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(a) => cmd::papers::stats(&lib, a),
         Command::Reindex => {
             let n = lib.reindex()?;
-            println!("reindexed {n} papers");
+            outln!("reindexed {n} papers");
             Ok(())
         }
     }

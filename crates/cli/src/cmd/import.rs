@@ -40,7 +40,7 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
                     |n| n.to_string_lossy().into_owned(),
                 );
                 let report = lib.import_hf_page(&text, &origin)?;
-                print_report(&report);
+                print_report(&report)?;
                 if report.added + report.updated + report.unchanged == 0 {
                     anyhow::bail!(
                         "{}: no papers found; is this the text of a Hugging Face papers page?",
@@ -69,18 +69,18 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
                     )
                 })?;
             bar.finish_and_clear();
-            print_report(&report);
+            print_report(&report)?;
             Ok(())
         }
     }
 }
 
-fn print_report(r: &ImportReport) {
+fn print_report(r: &ImportReport) -> anyhow::Result<()> {
     let resumed = r
         .resumed_after_line
         .map(|l| format!(" (resumed after line {l})"))
         .unwrap_or_default();
-    println!(
+    outln!(
         "{}: {} added, {} updated, {} unchanged, {} skipped in {:.2}s{resumed}",
         r.origin,
         r.added,
@@ -90,9 +90,10 @@ fn print_report(r: &ImportReport) {
         r.seconds
     );
     for s in r.skipped.iter().take(50) {
-        println!("  skipped line {}: {}", s.line, s.reason);
+        outln!("  skipped line {}: {}", s.line, s.reason);
     }
     if r.skipped.len() > 50 {
-        println!("  … and {} more skipped lines", r.skipped.len() - 50);
+        outln!("  … and {} more skipped lines", r.skipped.len() - 50);
     }
+    Ok(())
 }

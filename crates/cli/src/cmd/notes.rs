@@ -44,14 +44,14 @@ pub fn run(lib: &Library, cmd: NoteCommand) -> anyhow::Result<()> {
             };
             let paper = lib.set_note(&PaperId::new(id), &body)?;
             match &paper.note {
-                Some(n) => println!("{}: note saved ({} bytes)", paper.id, n.body.len()),
-                None => println!("{}: note cleared", paper.id),
+                Some(n) => outln!("{}: note saved ({} bytes)", paper.id, n.body.len()),
+                None => outln!("{}: note cleared", paper.id),
             }
             Ok(())
         }
         NoteCommand::Show { id } => {
             match lib.note(&PaperId::new(id.clone()))? {
-                Some(n) => print!("{}{}", n.body, if n.body.ends_with('\n') { "" } else { "\n" }),
+                Some(n) => out!("{}{}", n.body, if n.body.ends_with('\n') { "" } else { "\n" }),
                 None => eprintln!("{id} has no note yet; write one with `papershelf note set {id} --file NOTE.md`"),
             }
             Ok(())

@@ -20,7 +20,7 @@ pub fn show(lib: &Library, args: ShowArgs) -> anyhow::Result<()> {
     if args.json {
         output::json_line(&paper)
     } else {
-        print!("{}", output::paper_text(&paper));
+        out!("{}", output::paper_text(&paper));
         Ok(())
     }
 }
@@ -56,11 +56,11 @@ pub fn list(lib: &Library, args: ListArgs) -> anyhow::Result<()> {
         if args.json {
             output::json_line(p)?;
         } else {
-            println!("{}", output::summary_line(p));
+            outln!("{}", output::summary_line(p));
         }
     }
     if papers.is_empty() && !args.json {
-        println!("no papers");
+        outln!("no papers");
     }
     Ok(())
 }
@@ -90,7 +90,7 @@ pub fn tag(lib: &Library, cmd: TagCommand) -> anyhow::Result<()> {
         TagCommand::Add { id, tags } => lib.add_tags(&PaperId::new(id), &tags)?,
         TagCommand::Remove { id, tags } => lib.remove_tags(&PaperId::new(id), &tags)?,
     };
-    println!(
+    outln!(
         "{}: tags {}",
         paper.id,
         if paper.tags.is_empty() {
@@ -113,7 +113,7 @@ pub struct StatusArgs {
 
 pub fn status(lib: &Library, args: StatusArgs) -> anyhow::Result<()> {
     let paper = lib.set_status(&PaperId::new(args.id), args.status)?;
-    println!("{}: {}", paper.id, paper.status);
+    outln!("{}: {}", paper.id, paper.status);
     Ok(())
 }
 
@@ -142,13 +142,13 @@ pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
             "library": s.library_dir,
         }));
     }
-    println!("library:  {}", s.library_dir);
-    println!("papers:   {}", s.papers);
+    outln!("library:  {}", s.library_dir);
+    outln!("papers:   {}", s.papers);
     for (st, n) in &s.by_status {
-        println!("  {:<9} {n}", st.to_string());
+        outln!("  {:<9} {n}", st.to_string());
     }
-    println!("tags:     {}", s.tags);
-    println!("notes:    {}", s.notes);
-    println!("indexed:  {}", s.indexed);
+    outln!("tags:     {}", s.tags);
+    outln!("notes:    {}", s.notes);
+    outln!("indexed:  {}", s.indexed);
     Ok(())
 }

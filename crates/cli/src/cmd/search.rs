@@ -63,29 +63,29 @@ pub fn run(lib: &Library, args: SearchArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     if results.hits.is_empty() {
-        println!("no papers match '{query}'");
+        outln!("no papers match '{query}'");
         return Ok(());
     }
-    println!(
+    outln!(
         "{} of {} matching papers:",
         results.hits.len(),
         results.total
     );
     for hit in &results.hits {
         let p = &hit.paper;
-        println!(
+        outln!(
             "\n{:>6.2}  {}  ({})  {}",
             hit.score,
             output::render_snippet(&hit.title_snippet),
             output::when(p),
             p.id
         );
-        println!(
+        outln!(
             "        {}",
             output::byline(&p.authors, p.author_count, p.organization.as_deref())
         );
         if !hit.abstract_snippet.text.is_empty() {
-            println!("        {}", output::render_snippet(&hit.abstract_snippet));
+            outln!("        {}", output::render_snippet(&hit.abstract_snippet));
         }
     }
     Ok(())
