@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
@@ -137,6 +138,9 @@ pub struct Library {
     dir: PathBuf,
     conn: Mutex<Connection>,
     index: RwLock<SearchIndex>,
+    /// The change seq this process's index reader reflects; behind the database's newest seq
+    /// means another writer (maybe another process) changed the library since.
+    reader_seq: AtomicU64,
 }
 
 impl Library {
@@ -159,6 +163,7 @@ impl Library {
             dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
             index: RwLock::new(index),
+            reader_seq: AtomicU64::new(0),
         };
         lib.check_index()?;
         Ok(lib)
@@ -193,6 +198,8 @@ impl Library {
             );
             drop(index);
             let fresh = rebuild(&self.dir, &conn)?;
+            self.reader_seq
+                .store(fresh.applied_seq()?, Ordering::Release);
             *self.index.write().unwrap_or_else(|e| e.into_inner()) = fresh;
         }
         Ok(())
@@ -207,6 +214,7 @@ impl Library {
         let (keys, last) = changes::since(&conn, applied)?;
         if keys.is_empty() {
             index.reload()?;
+            self.reader_seq.store(applied, Ordering::Release);
             return Ok(());
         }
         let mut writer = index.writer(false)?;
@@ -219,6 +227,7 @@ impl Library {
         index.commit(&mut writer, last)?;
         drop(writer);
         changes::prune(&conn, last)?;
+        self.reader_seq.store(last, Ordering::Release);
         tracing::debug!(works = keys.len(), seq = last, "index caught up");
         Ok(())
     }
@@ -410,6 +419,7 @@ impl Library {
             if batches_since_commit >= BATCHES_PER_INDEX_COMMIT || eof {
                 index.commit(&mut writer, last)?;
                 changes::prune(&conn, last)?;
+                self.reader_seq.store(last, Ordering::Release);
                 batches_since_commit = 0;
             }
             applied = last;
@@ -470,11 +480,8 @@ impl Library {
 
     /// Another process may have written: catch up the index before reading it.
     fn refresh_if_behind(&self) {
-        let behind = (|| -> Result<bool> {
-            let conn = self.conn();
-            let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-            Ok(index.applied_seq()? < changes::last_seq(&conn)?)
-        })();
+        let behind = changes::last_seq(&self.conn())
+            .map(|newest| newest > self.reader_seq.load(Ordering::Acquire));
         if matches!(behind, Ok(true)) {
             if let Err(e) = self.catch_up() {
                 tracing::debug!(error = %e, "could not catch up the index before searching");
@@ -649,6 +656,8 @@ impl Library {
         let fresh = rebuild_into_fresh(&self.dir, &conn)?;
         drop(guard);
         *index = SearchIndex::swap_in(fresh, &self.dir)?;
+        self.reader_seq
+            .store(index.applied_seq()?, Ordering::Release);
         Ok(index.num_docs())
     }
 }

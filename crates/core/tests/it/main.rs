@@ -1,0 +1,8 @@
+//! Integration tests of papershelf-core, one binary with a module per concern.
+
+mod import_jsonl;
+mod index_recovery;
+mod library;
+mod migrations;
+mod search;
+mod support;
