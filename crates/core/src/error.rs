@@ -50,8 +50,7 @@ pub enum Error {
     Io {
         /// The path involved.
         path: String,
-        /// The underlying failure.
-        #[source]
+        /// The underlying failure (shown in the message, so not chained as a source).
         err: std::io::Error,
     },
     /// SQLite failed.

@@ -51,6 +51,9 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
             Ok(())
         }
         ImportCommand::ArxivJsonl { file } => {
+            if !file.is_file() {
+                anyhow::bail!("{}: no such file; check the path", file.display());
+            }
             let bar = ProgressBar::new(0);
             bar.set_style(
                 ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta} left)")

@@ -160,9 +160,7 @@ impl SearchIndex {
     /// [`swap_in`]: SearchIndex::swap_in
     pub fn create_fresh(library_dir: &Path) -> Result<SearchIndex> {
         let dir = library_dir.join(INDEX_NEW_DIR);
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        }
+        remove_any(&dir)?;
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let (schema, _) = Fields::build();
         let mmap = MmapDirectory::open(&dir).map_err(|e| Error::Index(e.to_string()))?;
@@ -176,15 +174,13 @@ impl SearchIndex {
         let live: PathBuf = library_dir.join(INDEX_DIR);
         let old = library_dir.join(INDEX_OLD_DIR);
         let new = library_dir.join(INDEX_NEW_DIR);
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
-        }
+        remove_any(&old)?;
         if live.exists() {
             fs::rename(&live, &old).map_err(|e| Error::io(&live, e))?;
         }
         fs::rename(&new, &live).map_err(|e| Error::io(&new, e))?;
-        if old.exists() {
-            let _ = fs::remove_dir_all(&old);
+        if let Err(e) = remove_any(&old) {
+            tracing::warn!(error = %e, "could not remove the previous index");
         }
         match SearchIndex::open(library_dir)? {
             Ok(index) => Ok(index),
@@ -293,5 +289,15 @@ impl SearchIndex {
     /// Documents visible to the current searcher.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+}
+
+/// Removes a directory tree or a file, whichever is there (a damaged library may have either).
+fn remove_any(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(|e| Error::io(path, e)),
+        Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
     }
 }

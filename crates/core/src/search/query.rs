@@ -358,6 +358,41 @@ mod tests {
     }
 
     #[test]
+    fn generated_inputs_never_panic() {
+        const PIECES: [&str; 16] = [
+            "-",
+            "\"",
+            ":",
+            "title:",
+            "year:",
+            "..",
+            "2023",
+            "tag:",
+            " ",
+            "é",
+            "\u{0}",
+            "status:",
+            "word",
+            "au:",
+            "ü\u{301}",
+            "-\"",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut q = String::new();
+            for _ in 0..(state % 9) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                q.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            if let Ok(parsed) = parse(&q) {
+                assert!(parsed.clauses.len() <= q.len());
+            }
+        }
+    }
+
+    #[test]
     fn odd_inputs_never_panic() {
         for q in [
             "", "-", "\"", "::", "title:", "-\"", "year:", "ü:ü", "--x", "tag:", "\"\"", "a\"b\"c",

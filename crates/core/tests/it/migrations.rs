@@ -122,7 +122,7 @@ fn a_library_from_the_first_schema_migrates_with_its_data_intact_and_searchable(
         "note:pointers",
         "conditional probability",
     ] {
-        assert_eq!(search(query), [id.clone()], "{query}");
+        assert_eq!(search(query), std::slice::from_ref(&id), "{query}");
     }
 
     // Migration 2's note history works on the migrated library.

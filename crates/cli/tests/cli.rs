@@ -1,0 +1,507 @@
+//! The real `papershelf` binary on a library in a temporary directory.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const ENCODING: &str = "hf-pages/hf-search-encoding.txt";
+const REPRESENTATIONS: &str = "hf-pages/hf-search-representations.txt";
+const BROKEN_JSONL: &str = "api/snapshot-broken.jsonl";
+const PAPER: &str = "Visio-Linguistic Brain Encoding";
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures")
+        .join(relative)
+}
+
+/// A library directory of its own, removed at the end of the test.
+struct Shelf {
+    dir: tempfile::TempDir,
+}
+
+impl Shelf {
+    fn new() -> Shelf {
+        Shelf {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A library holding both Hugging Face pages.
+    fn with_pages() -> Shelf {
+        let shelf = Shelf::new();
+        shelf.ok(&[
+            "import",
+            "hf-page",
+            fixture(ENCODING).to_str().unwrap(),
+            fixture(REPRESENTATIONS).to_str().unwrap(),
+        ]);
+        shelf
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary with a clean environment, pointed at this library with `--library`.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = bare_cmd();
+        cmd.arg("--library").arg(self.path()).args(args);
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("the binary runs")
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        succeeded(args, self.run(args))
+    }
+
+    /// Runs and expects failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            !out.status.success(),
+            "{args:?} succeeded; stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        stderr
+    }
+
+    /// Runs with `input` on stdin and expects success; returns stdout.
+    fn ok_with_stdin(&self, args: &[&str], input: &str) -> String {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        succeeded(args, child.wait_with_output().unwrap())
+    }
+
+    /// Runs a `--json` command and parses each stdout line.
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        json_lines(&self.ok(args))
+    }
+
+    /// The id of the paper titled `title`.
+    fn id_of(&self, title: &str) -> String {
+        let hits = self.json_lines(&["search", title, "--json"]);
+        assert_eq!(hits[0]["title"], title, "{hits:?}");
+        hits[0]["id"].as_str().unwrap().to_string()
+    }
+}
+
+fn bare_cmd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_papershelf"));
+    cmd.env_remove("PAPERSHELF_LIBRARY")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn succeeded(args: &[&str], out: Output) -> String {
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed ({}): {}\nstdout: {stdout}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect()
+}
+
+#[test]
+fn init_creates_an_empty_library() {
+    let shelf = Shelf::new();
+    let dir = shelf.path().join("nested/library");
+    let out = succeeded(
+        &["init"],
+        bare_cmd()
+            .arg("--library")
+            .arg(&dir)
+            .arg("init")
+            .output()
+            .unwrap(),
+    );
+    assert!(out.contains("library ready"), "{out}");
+    assert!(out.contains("(0 papers)"), "{out}");
+    assert!(dir.join("library.sqlite").is_file());
+    assert!(dir.join("index/meta.json").is_file());
+}
+
+#[test]
+fn import_hf_page_prints_the_counts_of_each_file() {
+    let shelf = Shelf::new();
+    let encoding = fixture(ENCODING);
+    let representations = fixture(REPRESENTATIONS);
+    let args = [
+        "import",
+        "hf-page",
+        encoding.to_str().unwrap(),
+        representations.to_str().unwrap(),
+    ];
+    let out = shelf.ok(&args);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("hf-search-encoding.txt: 35 added, 0 updated, 0 unchanged, 0 skipped"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "hf-search-representations.txt: 191 added, 0 updated, 8 unchanged, 0 skipped"
+        ),
+        "{out}"
+    );
+    let stats = shelf.json_lines(&["stats", "--json"]);
+    assert_eq!(stats[0]["papers"], 226);
+
+    // Importing again changes nothing.
+    let again = shelf.ok(&args);
+    assert!(
+        again.contains("hf-search-encoding.txt: 0 added, 0 updated, 35 unchanged"),
+        "{again}"
+    );
+    assert!(
+        again.contains("hf-search-representations.txt: 0 added, 0 updated, 199 unchanged"),
+        "{again}"
+    );
+}
+
+#[test]
+fn search_json_prints_one_object_per_paper_with_the_documented_fields() {
+    let shelf = Shelf::with_pages();
+    let hits = shelf.json_lines(&["search", "positional", "encodings", "--json"]);
+    assert!(hits.len() > 1 && hits.len() <= 20, "{}", hits.len());
+    for hit in &hits {
+        for key in ["id", "title", "authors", "year", "tags", "status", "score"] {
+            assert!(hit.get(key).is_some(), "missing {key}: {hit}");
+        }
+        assert!(hit["id"].is_string() && hit["title"].is_string());
+        assert!(hit["authors"].is_array() && hit["tags"].is_array());
+        assert!(hit["year"].is_number() || hit["year"].is_null());
+        assert_eq!(hit["status"], "inbox");
+        assert!(hit["score"].as_f64().unwrap() > 0.0);
+    }
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+
+    // The query may also be one quoted argument, and a phrase.
+    let phrase = shelf.json_lines(&["search", "\"positional encodings\"", "--json"]);
+    assert!(!phrase.is_empty() && phrase.len() <= hits.len());
+}
+
+#[test]
+fn search_limit_caps_the_results() {
+    let shelf = Shelf::with_pages();
+    let one = shelf.json_lines(&["search", "representations", "--limit", "1", "--json"]);
+    assert_eq!(one.len(), 1);
+    let many = shelf.json_lines(&["search", "representations", "--limit", "50", "--json"]);
+    assert_eq!(many.len(), 50);
+    assert_eq!(one[0]["id"], many[0]["id"]);
+    let eq = shelf.json_lines(&["search", "--limit=3", "representations", "--json"]);
+    assert_eq!(eq.len(), 3);
+}
+
+#[test]
+fn search_text_output_names_the_counts_and_excludes_minus_words() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let out = shelf.ok(&["search", "brain", "encoding"]);
+    assert!(out.contains("matching papers"), "{out}");
+    assert!(out.contains(&id), "{out}");
+    // Matches are marked as text, not markup, when stdout is not a terminal.
+    assert!(out.contains("«Brain» «Encoding»"), "{out}");
+
+    let with = shelf.json_lines(&["search", "representations", "--limit", "1000", "--json"]);
+    let without = shelf.json_lines(&[
+        "search",
+        "representations",
+        "-sparse",
+        "--limit",
+        "1000",
+        "--json",
+    ]);
+    assert!(without.len() < with.len());
+    assert!(without.iter().all(|h| !h["title"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("sparse")));
+
+    let none = shelf.ok(&["search", "zzqxjv"]);
+    assert!(none.contains("no papers match"), "{none}");
+}
+
+#[test]
+fn search_with_a_bad_query_fails_with_the_position() {
+    let shelf = Shelf::with_pages();
+    let stderr = shelf.fails(&["search", "graph", "year:abc"]);
+    assert!(stderr.contains("position 11"), "{stderr}");
+    assert!(stderr.contains("year:2019..2023"), "{stderr}");
+}
+
+#[test]
+fn show_json_prints_the_whole_paper() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let paper = shelf.json_lines(&["show", &id, "--json"]);
+    assert_eq!(paper.len(), 1);
+    let p = &paper[0];
+    assert_eq!(p["id"], id.as_str());
+    assert_eq!(p["title"], PAPER);
+    assert!(p["abstract"]
+        .as_str()
+        .unwrap()
+        .starts_with("Enabling effective"));
+    assert_eq!(p["status"], "inbox");
+    assert_eq!(p["sources"].as_array().unwrap().len(), 2);
+
+    let text = shelf.ok(&["show", &id]);
+    assert!(text.starts_with(PAPER), "{text}");
+    assert!(text.contains(&format!("id:       {id}")), "{text}");
+}
+
+#[test]
+fn list_filters_by_status_and_tag() {
+    let shelf = Shelf::with_pages();
+    let inbox = shelf.json_lines(&["list", "--status", "inbox", "--limit", "1000", "--json"]);
+    assert_eq!(inbox.len(), 226);
+    assert!(inbox.iter().all(|p| p["status"] == "inbox"));
+    assert_eq!(
+        shelf.json_lines(&["list", "--json"]).len(),
+        100,
+        "default limit"
+    );
+
+    let id = shelf.id_of(PAPER);
+    shelf.ok(&["tag", "add", &id, "fmri"]);
+    let tagged = shelf.json_lines(&["list", "--tag", "fmri", "--json"]);
+    assert_eq!(tagged.len(), 1);
+    assert_eq!(tagged[0]["id"], id.as_str());
+    assert!(shelf
+        .json_lines(&["list", "--status", "read", "--json"])
+        .is_empty());
+    assert!(shelf
+        .ok(&["list", "--status", "read"])
+        .contains("no papers"));
+}
+
+#[test]
+fn tags_can_be_added_and_removed() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let out = shelf.ok(&["tag", "add", &id, "fmri", "#to-cite"]);
+    assert_eq!(out.trim(), format!("{id}: tags fmri, to-cite"));
+    let found = shelf.json_lines(&["search", "tag:fmri", "--json"]);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["tags"], serde_json::json!(["fmri", "to-cite"]));
+
+    let out = shelf.ok(&["tag", "remove", &id, "fmri"]);
+    assert_eq!(out.trim(), format!("{id}: tags to-cite"));
+    assert!(shelf
+        .json_lines(&["search", "tag:fmri", "--json"])
+        .is_empty());
+    let out = shelf.ok(&["tag", "remove", &id, "to-cite"]);
+    assert_eq!(out.trim(), format!("{id}: tags (none)"));
+
+    let stderr = shelf.fails(&["tag", "add", &id, "two words"]);
+    assert!(stderr.contains("spaces"), "{stderr}");
+}
+
+#[test]
+fn status_sets_the_reading_status() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let out = shelf.ok(&["status", &id, "read"]);
+    assert_eq!(out.trim(), format!("{id}: read"));
+    let read = shelf.json_lines(&["search", "status:read", "--json"]);
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0]["status"], "read");
+    let listed = shelf.json_lines(&["list", "--status", "read", "--json"]);
+    assert_eq!(listed.len(), 1);
+    let stats = &shelf.json_lines(&["stats", "--json"])[0];
+    assert_eq!(stats["byStatus"]["read"], 1);
+    assert_eq!(stats["byStatus"]["inbox"], 225);
+}
+
+#[test]
+fn notes_are_set_from_a_file_or_stdin_and_shown() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let missing = shelf.run(&["note", "show", &id]);
+    assert!(missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no note yet"));
+
+    let file = shelf.path().join("note.md");
+    std::fs::write(&file, "# Notes\n\nThe wombat baseline.\n").unwrap();
+    let out = shelf.ok(&["note", "set", &id, "--file", file.to_str().unwrap()]);
+    assert!(out.contains("note saved"), "{out}");
+    assert_eq!(
+        shelf.ok(&["note", "show", &id]),
+        "# Notes\n\nThe wombat baseline.\n"
+    );
+    assert_eq!(
+        shelf.json_lines(&["search", "wombat", "--json"])[0]["id"],
+        id.as_str()
+    );
+
+    let out = shelf.ok_with_stdin(&["note", "set", &id, "-"], "From stdin: capybara.");
+    assert!(out.contains("note saved"), "{out}");
+    assert_eq!(shelf.ok(&["note", "show", &id]), "From stdin: capybara.\n");
+    assert!(shelf.json_lines(&["search", "wombat", "--json"]).is_empty());
+    assert_eq!(shelf.json_lines(&["search", "capybara", "--json"]).len(), 1);
+
+    let shown = &shelf.json_lines(&["show", &id, "--json"])[0];
+    assert_eq!(shown["note"]["body"], "From stdin: capybara.");
+
+    let stderr = shelf.fails(&["note", "set", &id, "--file", "no-such-note.md"]);
+    assert!(stderr.contains("no-such-note.md"), "{stderr}");
+}
+
+#[test]
+fn stats_json_reports_the_paper_count() {
+    let shelf = Shelf::new();
+    let empty = shelf.json_lines(&["stats", "--json"]);
+    assert_eq!(empty.len(), 1);
+    assert_eq!(empty[0]["papers"], 0);
+    let shelf = Shelf::with_pages();
+    let stats = &shelf.json_lines(&["stats", "--json"])[0];
+    assert_eq!(stats["papers"], 226);
+    assert_eq!(stats["indexed"], 226);
+    assert!(stats["schemaVersion"].as_u64().unwrap() >= 1);
+    let text = shelf.ok(&["stats"]);
+    assert!(text.contains("papers:   226"), "{text}");
+}
+
+#[test]
+fn reindex_rebuilds_the_index_and_search_still_works() {
+    let shelf = Shelf::with_pages();
+    let before = shelf.json_lines(&["search", "brain", "--limit", "1000", "--json"]);
+    assert_eq!(shelf.ok(&["reindex"]).trim(), "reindexed 226 papers");
+    let after = shelf.json_lines(&["search", "brain", "--limit", "1000", "--json"]);
+    let ids = |v: &[Value]| {
+        let mut ids: Vec<String> = v.iter().map(|h| h["id"].to_string()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&after), ids(&before));
+}
+
+#[test]
+fn the_library_can_be_named_by_the_environment_variable() {
+    let shelf = Shelf::with_pages();
+    let out = bare_cmd()
+        .env("PAPERSHELF_LIBRARY", shelf.path())
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    let stdout = succeeded(&["stats", "--json"], out);
+    let stats = &json_lines(&stdout)[0];
+    assert_eq!(stats["papers"], 226);
+    assert_eq!(Path::new(stats["library"].as_str().unwrap()), shelf.path());
+}
+
+#[test]
+fn an_unknown_id_fails_and_says_what_to_do() {
+    let shelf = Shelf::with_pages();
+    for args in [
+        &["show", "2401.99999"][..],
+        &["status", "2401.99999", "read"],
+        &["tag", "add", "2401.99999", "x"],
+        &["note", "show", "2401.99999"],
+    ] {
+        let stderr = shelf.fails(args);
+        assert!(stderr.contains("2401.99999"), "{args:?}: {stderr}");
+        assert!(stderr.contains("papershelf search"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_bad_status_fails_and_lists_the_choices() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    for args in [
+        &["status", &id, "later"][..],
+        &["list", "--status", "later"],
+    ] {
+        let stderr = shelf.fails(args);
+        assert!(
+            stderr.contains("inbox, to-read, reading, read, archived"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let json = shelf.json_lines(&["show", &id, "--json"]);
+    assert_eq!(json[0]["status"], "inbox");
+}
+
+#[test]
+fn importing_a_missing_file_fails_naming_the_path() {
+    let shelf = Shelf::new();
+    let missing = shelf.path().join("no-such-page.txt");
+    let stderr = shelf.fails(&["import", "hf-page", missing.to_str().unwrap()]);
+    assert!(stderr.contains("no-such-page.txt"), "{stderr}");
+    let missing = shelf.path().join("no-such-snapshot.jsonl");
+    let stderr = shelf.fails(&["import", "arxiv-jsonl", missing.to_str().unwrap()]);
+    assert!(stderr.contains("no-such-snapshot.jsonl"), "{stderr}");
+    let stats = &shelf.json_lines(&["stats", "--json"])[0];
+    assert_eq!(stats["papers"], 0);
+}
+
+#[test]
+fn importing_a_file_with_no_papers_fails() {
+    let shelf = Shelf::new();
+    let file = shelf.path().join("empty.txt");
+    std::fs::write(&file, "new\nSubscribe\nDaily Papers\n").unwrap();
+    let stderr = shelf.fails(&["import", "hf-page", file.to_str().unwrap()]);
+    assert!(stderr.contains("no papers found"), "{stderr}");
+}
+
+#[test]
+fn importing_the_broken_snapshot_succeeds_and_lists_the_skipped_lines() {
+    let shelf = Shelf::new();
+    let out = shelf.ok(&[
+        "import",
+        "arxiv-jsonl",
+        fixture(BROKEN_JSONL).to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("snapshot-broken.jsonl: 3 added, 1 updated, 0 unchanged, 9 skipped"),
+        "{out}"
+    );
+    let skipped: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("skipped line "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["2", "3", "4", "5", "7", "9", "10", "13", "14"],
+        "{out}"
+    );
+    assert_eq!(
+        shelf.json_lines(&["show", "1508.06576", "--json"])[0]["title"],
+        "A Neural Algorithm of Artistic Style"
+    );
+}
