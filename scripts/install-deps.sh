@@ -39,7 +39,11 @@ fi
 
 for dir in ui tests/e2e; do
   if [ -f "$dir/package-lock.json" ]; then
+    # npm ci wipes node_modules; skip it when the lock file is what was last installed.
+    if cmp -s "$dir/package-lock.json" "$dir/node_modules/.papershelf-installed-lock" 2>/dev/null; then
+      continue
+    fi
     echo "==> npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund)
+    (cd "$dir" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.papershelf-installed-lock)
   fi
 done
