@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the UI and the app (production frontend embedded) and runs the end-to-end tests under a
+# virtual display. Run from anywhere; exits non-zero when anything fails.
+#
+# Needs: Node 20+, Rust, and on Debian/Ubuntu `webkit2gtk-driver xvfb xauth` (+ the Tauri build deps).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "UI: npm ci && npm run build"
+npm ci --prefix ui --no-audit --no-fund
+npm run --prefix ui build
+
+step "e2e: npm ci"
+npm ci --prefix tests/e2e --no-audit --no-fund
+
+step "app: cargo build -p papershelf-app --features custom-protocol"
+cargo build -p papershelf-app --features custom-protocol
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  step "installing tauri-driver 2.1.0"
+  cargo install tauri-driver --version 2.1.0 --locked
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+fi
+for tool in WebKitWebDriver xvfb-run; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "error: $tool is missing (apt-get install webkit2gtk-driver xvfb xauth)" >&2
+    exit 1
+  }
+done
+
+step "e2e: node --test tests/e2e/ (Xvfb 1280x800)"
+xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/

@@ -1,0 +1,26 @@
+//! IPC commands, one module per area. Each is a one-line wrapper around a `Library` method run
+//! on a blocking thread through [`blocking`]: no SQL, index or network code lives here.
+
+pub mod notes;
+pub mod papers;
+pub mod search;
+pub mod stats;
+pub mod tags;
+
+use papershelf_core::Library;
+
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// Runs a synchronous library call off the async runtime. SQLite and tantivy block; on an
+/// async worker they would stall every other IPC call.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&Library) -> papershelf_core::Result<T> + Send + 'static,
+) -> Result<T, IpcError> {
+    let library = state.library.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&library))
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(Into::into)
+}

@@ -1,0 +1,11 @@
+//! The Papershelf desktop app: a thin Tauri shell over `papershelf-core`.
+//!
+//! - [`state`]: the one [`state::AppState`] built at startup (the opened library).
+//! - [`commands`]: one module per area of one-line IPC wrappers around `Library` methods.
+//! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.
+//!
+//! `main.rs` wires these into the Tauri builder.
+
+pub mod commands;
+pub mod error;
+pub mod state;

@@ -1,0 +1,50 @@
+//! Papershelf desktop app entry point: logging, the library, the command handler.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::process::ExitCode;
+
+use papershelf_app_lib::commands::{notes, papers, search, stats, tags};
+use papershelf_app_lib::state::AppState;
+use tauri::Manager;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let dir = papershelf_core::default_library_dir()
+                .ok_or("no library directory: set PAPERSHELF_LIBRARY or a home directory")?;
+            tracing::info!(dir = %dir.display(), "opening library");
+            app.manage(AppState::open(&dir)?);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            search::search,
+            papers::get_paper,
+            papers::list_papers,
+            papers::set_status,
+            tags::add_tags,
+            tags::remove_tags,
+            tags::list_tags,
+            notes::set_note,
+            stats::stats,
+        ])
+        .run(tauri::generate_context!("tauri.conf.json"));
+
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = %err, "Papershelf could not start");
+            eprintln!("papershelf: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

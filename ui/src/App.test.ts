@@ -1,0 +1,165 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
+
+import App from "./App.svelte";
+import type { Paper, SearchResults } from "./lib/types";
+import { hit, paper, results, stats } from "./lib/testing/fixtures";
+import { clearMocks, deferred, mockBackend, type Handler } from "./lib/testing/mockBackend";
+
+afterEach(() => clearMocks());
+
+const library = [hit(), hit({ id: "2310.02579", arxivId: "2310.02579", title: "On the Stability of Expressive Positional Encodings for Graphs" })];
+
+function backend(extra: Record<string, Handler> = {}) {
+  return mockBackend({
+    list_papers: () => library,
+    stats: () => stats(),
+    list_tags: () => [],
+    search: (a) => results(String(a.query), []),
+    ...extra,
+  });
+}
+
+const titles = () => screen.queryAllByTestId("result-title").map((t) => t.textContent);
+const chips = () => screen.queryAllByTestId("detail-tag").map((t) => t.textContent?.replace("×", "").trim());
+
+describe("App", () => {
+  it("starts with the search box focused and the newest papers listed", async () => {
+    backend();
+    render(App);
+    expect(document.activeElement).toBe(screen.getByTestId("search-input"));
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    expect(screen.getByTestId("result-summary").textContent).toContain("2 papers");
+    expect(screen.getByTestId("status-count-inbox").textContent).toContain("2");
+  });
+
+  it("searches as you type and never lets a stale answer overwrite a newer one", async () => {
+    const pending = new Map<string, ReturnType<typeof deferred<SearchResults>>>();
+    const { calls } = backend({
+      search: (a) => {
+        const d = deferred<SearchResults>();
+        pending.set(String(a.query), d);
+        return d.promise;
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.type(screen.getByTestId("search-input"), "gr");
+    expect(calls.filter((c) => c.cmd === "search").map((c) => c.args.query)).toEqual(["g", "gr"]);
+
+    // The newer answer arrives first, then the older one: the older one must be dropped.
+    pending.get("gr")!.resolve(results("gr", [hit({ id: "new", title: "Graph transformers" })]));
+    await waitFor(() => expect(titles()).toEqual(["Graph transformers"]));
+    pending.get("g")!.resolve(results("g", [hit({ id: "old", title: "Generative models" })]));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(titles()).toEqual(["Graph transformers"]);
+    expect(screen.getByTestId("result-summary").textContent).toContain("1 result");
+  });
+
+  it("prefixes sidebar filters so the typed last word stays a prefix", async () => {
+    const { calls } = backend();
+    const user = userEvent.setup();
+    render(App);
+    await user.click(screen.getByTestId("status-count-to-read"));
+    await user.type(screen.getByTestId("search-input"), "gnn");
+    const last = calls.filter((c) => c.cmd === "search").at(-1);
+    expect(last?.args.query).toBe("status:to-read gnn");
+  });
+
+  it("says when nothing matches, and shows the fuzzy notice", async () => {
+    backend({
+      search: (a) =>
+        a.query === "zzz"
+          ? results("zzz", [])
+          : results(String(a.query), [hit({ title: "Graph networks" })], {
+              fuzzy: true,
+              notices: ["no exact matches; showing words within one edit"],
+            }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    const input = screen.getByTestId("search-input");
+    await user.type(input, "zzz");
+    await waitFor(() => expect(screen.getByTestId("empty-state").textContent).toContain("No papers match “zzz”"));
+    await user.clear(input);
+    await user.type(input, "grpah");
+    await waitFor(() => expect(screen.getByTestId("fuzzy-notice").textContent).toContain("“grpah”"));
+    expect(titles()).toEqual(["Graph networks"]);
+  });
+
+  it("opens a paper, adds and removes tags, and refreshes the counts", async () => {
+    let current: Paper = paper({ id: "2310.02579", title: "On the Stability of Expressive Positional Encodings for Graphs" });
+    const { calls } = backend({
+      get_paper: () => current,
+      add_tags: (a) => (current = { ...current, tags: [...current.tags, ...(a.tags as string[])].sort() }),
+      remove_tags: (a) => (current = { ...current, tags: current.tags.filter((t) => !(a.tags as string[]).includes(t)) }),
+      set_status: (a) => (current = { ...current, status: a.status as Paper["status"] }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.click(screen.getAllByTestId("result-row")[1]);
+    await waitFor(() => expect(screen.getByTestId("detail-title").textContent).toBe(current.title));
+    expect(screen.getByTestId("detail-abstract").textContent).toBe(current.abstract);
+
+    const statsBefore = calls.filter((c) => c.cmd === "stats").length;
+    await user.type(screen.getByTestId("tag-input"), "<img/src=x/onerror=alert(1)>{Enter}");
+    await waitFor(() => expect(chips()).toEqual(["#<img/src=x/onerror=alert(1)>"]));
+    expect(document.querySelector("[data-testid=detail-pane] img")).toBeNull();
+    expect((screen.getByTestId("tag-input") as HTMLInputElement).value).toBe("");
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "stats").length).toBeGreaterThan(statsBefore));
+    // The row shows the new tag without re-running the query.
+    expect(screen.getAllByTestId("row-tag").map((t) => t.textContent)).toEqual(["#<img/src=x/onerror=alert(1)>"]);
+
+    await user.click(screen.getByTestId("tag-remove"));
+    await waitFor(() => expect(screen.queryAllByTestId("detail-tag")).toHaveLength(0));
+
+    await user.selectOptions(screen.getByTestId("status-select"), "reading");
+    expect(calls.at(-3)).toEqual({ cmd: "set_status", args: { id: "2310.02579", status: "reading" } });
+  });
+
+  it("saves the note and shows a failure without losing the draft", async () => {
+    let fail = true;
+    const current = paper();
+    backend({
+      get_paper: () => current,
+      set_note: (a) => {
+        if (fail) throw { code: "busy", message: "the library is busy" };
+        return { ...current, note: { body: String(a.body), updatedAt: "2025-11-23T12:05:00Z" } };
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.click(screen.getAllByTestId("result-row")[0]);
+    const note = await screen.findByTestId("note-input");
+    await user.type(note, "Read section 3");
+    await user.click(screen.getByTestId("note-save"));
+    await waitFor(() => expect(screen.getByTestId("detail-error").textContent).toContain("busy"));
+    expect((note as HTMLTextAreaElement).value).toBe("Read section 3");
+    fail = false;
+    await user.click(screen.getByTestId("note-save"));
+    await waitFor(() => expect(screen.getByTestId("note-state").textContent).toContain("Saved"));
+    expect(screen.queryByTestId("detail-error")).toBeNull();
+  });
+
+  it("focuses the search box on / and moves through rows with j and k", async () => {
+    const { calls } = backend({ get_paper: (a) => paper({ id: String(a.id) }) });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    const input = screen.getByTestId("search-input");
+    await user.keyboard("{Escape}");
+    expect(document.activeElement).not.toBe(input);
+    await user.keyboard("j");
+    await user.keyboard("j");
+    expect(calls.filter((c) => c.cmd === "get_paper").map((c) => c.args.id)).toEqual(["1706.03762", "2310.02579"]);
+    expect(document.activeElement?.getAttribute("data-paper-id")).toBe("2310.02579");
+    await user.keyboard("k");
+    expect(document.activeElement?.getAttribute("data-paper-id")).toBe("1706.03762");
+    await user.keyboard("/");
+    expect(document.activeElement).toBe(input);
+    expect((input as HTMLInputElement).value).toBe("");
+  });
+});

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import * as api from "./api";
+import { ApiError, toApiError } from "./api";
+import { results } from "./testing/fixtures";
+import { clearMocks, mockBackend } from "./testing/mockBackend";
+
+afterEach(() => clearMocks());
+
+describe("api", () => {
+  it("sends camelCase arguments to the snake_case command", async () => {
+    const { calls } = mockBackend({ search: (a) => results(String(a.query), []) });
+    await api.search("graph", { limit: 5 });
+    expect(calls).toEqual([{ cmd: "search", args: { query: "graph", limit: 5, offset: null } }]);
+  });
+
+  it("passes tags and ids as the commands name them", async () => {
+    const { calls } = mockBackend({ add_tags: () => ({}) });
+    await api.addTags("2401.00001", ["gnn"]);
+    expect(calls[0]).toEqual({ cmd: "add_tags", args: { id: "2401.00001", tags: ["gnn"] } });
+  });
+
+  it("turns an IpcError into an ApiError with its code and message", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    mockBackend({
+      get_paper: () => {
+        throw { code: "not-found", message: "paper 9999.99999 is not in the library" };
+      },
+    });
+    const err = await api.getPaper("9999.99999").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ code: "not-found", message: "paper 9999.99999 is not in the library" });
+  });
+
+  it("maps Tauri's plain-string errors and unknown codes to internal", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    mockBackend({
+      stats: () => {
+        throw "command stats not allowed by ACL";
+      },
+      list_tags: () => {
+        throw { code: "exploded", message: "?" };
+      },
+    });
+    await expect(api.stats()).rejects.toMatchObject({ code: "internal", message: "command stats not allowed by ACL" });
+    await expect(api.listTags()).rejects.toMatchObject({ code: "internal", message: "?" });
+  });
+
+  it("normalises anything else", () => {
+    expect(toApiError(new Error("boom"))).toMatchObject({ code: "internal", message: "boom" });
+    expect(toApiError(undefined)).toMatchObject({ code: "internal", message: "undefined" });
+    expect(toApiError({ code: "busy" })).toMatchObject({ code: "busy" });
+    const same = new ApiError("io", "disk");
+    expect(toApiError(same)).toBe(same);
+  });
+});

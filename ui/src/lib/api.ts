@@ -1,0 +1,75 @@
+// The typed IPC layer: the ONLY module that imports `invoke`. One function per Rust command
+// (src-tauri/src/commands); every failure becomes an `ApiError` with a typed code.
+import { invoke } from "@tauri-apps/api/core";
+
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  type ListFilter,
+  type Paper,
+  type PaperId,
+  type PaperSummary,
+  type SearchOptions,
+  type SearchResults,
+  type Stats,
+  type Status,
+  type TagCount,
+} from "./types";
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+  }
+}
+
+/** Normalises whatever a rejected `invoke` gives (our `IpcError`, a Tauri string, an Error). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (typeof err === "string") return new ApiError("internal", err);
+  if (err instanceof Error) return new ApiError("internal", err.message);
+  if (err && typeof err === "object") {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    const known = ERROR_CODES.includes(code as ErrorCode) ? (code as ErrorCode) : "internal";
+    return new ApiError(known, typeof message === "string" ? message : JSON.stringify(err));
+  }
+  return new ApiError("internal", String(err));
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    const error = toApiError(err);
+    console.warn(`ipc->${cmd} failed: [${error.code}] ${error.message}`);
+    throw error;
+  }
+}
+
+export const search = (query: string, opts: SearchOptions = {}) =>
+  call<SearchResults>("search", { query, limit: opts.limit ?? null, offset: opts.offset ?? null });
+
+export const getPaper = (id: PaperId) => call<Paper>("get_paper", { id });
+
+export const listPapers = (filter: ListFilter = {}) =>
+  call<PaperSummary[]>("list_papers", {
+    status: filter.status ?? null,
+    tag: filter.tag ?? null,
+    limit: filter.limit ?? null,
+    offset: filter.offset ?? null,
+  });
+
+export const addTags = (id: PaperId, tags: string[]) => call<Paper>("add_tags", { id, tags });
+
+export const removeTags = (id: PaperId, tags: string[]) => call<Paper>("remove_tags", { id, tags });
+
+export const setStatus = (id: PaperId, status: Status) => call<Paper>("set_status", { id, status });
+
+export const setNote = (id: PaperId, body: string) => call<Paper>("set_note", { id, body });
+
+export const listTags = () => call<TagCount[]>("list_tags");
+
+export const stats = () => call<Stats>("stats");

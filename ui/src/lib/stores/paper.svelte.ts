@@ -1,0 +1,68 @@
+// The detail pane's state: the selected paper as the backend last returned it.
+import * as api from "../api";
+import { ApiError, toApiError } from "../api";
+import type { Paper, PaperId, Status } from "../types";
+
+export class PaperView {
+  selectedId = $state<PaperId | null>(null);
+  paper = $state<Paper | null>(null);
+  error = $state<ApiError | null>(null);
+
+  #latest = 0;
+  readonly #onChange: (paper: Paper) => void;
+
+  /** `onChange` runs after every successful edit (to patch the list and refresh counts). */
+  constructor(onChange: (paper: Paper) => void = () => {}) {
+    this.#onChange = onChange;
+  }
+
+  async select(id: PaperId): Promise<void> {
+    if (id === this.selectedId && this.paper?.id === id) return;
+    const ticket = ++this.#latest;
+    this.selectedId = id;
+    this.error = null;
+    try {
+      const paper = await api.getPaper(id);
+      if (ticket === this.#latest) this.paper = paper;
+    } catch (err) {
+      if (ticket === this.#latest) this.error = toApiError(err);
+    }
+  }
+
+  /** Adds the tags in `text` (split on commas and spaces). Returns false when nothing was sent or it failed. */
+  addTags(text: string): Promise<boolean> {
+    const tags = text
+      .split(/[,\s]+/)
+      .map((t) => t.trim())
+      .filter((t) => t.length > 0);
+    if (tags.length === 0) return Promise.resolve(false);
+    return this.#edit((id) => api.addTags(id, tags));
+  }
+
+  removeTag(tag: string): Promise<boolean> {
+    return this.#edit((id) => api.removeTags(id, [tag]));
+  }
+
+  setStatus(status: Status): Promise<boolean> {
+    return this.#edit((id) => api.setStatus(id, status));
+  }
+
+  saveNote(body: string): Promise<boolean> {
+    return this.#edit((id) => api.setNote(id, body));
+  }
+
+  async #edit(f: (id: PaperId) => Promise<Paper>): Promise<boolean> {
+    const id = this.paper?.id;
+    if (!id) return false;
+    try {
+      const paper = await f(id);
+      if (this.paper?.id === paper.id) this.paper = paper;
+      this.error = null;
+      this.#onChange(paper);
+      return true;
+    } catch (err) {
+      this.error = toApiError(err);
+      return false;
+    }
+  }
+}

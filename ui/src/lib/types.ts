@@ -1,0 +1,163 @@
+// The JSON shapes the Rust commands return (papershelf-core serde types, camelCase).
+// Keep in step with crates/core: model/paper.rs, library.rs, search/mod.rs, error.rs.
+
+/** A work's stable id: the arXiv id without version, or `t-` + 16 hex digits. */
+export type PaperId = string;
+
+export type Status = "inbox" | "to-read" | "reading" | "read" | "archived";
+
+/** Every status, in reading-flow order. */
+export const STATUSES: readonly Status[] = ["inbox", "to-read", "reading", "read", "archived"];
+
+export const STATUS_LABELS: Record<Status, string> = {
+  inbox: "Inbox",
+  "to-read": "To read",
+  reading: "Reading",
+  read: "Read",
+  archived: "Archived",
+};
+
+/** `papershelf_core::ErrorCode`. */
+export type ErrorCode =
+  | "not-found"
+  | "invalid-input"
+  | "busy"
+  | "schema-too-new"
+  | "io"
+  | "cancelled"
+  | "internal";
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  "not-found",
+  "invalid-input",
+  "busy",
+  "schema-too-new",
+  "io",
+  "cancelled",
+  "internal",
+];
+
+/** What a failed command rejects with (`src-tauri/src/error.rs`). */
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A date that may lack parts ("May 22" has no year). */
+export interface PartialDate {
+  year: number | null;
+  month: number | null;
+  day: number | null;
+}
+
+/** A matched range: UTF-8 BYTE offsets `[start, end)` into the snippet text. */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+export interface Snippet {
+  text: string;
+  highlights: Highlight[];
+}
+
+export interface PaperSummary {
+  id: PaperId;
+  arxivId: string | null;
+  title: string;
+  authors: string[];
+  authorCount: number | null;
+  organization: string | null;
+  year: number | null;
+  published: PartialDate | null;
+  upvotes: number | null;
+  tags: string[];
+  status: Status;
+  hasNote: boolean;
+  addedAt: string;
+}
+
+export interface SearchHit extends PaperSummary {
+  score: number;
+  titleSnippet: Snippet;
+  abstractSnippet: Snippet;
+}
+
+export interface SearchResults {
+  query: string;
+  total: number;
+  hits: SearchHit[];
+  /** True when nothing matched exactly and these are one-edit matches. */
+  fuzzy: boolean;
+  notices: string[];
+}
+
+export interface Note {
+  body: string;
+  updatedAt: string;
+}
+
+export interface PaperVersion {
+  version: number;
+  created: string;
+}
+
+export interface SourceRecord {
+  source: string;
+  origin: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface Paper {
+  id: PaperId;
+  arxivId: string | null;
+  title: string;
+  abstract: string;
+  authors: string[];
+  authorCount: number | null;
+  organization: string | null;
+  year: number | null;
+  published: PartialDate | null;
+  versions: PaperVersion[];
+  doi: string | null;
+  categories: string[];
+  journalRef: string | null;
+  comments: string | null;
+  license: string | null;
+  upvotes: number | null;
+  tags: string[];
+  status: Status;
+  note: Note | null;
+  sources: SourceRecord[];
+  addedAt: string;
+  modifiedAt: string;
+}
+
+export interface TagCount {
+  name: string;
+  count: number;
+}
+
+export interface Stats {
+  papers: number;
+  /** `[status, count]` pairs in reading-flow order. */
+  byStatus: [Status, number][];
+  tags: number;
+  notes: number;
+  indexed: number;
+  schemaVersion: number;
+  libraryDir: string;
+}
+
+export interface ListFilter {
+  status?: Status | null;
+  tag?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+}
