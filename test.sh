@@ -8,8 +8,8 @@ scripts/install-deps.sh
 echo "==> Rust tests (core, CLI)"
 cargo test --locked -p papershelf-core -p papershelf-cli
 
-echo "==> UI unit tests"
-(cd ui && npm test)
+echo "==> UI type check and unit tests"
+(cd ui && npm run check && npm test)
 
 echo "==> End-to-end tests of the desktop app"
 scripts/e2e.sh

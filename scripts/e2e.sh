@@ -10,12 +10,20 @@ cd "$root"
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "UI: npm ci && npm run build"
-npm ci --prefix ui --no-audit --no-fund
-npm run --prefix ui build
+# npm ci wipes node_modules; skip it when the lock file is what was last installed
+# (scripts/install-deps.sh writes the same stamp).
+npm_ci() {
+  if ! cmp -s "$1/package-lock.json" "$1/node_modules/.papershelf-installed-lock" 2>/dev/null; then
+    step "npm ci in $1"
+    npm ci --prefix "$1" --no-audit --no-fund
+    cp "$1/package-lock.json" "$1/node_modules/.papershelf-installed-lock"
+  fi
+}
 
-step "e2e: npm ci"
-npm ci --prefix tests/e2e --no-audit --no-fund
+npm_ci ui
+npm_ci tests/e2e
+step "UI: npm run build"
+npm run --prefix ui build
 
 step "app: cargo build -p papershelf-app --features custom-protocol"
 cargo build -p papershelf-app --features custom-protocol
