@@ -17,7 +17,7 @@ use crate::text::{collapse_whitespace, fold_tex};
 
 /// Parses one line of the snapshot. The error is a short reason for the import report.
 ///
-/// A leading UTF-8 BOM, surrounding whitespace and a trailing `\r` are tolerated, as are
+/// Surrounding whitespace and a trailing `\r` are tolerated, as are
 /// unknown keys and `null` for every optional key. Reasons look like:
 /// - `empty line`
 /// - `invalid JSON: trailing characters at line 1 column 1761` (serde's message)
@@ -25,8 +25,13 @@ use crate::text::{collapse_whitespace, fold_tex};
 /// - ``missing field `id` ``, ``field `title` is null``, `empty title`
 /// - `invalid arXiv id '2108.8810': 4-digit sequence numbers end at 1412 …`
 /// - ``field `versions`: invalid type: string "v1", expected a sequence``
+/// A UTF-8 byte order mark is legal only at the start of the file: the caller strips it from
+/// the first line, and one on any other line is an error.
 pub fn parse_line(line: &str) -> Result<NewPaper, String> {
-    let line = line.strip_prefix('\u{feff}').unwrap_or(line).trim();
+    if line.starts_with('\u{feff}') {
+        return Err("a UTF-8 byte order mark in the middle of the file".into());
+    }
+    let line = line.trim();
     if line.is_empty() {
         return Err("empty line".into());
     }
@@ -46,16 +51,9 @@ pub fn parse_line(line: &str) -> Result<NewPaper, String> {
 /// becomes `invalid UTF-8 at byte offset N` (0-based, counted in the line as given) instead
 /// of a failed read.
 pub fn parse_line_bytes(line: &[u8]) -> Result<NewPaper, String> {
-    let (bom, rest) = match line.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, line),
-    };
-    match std::str::from_utf8(rest) {
+    match std::str::from_utf8(line) {
         Ok(text) => parse_line(text),
-        Err(e) => Err(format!(
-            "invalid UTF-8 at byte offset {}",
-            bom + e.valid_up_to()
-        )),
+        Err(e) => Err(format!("invalid UTF-8 at byte offset {}", e.valid_up_to())),
     }
 }
 
@@ -605,8 +603,8 @@ mod tests {
             (6, Err("empty line")),
             // A Python dict repr, single quotes.
             (7, Err("invalid JSON: key must be a string at line 1 column 2")),
-            // A UTF-8 BOM in mid-file: tolerated.
-            (8, Ok("1508.06576")),
+            // A UTF-8 BOM in mid-file: only legal at the start of the file.
+            (8, Err("a UTF-8 byte order mark in the middle of the file")),
             // Bytes FF FE inside the title.
             (9, Err("invalid UTF-8 at byte offset 109")),
             // A 4-digit sequence number in 2021 (and a `v0` version dated 2021-13-45).
@@ -729,12 +727,12 @@ mod tests {
     }
 
     #[test]
-    fn a_bom_crlf_and_surrounding_space_are_tolerated() {
-        let paper = parse_line("\u{feff}  {\"id\":\"2310.02579\",\"title\":\"T\"}\r").unwrap();
+    fn crlf_and_surrounding_space_are_tolerated_but_a_bom_is_not() {
+        let paper = parse_line("  {\"id\":\"2310.02579\",\"title\":\"T\"}\r").unwrap();
         assert_eq!(paper.arxiv_id.unwrap().as_str(), "2310.02579");
-        let paper =
-            parse_line_bytes(b"\xEF\xBB\xBF{\"id\":\"2310.02579\",\"title\":\"T\"}").unwrap();
-        assert_eq!(paper.title, "T");
+        let err =
+            parse_line_bytes(b"\xEF\xBB\xBF{\"id\":\"2310.02579\",\"title\":\"T\"}").unwrap_err();
+        assert!(err.contains("byte order mark"), "{err}");
     }
 
     #[test]

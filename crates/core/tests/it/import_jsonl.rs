@@ -11,21 +11,21 @@ use crate::support::*;
 
 /// The lines of the broken fixture that must be skipped, with a word each reason must contain.
 /// Line 6 is blank: blank lines are passed over silently, like a trailing newline.
-const BROKEN_LINES: [(usize, &str); 9] = [
-    (2, "JSON"),       // cut off mid-string
-    (3, "id"),         // no id
-    (4, "type"),       // authors_parsed is a string
-    (5, "id"),         // id is null
-    (7, "JSON"),       // single quotes
-    (9, "UTF-8"),      // invalid bytes in the title
-    (10, "2108.8810"), // impossible arXiv id
-    (13, "object"),    // an array, not an object
-    (14, "trailing"),  // two records glued together
+const BROKEN_LINES: [(usize, &str); 10] = [
+    (2, "JSON"),            // cut off mid-string
+    (3, "id"),              // no id
+    (4, "type"),            // authors_parsed is a string
+    (5, "id"),              // id is null
+    (7, "JSON"),            // single quotes
+    (8, "byte order mark"), // a BOM is legal only at the start of the file
+    (9, "UTF-8"),           // invalid bytes in the title
+    (10, "2108.8810"),      // impossible arXiv id
+    (13, "object"),         // an array, not an object
+    (14, "trailing"),       // two records glued together
 ];
 
-/// The good lines of the broken fixture: line 1, 8 (after a stray BOM), 11 (line 1's paper again,
-/// now with a v2) and 12.
-const BROKEN_GOOD_IDS: [&str; 3] = ["1506.03134", "1508.06576", "2004.07667"];
+/// The good lines of the broken fixture: line 1, 11 (line 1's paper again, now with a v2) and 12.
+const BROKEN_GOOD_IDS: [&str; 2] = ["1506.03134", "2004.07667"];
 
 #[test]
 fn malformed_lines_are_reported_with_line_number_and_reason_and_the_rest_imports() {
@@ -45,10 +45,10 @@ fn malformed_lines_are_reported_with_line_number_and_reason_and_the_rest_imports
             entry.reason
         );
     }
-    // Three distinct papers; line 11 brings line 1's paper again with a second version.
+    // Two distinct papers; line 11 brings line 1's paper again with a second version.
     assert_eq!(
         (report.added, report.updated, report.unchanged),
-        (3, 1, 0),
+        (2, 1, 0),
         "{report:?}"
     );
     assert_eq!(report.origin, SNAPSHOT_BROKEN);
@@ -67,13 +67,10 @@ fn malformed_lines_are_reported_with_line_number_and_reason_and_the_rest_imports
         .collect();
     assert_eq!(versions, [1, 2]);
     let stored: Vec<String> = t.all().into_iter().map(|p| p.id.to_string()).collect();
-    assert_eq!(stored.len(), 3, "{stored:?}");
-    assert_eq!(
-        t.titles("artistic style"),
-        ["A Neural Algorithm of Artistic Style"]
-    );
+    assert_eq!(stored.len(), 2, "{stored:?}");
     // None of the malformed lines' papers slipped in.
     for id in [
+        "1508.06576",
         "2309.08600",
         "2210.13382",
         "1703.00810",
@@ -93,7 +90,7 @@ fn reimporting_the_broken_file_reports_the_same_lines_and_changes_nothing() {
     assert_eq!(second.skipped, first.skipped);
     assert_eq!(
         (second.added, second.updated, second.unchanged),
-        (0, 0, 4),
+        (0, 0, 3),
         "{second:?}"
     );
 }
