@@ -32,6 +32,7 @@ mod index;
 mod library;
 pub mod model;
 pub mod search;
+pub mod sources;
 pub mod text;
 
 pub use error::{Error, ErrorCode, Result};

@@ -25,6 +25,7 @@ use crate::text::{collapse_whitespace, fold_tex};
 /// - ``missing field `id` ``, ``field `title` is null``, `empty title`
 /// - `invalid arXiv id '2108.8810': 4-digit sequence numbers end at 1412 …`
 /// - ``field `versions`: invalid type: string "v1", expected a sequence``
+///
 /// A UTF-8 byte order mark is legal only at the start of the file: the caller strips it from
 /// the first line, and one on any other line is an error.
 pub fn parse_line(line: &str) -> Result<NewPaper, String> {

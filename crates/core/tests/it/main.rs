@@ -1,8 +1,10 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
+mod http_server;
 mod import_jsonl;
 mod index_recovery;
 mod library;
 mod migrations;
 mod search;
+mod sources_http;
 mod support;
