@@ -42,6 +42,10 @@ struct Cli {
 enum Command {
     /// Create the library (opening any command creates it too)
     Init,
+    /// Add one paper by arXiv id or URL (fetched from arXiv, else Hugging Face)
+    Add(cmd::sources::AddArgs),
+    /// List the papers waiting in the inbox, newest first
+    Inbox(cmd::sources::InboxArgs),
     /// Import papers from files
     #[command(subcommand)]
     Import(cmd::import::ImportCommand),
@@ -118,6 +122,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Add(a) => cmd::sources::add(&lib, a),
+        Command::Inbox(a) => cmd::sources::inbox(&lib, a),
         Command::Import(c) => cmd::import::run(&lib, c),
         Command::Search(a) => cmd::search::run(&lib, a),
         Command::Show(a) => cmd::papers::show(&lib, a),

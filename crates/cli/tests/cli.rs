@@ -505,3 +505,71 @@ fn importing_the_broken_snapshot_succeeds_and_lists_the_skipped_lines() {
         "Pointer Networks"
     );
 }
+
+/// The Shelf's command with every source pointed at `origin`.
+fn with_sources(shelf: &Shelf, origin: &str, args: &[&str]) -> Output {
+    shelf
+        .cmd(args)
+        .env("PAPERSHELF_HF_URL", origin)
+        .env("PAPERSHELF_ARXIV_URL", origin)
+        .env("PAPERSHELF_S2_URL", origin)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn add_fetches_a_paper_into_the_inbox_and_inbox_lists_it() {
+    let api = papershelf_testkit::FixtureApi::start(&fixture("api"));
+    let shelf = Shelf::new();
+    // arXiv's recorded answer for this id is empty, so the paper comes from Hugging Face.
+    let out = with_sources(
+        &shelf,
+        api.origin(),
+        &["add", "https://arxiv.org/abs/2310.02579v2"],
+    );
+    let stdout = succeeded(&["add"], out);
+    assert!(
+        stdout.contains("2310.02579") && stdout.contains("added to the inbox"),
+        "{stdout}"
+    );
+    let again = succeeded(
+        &["add"],
+        with_sources(&shelf, api.origin(), &["add", "arXiv:2310.02579"]),
+    );
+    assert!(again.contains("already in the library"), "{again}");
+    let inbox = shelf.json_lines(&["inbox", "--json"]);
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0]["id"], "2310.02579");
+    assert_eq!(inbox[0]["status"], "inbox");
+    let ua = &api.seen()[0].headers["user-agent"];
+    assert!(ua.starts_with("Papershelf/"), "{ua}");
+}
+
+#[test]
+fn add_while_offline_fails_clearly_and_changes_nothing() {
+    // A port nothing listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let origin = format!("http://127.0.0.1:{port}");
+    let shelf = Shelf::new();
+    let out = with_sources(&shelf, &origin, &["add", "2310.02579"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot reach") || stderr.contains("gave up"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stats = shelf.json_lines(&["stats", "--json"]);
+    assert_eq!(stats[0]["papers"], 0);
+}
+
+#[test]
+fn add_refuses_something_that_is_no_arxiv_id() {
+    let shelf = Shelf::new();
+    let err = shelf.fails(&["add", "not-an-id"]);
+    assert!(err.contains("arXiv id"), "{err}");
+}

@@ -59,6 +59,27 @@ pub enum Error {
     /// The search index failed in a way a rebuild did not fix.
     #[error("search index: {0}")]
     Index(String),
+    /// A source could not be reached or refused (after bounded retries where that helps).
+    #[error(transparent)]
+    Source(#[from] crate::sources::http::SourceError),
+    /// A source answered something we cannot read.
+    #[error("{source_name}: unreadable answer from {url}: {reason}")]
+    SourceFormat {
+        /// Source name.
+        source_name: &'static str,
+        /// URL requested.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A source does not know the paper.
+    #[error("{source_name} has no paper {id}")]
+    NotAtSource {
+        /// Source name.
+        source_name: &'static str,
+        /// The id asked for.
+        id: String,
+    },
     /// An operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
@@ -86,6 +107,10 @@ pub enum ErrorCode {
     Io,
     /// The operation was cancelled.
     Cancelled,
+    /// A source could not be reached; the library is unchanged.
+    Network,
+    /// A source asks us to slow down.
+    RateLimited,
     /// A bug or an unexpected failure.
     Internal,
 }
@@ -102,6 +127,14 @@ impl Error {
             Error::Busy => ErrorCode::Busy,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::NotAtSource { .. } => ErrorCode::NotFound,
+            Error::SourceFormat { .. } => ErrorCode::Network,
+            Error::Source(e) => match e {
+                crate::sources::http::SourceError::NotFound { .. } => ErrorCode::NotFound,
+                crate::sources::http::SourceError::RateLimited { .. } => ErrorCode::RateLimited,
+                crate::sources::http::SourceError::Config(_) => ErrorCode::InvalidInput,
+                _ => ErrorCode::Network,
+            },
             Error::Db(e) if is_busy(e) => ErrorCode::Busy,
             Error::Db(_) | Error::Index(_) => ErrorCode::Internal,
         }

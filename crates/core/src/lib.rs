@@ -33,6 +33,7 @@ mod library;
 pub mod model;
 pub mod search;
 pub mod sources;
+pub mod sync;
 pub mod text;
 
 pub use error::{Error, ErrorCode, Result};

@@ -286,6 +286,27 @@ impl Library {
         Ok(report)
     }
 
+    /// Adds or updates a paper fetched from a source; returns it and whether it is new.
+    /// A new paper lands in the inbox; a known one keeps its status, tags and note.
+    pub fn add_fetched(&self, fetched: &crate::sync::FetchedPaper) -> Result<(Paper, bool)> {
+        let mut added = None;
+        self.write(|tx, now| {
+            let outcome = works::upsert(tx, &fetched.paper, fetched.source, &fetched.origin, now)?;
+            added = Some(matches!(outcome, works::Upserted::Added(_)));
+            let changed = match outcome {
+                works::Upserted::Unchanged(_) => vec![],
+                other => vec![other.key()],
+            };
+            let id: String = tx.query_row(
+                "SELECT id FROM works WHERE key = ?1",
+                [outcome.key()],
+                |r| r.get(0),
+            )?;
+            Ok((id, changed))
+        })
+        .and_then(|id| Ok((self.paper(&PaperId::new(id))?, added.unwrap_or(false))))
+    }
+
     /// Imports the text of a Hugging Face paper-search or Daily Papers page.
     pub fn import_hf_page(&self, text: &str, origin: &str) -> Result<ImportReport> {
         let parsed = hf_page::parse(text);

@@ -4,3 +4,4 @@ pub mod import;
 pub mod notes;
 pub mod papers;
 pub mod search;
+pub mod sources;

@@ -46,21 +46,32 @@ fn parse_status(s: &str) -> Result<Status, String> {
 }
 
 pub fn list(lib: &Library, args: ListArgs) -> anyhow::Result<()> {
-    let papers = lib.list(&ListFilter {
+    let filter = ListFilter {
         status: args.status,
         tag: args.tag,
         limit: Some(args.limit),
         offset: 0,
-    })?;
+    };
+    print_list(lib, &filter, args.json, "no papers")
+}
+
+/// Prints the papers `filter` selects, as JSON Lines or one entry per paper.
+pub fn print_list(
+    lib: &Library,
+    filter: &ListFilter,
+    json: bool,
+    empty: &str,
+) -> anyhow::Result<()> {
+    let papers = lib.list(filter)?;
     for p in &papers {
-        if args.json {
+        if json {
             output::json_line(p)?;
         } else {
             outln!("{}", output::summary_line(p));
         }
     }
-    if papers.is_empty() && !args.json {
-        outln!("no papers");
+    if papers.is_empty() && !json {
+        outln!("{empty}");
     }
     Ok(())
 }

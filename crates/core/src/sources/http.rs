@@ -338,6 +338,19 @@ impl HttpClient {
                     last_failure = reason;
                     after.unwrap_or_else(|| self.backoff(attempt))
                 }
+                // Nothing listening (offline, wrong origin): one more try, then say so rather
+                // than make the user wait out the whole backoff ladder.
+                Attempt::Unreachable(reason) if attempt >= 2 => {
+                    return Err(SourceError::Connect {
+                        source_name: name,
+                        url,
+                        reason,
+                    })
+                }
+                Attempt::Unreachable(reason) => {
+                    last_failure = reason;
+                    self.backoff(attempt)
+                }
             };
             if retry_in > self.options.max_wait {
                 return Err(SourceError::RateLimited {
@@ -542,6 +555,12 @@ impl HttpClient {
                 expected: "a readable body",
             }));
         }
+        // hyper's connect errors are not always flagged by `is_connect`; the chain names them.
+        let unreachable =
+            e.is_connect() || chain.contains("(Connect)") || chain.contains("dns error");
+        if unreachable && !e.is_timeout() {
+            return Attempt::Unreachable(chain);
+        }
         let reason = if e.is_timeout() {
             format!(
                 "no answer within {}s",
@@ -559,6 +578,8 @@ impl HttpClient {
 
 enum Attempt {
     Done(Result<Fetched, SourceError>),
+    /// The connection could not be made at all.
+    Unreachable(String),
     Retry {
         after: Option<Duration>,
         reason: String,

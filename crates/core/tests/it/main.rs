@@ -1,6 +1,5 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
-mod http_server;
 mod import_jsonl;
 mod index_recovery;
 mod library;
@@ -8,3 +7,4 @@ mod migrations;
 mod search;
 mod sources_http;
 mod support;
+mod sync_add;

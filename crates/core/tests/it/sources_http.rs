@@ -8,7 +8,7 @@ use papershelf_core::sources::http::{
     Expect, Fetched, HttpClient, HttpOptions, SourceError, Validators,
 };
 
-use crate::http_server::{Reply, Server};
+use papershelf_testkit::{Reply, Server};
 
 const JSON: &str = "application/json; charset=utf-8";
 
@@ -411,4 +411,28 @@ async fn json_is_posted_to_batch_endpoints() {
         .unwrap();
     assert_eq!(body(got), b"[null]");
     assert_eq!(server.seen()[0].headers["content-type"], "application/json");
+}
+
+#[tokio::test]
+async fn an_origin_nobody_listens_on_fails_fast_as_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = SourceConfig::default();
+    config
+        .set_origin(Source::Arxiv, &format!("http://127.0.0.1:{port}"))
+        .unwrap();
+    let options = HttpOptions {
+        base_backoff: Duration::from_millis(10),
+        ..HttpOptions::default()
+    };
+    let c = HttpClient::new(config, options).unwrap();
+    let err = c
+        .get(Source::Arxiv, "/api/query?id_list=1", Expect::Xml, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SourceError::Connect { .. }), "{err}");
+    assert!(err.to_string().contains("cannot reach"), "{err}");
 }
