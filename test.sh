@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 scripts/install-deps.sh
 
 echo "==> Rust tests (core, CLI)"
-cargo test --locked -p papershelf-core -p papershelf-cli
+cargo test --locked -p papershelf-core -p papershelf-cli -p papershelf-testkit
 
 echo "==> UI type check and unit tests"
 (cd ui && npm run check && npm test)

@@ -46,6 +46,15 @@ enum Command {
     Add(cmd::sources::AddArgs),
     /// List the papers waiting in the inbox, newest first
     Inbox(cmd::sources::InboxArgs),
+    /// Follow a feed: hf-daily, hf-search QUERY, arxiv-category CAT, arxiv-query QUERY
+    #[command(subcommand)]
+    Subscribe(cmd::sources::SubscribeCommand),
+    /// List subscriptions
+    Subscriptions(cmd::sources::SubscriptionsArgs),
+    /// Stop following a feed
+    Unsubscribe(cmd::sources::UnsubscribeArgs),
+    /// Fetch what the subscriptions bring; new papers land in the inbox
+    Sync(cmd::sources::SyncArgs),
     /// Import papers from files
     #[command(subcommand)]
     Import(cmd::import::ImportCommand),
@@ -124,6 +133,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Add(a) => cmd::sources::add(&lib, a),
         Command::Inbox(a) => cmd::sources::inbox(&lib, a),
+        Command::Subscribe(c) => cmd::sources::subscribe(&lib, c),
+        Command::Subscriptions(a) => cmd::sources::subscriptions(&lib, a),
+        Command::Unsubscribe(a) => cmd::sources::unsubscribe(&lib, a),
+        Command::Sync(a) => cmd::sources::sync(&lib, a),
         Command::Import(c) => cmd::import::run(&lib, c),
         Command::Search(a) => cmd::search::run(&lib, a),
         Command::Show(a) => cmd::papers::show(&lib, a),

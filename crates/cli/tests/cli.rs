@@ -573,3 +573,44 @@ fn add_refuses_something_that_is_no_arxiv_id() {
     let err = shelf.fails(&["add", "not-an-id"]);
     assert!(err.contains("arXiv id"), "{err}");
 }
+
+#[test]
+fn subscribe_sync_and_unsubscribe_from_the_command_line() {
+    let api = papershelf_testkit::FixtureApi::start(&fixture("api"));
+    let shelf = Shelf::new();
+    let err = shelf.fails(&["sync"]);
+    assert!(err.contains("subscribe first"), "{err}");
+    assert!(shelf
+        .ok(&["subscribe", "hf-daily"])
+        .contains("subscription 1: hf-daily"));
+    let subs = shelf.json_lines(&["subscriptions", "--json"]);
+    assert_eq!(subs[0]["kind"], "hf-daily");
+    let args = [
+        "sync",
+        "--source",
+        "hf",
+        "--from",
+        "2024-01-15",
+        "--to",
+        "2024-01-16",
+    ];
+    let out = succeeded(&args, with_sources(&shelf, api.origin(), &args));
+    assert!(out.contains("added 37"), "{out}");
+    let out = succeeded(&args, with_sources(&shelf, api.origin(), &args));
+    assert!(
+        out.contains("added 0") && out.contains("2 not modified"),
+        "{out}"
+    );
+    assert_eq!(
+        shelf
+            .json_lines(&["inbox", "--json", "--limit", "1000"])
+            .len(),
+        37
+    );
+    let err = shelf.fails(&["subscribe", "arxiv-category", "not a category!"]);
+    assert!(err.contains("cs.LG"), "{err}");
+    shelf.ok(&["unsubscribe", "1"]);
+    assert!(shelf.json_lines(&["subscriptions", "--json"]).is_empty());
+    let err = shelf.fails(&["unsubscribe", "1"]);
+    assert!(err.contains("no subscription 1"), "{err}");
+}

@@ -36,6 +36,7 @@ pub mod sources;
 pub mod sync;
 pub mod text;
 
+pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use import::SkippedEntry;
 pub use library::{

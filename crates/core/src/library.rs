@@ -11,12 +11,15 @@ use std::time::Instant;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
+use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
 use crate::db::{self, changes, import_jobs, notes, tags, works};
 use crate::error::{Error, Result};
 use crate::import::{arxiv_jsonl, hf_page, SkippedEntry};
 use crate::index::{IndexDoc, SearchIndex, Unusable};
 use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
 use crate::search::{self, SearchOptions, SearchResults};
+use crate::sources::hf::HfSignals;
+use crate::sources::http::Validators;
 
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
@@ -305,6 +308,78 @@ impl Library {
             Ok((id, changed))
         })
         .and_then(|id| Ok((self.paper(&PaperId::new(id))?, added.unwrap_or(false))))
+    }
+
+    /// Writes one fetched page of a source in one transaction: every paper (new ones land in
+    /// the inbox), their Hugging Face signals, and the page's cache validators.
+    pub fn add_source_page(
+        &self,
+        papers: &[(NewPaper, Option<HfSignals>)],
+        source: &str,
+        origin: &str,
+        validators: Option<&Validators>,
+    ) -> Result<ImportReport> {
+        let started = Instant::now();
+        let mut report = ImportReport {
+            origin: origin.to_string(),
+            ..Default::default()
+        };
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for (paper, signals) in papers {
+                let outcome = works::upsert(tx, paper, source, origin, now)?;
+                if let Some(s) = signals {
+                    db::signals::put_hf(tx, outcome.key(), s, now)?;
+                }
+                tally(&mut report, &mut changed, outcome);
+            }
+            if let Some(v) = validators {
+                db::http_cache::put(tx, origin, v, now)?;
+            }
+            Ok(((), changed))
+        })?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// The validators stored for a URL, for a conditional request.
+    pub fn cached_validators(&self, url: &str) -> Result<Option<Validators>> {
+        db::http_cache::get(&self.conn(), url)
+    }
+
+    /// True when a work with this arXiv id is in the library.
+    pub fn has_arxiv_id(&self, id: &crate::model::ArxivId) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM works WHERE arxiv_id = ?1)")?
+            .query_row([id.as_str()], |r| r.get(0))?)
+    }
+
+    /// Follows a feed; an identical subscription is returned as it is.
+    pub fn subscribe(&self, kind: SubscriptionKind, query: &str) -> Result<Subscription> {
+        let query = subscriptions::validate(kind, query)?;
+        subscriptions::add(&self.conn(), kind, &query, &db::now())
+    }
+
+    /// Every subscription, oldest first.
+    pub fn subscriptions(&self) -> Result<Vec<Subscription>> {
+        subscriptions::all(&self.conn())
+    }
+
+    /// Stops following a feed (papers it brought stay).
+    pub fn unsubscribe(&self, id: i64) -> Result<()> {
+        if subscriptions::remove(&self.conn(), id)? {
+            Ok(())
+        } else {
+            Err(Error::InvalidInput(format!(
+                "no subscription {id}; `papershelf subscriptions` lists them"
+            )))
+        }
+    }
+
+    /// Records that a subscription synced completely up to `cursor`.
+    pub fn mark_synced(&self, id: i64, cursor: Option<&str>) -> Result<()> {
+        subscriptions::mark_synced(&self.conn(), id, cursor, &db::now())
     }
 
     /// Imports the text of a Hugging Face paper-search or Daily Papers page.

@@ -1,8 +1,10 @@
 //! `papershelf add | inbox`: the commands that reach the sources.
 
-use clap::Args;
-use papershelf_core::sources::config::SourceConfig;
+use clap::{Args, Subcommand};
+use papershelf_core::sources::config::{Source, SourceConfig};
 use papershelf_core::sources::http::{HttpClient, HttpOptions};
+use papershelf_core::sync::{SyncEvent, SyncOptions};
+use papershelf_core::SubscriptionKind;
 use papershelf_core::{Library, ListFilter, Status};
 
 use crate::output;
@@ -59,4 +61,168 @@ pub fn inbox(lib: &Library, args: InboxArgs) -> anyhow::Result<()> {
         offset: 0,
     };
     super::papers::print_list(lib, &filter, args.json, "the inbox is empty")
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscribeCommand {
+    /// Hugging Face Daily Papers, day by day
+    HfDaily,
+    /// A Hugging Face paper search
+    HfSearch {
+        /// Search text
+        query: String,
+    },
+    /// An arXiv category, e.g. cs.LG
+    ArxivCategory {
+        /// Category
+        category: String,
+    },
+    /// An arXiv API search_query, e.g. 'ti:diffusion AND cat:cs.CV'
+    ArxivQuery {
+        /// Query
+        query: String,
+    },
+}
+
+pub fn subscribe(lib: &Library, cmd: SubscribeCommand) -> anyhow::Result<()> {
+    let (kind, query) = match cmd {
+        SubscribeCommand::HfDaily => (SubscriptionKind::HfDaily, String::new()),
+        SubscribeCommand::HfSearch { query } => (SubscriptionKind::HfSearch, query),
+        SubscribeCommand::ArxivCategory { category } => (SubscriptionKind::ArxivCategory, category),
+        SubscribeCommand::ArxivQuery { query } => (SubscriptionKind::ArxivQuery, query),
+    };
+    let sub = lib.subscribe(kind, &query)?;
+    outln!("subscription {}: {} {}", sub.id, sub.kind, sub.query);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct SubscriptionsArgs {
+    /// Print JSON Lines
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn subscriptions(lib: &Library, args: SubscriptionsArgs) -> anyhow::Result<()> {
+    let subs = lib.subscriptions()?;
+    for s in &subs {
+        if args.json {
+            output::json_line(s)?;
+        } else {
+            let synced = s.last_synced_at.as_deref().unwrap_or("never");
+            outln!(
+                "{:>3}  {:<15} {:<30} last synced {synced}",
+                s.id,
+                s.kind.as_str(),
+                s.query
+            );
+        }
+    }
+    if subs.is_empty() && !args.json {
+        outln!("no subscriptions; add one with `papershelf subscribe hf-daily`");
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct UnsubscribeArgs {
+    /// Subscription id (see `papershelf subscriptions`)
+    id: i64,
+}
+
+pub fn unsubscribe(lib: &Library, args: UnsubscribeArgs) -> anyhow::Result<()> {
+    lib.unsubscribe(args.id)?;
+    outln!("unsubscribed {}", args.id);
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Only this source: hf, arxiv or s2
+    #[arg(long, value_parser = parse_source)]
+    source: Option<Source>,
+    /// Fetch and count, write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// First Daily Papers day, YYYY-MM-DD (default: where the last sync stopped, or a week ago)
+    #[arg(long, value_parser = parse_date)]
+    from: Option<time::Date>,
+    /// Last Daily Papers day, YYYY-MM-DD (default: today)
+    #[arg(long, value_parser = parse_date)]
+    to: Option<time::Date>,
+    /// Print the report as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_source(s: &str) -> Result<Source, String> {
+    Source::ALL
+        .into_iter()
+        .find(|src| src.name() == s)
+        .ok_or_else(|| format!("unknown source '{s}' (expected hf, arxiv or s2)"))
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    papershelf_core::sync::parse_day(s)
+        .ok_or_else(|| format!("'{s}' is not a date like 2024-01-15"))
+}
+
+pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
+    if lib.subscriptions()?.is_empty() {
+        anyhow::bail!("nothing to sync: subscribe first, e.g. `papershelf subscribe hf-daily`");
+    }
+    let config = SourceConfig::load(lib.dir())?;
+    let http = HttpClient::new(config, HttpOptions::default())?;
+    let opts = SyncOptions {
+        only: args.source,
+        from: args.from,
+        to: args.to,
+        dry_run: args.dry_run,
+    };
+    let quiet = args.json;
+    let report = runtime()?.block_on(papershelf_core::sync::sync(lib, &http, &opts, &mut |e| {
+        if quiet {
+            return;
+        }
+        match e {
+            SyncEvent::Started { label, .. } => eprintln!("syncing {label}"),
+            SyncEvent::Page {
+                unit,
+                papers,
+                added,
+                not_modified,
+                ..
+            } => {
+                if *not_modified {
+                    eprintln!("  {unit}: unchanged since last sync");
+                } else {
+                    eprintln!("  {unit}: {papers} papers, {added} new");
+                }
+            }
+        }
+    }))?;
+    if args.json {
+        output::json_line(&report)?;
+    } else {
+        let verb = if report.dry_run { "would add" } else { "added" };
+        for s in &report.subscriptions {
+            outln!(
+                "{}: {verb} {}, updated {}, unchanged {}, {} pages ({} not modified), {} skipped",
+                s.label,
+                s.added,
+                s.updated,
+                s.unchanged,
+                s.pages,
+                s.not_modified,
+                s.skipped.len()
+            );
+            if let Some(e) = &s.error {
+                outln!("  stopped: {e}");
+            }
+        }
+    }
+    if report.failed() {
+        anyhow::bail!("some subscriptions failed (see above); the papers already written are kept, run `papershelf sync` again to resume");
+    }
+    Ok(())
 }

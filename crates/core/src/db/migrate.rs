@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_note_history.sql")),
+    (3, include_str!("migrations/0003_sources.sql")),
 ];
 
 /// The schema version this build writes.

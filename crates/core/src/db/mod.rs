@@ -1,9 +1,12 @@
 //! SQLite access: opening with the right pragmas, migrations, and one module per table.
 
 pub mod changes;
+pub mod http_cache;
 pub mod import_jobs;
 pub mod migrate;
 pub mod notes;
+pub mod signals;
+pub mod subscriptions;
 pub mod tags;
 pub mod works;
 

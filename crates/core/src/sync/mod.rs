@@ -2,5 +2,7 @@
 //! [`crate::Library`] (synchronous; run it on a blocking thread in async code).
 
 mod add;
+mod engine;
 
 pub use add::{fetch_paper, FetchedPaper};
+pub use engine::{parse_day, sync, SubscriptionOutcome, SyncEvent, SyncOptions, SyncReport};

@@ -8,3 +8,4 @@ mod search;
 mod sources_http;
 mod support;
 mod sync_add;
+mod sync_hf;

@@ -1,0 +1,178 @@
+//! Syncing Hugging Face Daily Papers against the recorded API on a local server.
+
+use std::time::Duration;
+
+use papershelf_core::sources::config::{Source, SourceConfig};
+use papershelf_core::sources::http::{HttpClient, HttpOptions};
+use papershelf_core::sync::{parse_day, sync, SyncOptions, SyncReport};
+use papershelf_core::{PaperId, SubscriptionKind};
+use papershelf_testkit::FixtureApi;
+
+use crate::support::*;
+
+fn client(api: &FixtureApi) -> HttpClient {
+    let mut config = SourceConfig::default();
+    for s in Source::ALL {
+        config.set_origin(s, api.origin()).unwrap();
+    }
+    let options = HttpOptions {
+        base_backoff: Duration::from_millis(10),
+        spacing: [Duration::ZERO; 3],
+        max_attempts: 2,
+        ..HttpOptions::default()
+    };
+    HttpClient::new(config, options).unwrap()
+}
+
+fn days(from: &str, to: &str) -> SyncOptions {
+    SyncOptions {
+        from: parse_day(from),
+        to: parse_day(to),
+        ..SyncOptions::default()
+    }
+}
+
+async fn run(t: &TempLibrary, http: &HttpClient, opts: &SyncOptions) -> SyncReport {
+    sync(t.lib(), http, opts, &mut |_| {}).await.unwrap()
+}
+
+#[tokio::test]
+async fn overlapping_days_give_37_papers_with_the_newer_counts() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    let report = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    let s = &report.subscriptions[0];
+    assert_eq!(
+        (s.added, s.updated, s.error.clone()),
+        (37, 3, None),
+        "{report:?}"
+    );
+    assert_eq!(t.lib().stats().unwrap().papers, 37);
+    assert_eq!(t.lib().stats().unwrap().indexed, 37);
+    let repeat = t.lib().paper(&PaperId::new("2310.17230")).unwrap();
+    let day16: serde_json::Value =
+        serde_json::from_slice(api.file("hf/daily_papers-2024-01-16.json")).unwrap();
+    let newer = day16
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["paper"]["id"] == "2310.17230")
+        .unwrap()["paper"]["upvotes"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(repeat.upvotes, Some(newer as u32));
+    assert!(repeat.sources.iter().all(|s| s.source == "hf-api"));
+}
+
+#[tokio::test]
+async fn a_second_sync_costs_only_not_modified_answers_and_changes_nothing() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    let before = t.all();
+    let report = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    let s = &report.subscriptions[0];
+    assert_eq!(
+        (s.pages, s.not_modified, s.added, s.updated),
+        (2, 2, 0, 0),
+        "{report:?}"
+    );
+    assert_eq!(t.all(), before);
+}
+
+#[tokio::test]
+async fn new_papers_land_in_the_inbox_and_known_ones_keep_their_triage() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    run(&t, &http, &days("2024-01-15", "2024-01-15")).await;
+    let id = PaperId::new("2310.17230");
+    t.lib()
+        .set_status(&id, papershelf_core::Status::Read)
+        .unwrap();
+    t.lib().set_note(&id, "keep me").unwrap();
+    run(&t, &http, &days("2024-01-16", "2024-01-16")).await;
+    let paper = t.lib().paper(&id).unwrap();
+    assert_eq!(paper.status, papershelf_core::Status::Read);
+    assert_eq!(paper.note.unwrap().body, "keep me");
+}
+
+#[tokio::test]
+async fn a_sync_interrupted_midway_and_rerun_leaves_no_duplicates() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    // The first day succeeds, then the service goes down for the second.
+    api.intercept({
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        move |_| {
+            (calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 1)
+                .then(|| papershelf_testkit::Reply::new(503, "text/html", "<html>down</html>"))
+        }
+    });
+    let report = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    assert!(report.subscriptions[0].error.is_some(), "{report:?}");
+    assert_eq!(t.lib().stats().unwrap().papers, 20);
+    assert_eq!(
+        t.lib().subscriptions().unwrap()[0].cursor.as_deref(),
+        Some("2024-01-15")
+    );
+    api.reset();
+    let report = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    assert_eq!(report.subscriptions[0].error, None);
+    assert_eq!(t.lib().stats().unwrap().papers, 37);
+}
+
+#[tokio::test]
+async fn a_wrong_shape_or_truncated_day_is_an_error_and_writes_nothing() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    for day in ["2024-02-01", "2024-02-02", "2024-02-05"] {
+        let report = run(&t, &http, &days(day, day)).await;
+        assert!(report.subscriptions[0].error.is_some(), "{day}: {report:?}");
+    }
+    assert_eq!(t.lib().stats().unwrap().papers, 0);
+}
+
+#[tokio::test]
+async fn hostile_text_is_stored_inert_and_odd_items_are_skipped() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    let report = run(&t, &http, &days("2024-02-04", "2024-02-04")).await;
+    let s = &report.subscriptions[0];
+    assert_eq!(s.added, 2, "{report:?}");
+    assert!(!s.skipped.is_empty());
+    let report = run(&t, &http, &days("2024-02-03", "2024-02-03")).await;
+    assert_eq!(report.subscriptions[0].error, None, "{report:?}");
+    let inert = t.all().into_iter().any(|s| {
+        let p = t.lib().paper(&s.id).unwrap();
+        let text = format!("{} {}", p.title, p.abstract_text);
+        text.contains("<script") || text.contains("<img")
+    });
+    assert!(inert, "the payloads are kept as plain text");
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_nothing() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
+    let mut opts = days("2024-01-15", "2024-01-16");
+    opts.dry_run = true;
+    let report = run(&t, &http, &opts).await;
+    // Nothing is written, so the three papers both days list count as new on each day.
+    assert_eq!(report.subscriptions[0].added, 40, "{report:?}");
+    assert_eq!(t.lib().stats().unwrap().papers, 0);
+    assert_eq!(t.lib().subscriptions().unwrap()[0].cursor, None);
+}
