@@ -178,6 +178,7 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
         from: args.from,
         to: args.to,
         dry_run: args.dry_run,
+        ..SyncOptions::default()
     };
     let quiet = args.json;
     let report = runtime()?.block_on(papershelf_core::sync::sync(lib, &http, &opts, &mut |e| {

@@ -1,7 +1,7 @@
 //! Per-source signals of a work that are not bibliographic fields: Hugging Face counts, code
 //! and project links, machine summaries. Refreshed by their source, never merged.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::sources::hf::HfSignals;
@@ -37,4 +37,23 @@ pub fn put_hf(conn: &Connection, work_key: i64, s: &HfSignals, now: &str) -> Res
         now
     ])?;
     Ok(())
+}
+
+/// Flags that a newer arXiv version of the work arrived.
+pub fn flag_new_version(conn: &Connection, work_key: i64, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO work_signals (work_key, new_version, updated_at) VALUES (?1, 1, ?2)
+         ON CONFLICT (work_key) DO UPDATE SET new_version = 1, updated_at = excluded.updated_at",
+    )?
+    .execute(params![work_key, now])?;
+    Ok(())
+}
+
+/// True when a newer version arrived since the work was added.
+pub fn has_new_version(conn: &Connection, work_key: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT new_version FROM work_signals WHERE work_key = ?1")?
+        .query_row([work_key], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(false))
 }

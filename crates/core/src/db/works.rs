@@ -224,7 +224,16 @@ pub fn upsert(
                     promote_id(tx, key, merged.arxiv_id.as_deref().unwrap_or_default())?;
                 }
             }
-            changed |= add_versions(tx, key, &paper.versions)?;
+            let newest_before = newest_version(tx, key)?;
+            if add_versions(tx, key, &paper.versions)? {
+                changed = true;
+                // A newer version of a paper the user already has is worth a flag.
+                if newest_before
+                    .is_some_and(|before| newest_version(tx, key).ok().flatten() > Some(before))
+                {
+                    super::signals::flag_new_version(tx, key, now)?;
+                }
+            }
             if changed {
                 touch(tx, key, now)?;
                 Upserted::Updated(key)
@@ -356,6 +365,12 @@ fn promote_id(tx: &Transaction<'_>, key: i64, arxiv_id: &str) -> Result<()> {
         params![key, arxiv_id],
     )?;
     Ok(())
+}
+
+fn newest_version(tx: &Transaction<'_>, key: i64) -> Result<Option<u32>> {
+    Ok(tx
+        .prepare_cached("SELECT MAX(version) FROM work_versions WHERE work_key = ?1")?
+        .query_row([key], |r| r.get(0))?)
 }
 
 fn add_versions(tx: &Transaction<'_>, key: i64, versions: &[PaperVersion]) -> Result<bool> {
@@ -555,6 +570,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         license: f.license,
         upvotes: f.upvotes,
         tags: super::tags::tags_of(conn, key)?,
+        new_version: super::signals::has_new_version(conn, key)?,
         status: status.parse().unwrap_or_default(),
         note: super::notes::note(conn, key)?,
         sources,

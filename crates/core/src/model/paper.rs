@@ -147,6 +147,8 @@ pub struct Paper {
     pub upvotes: Option<u32>,
     /// Tags, sorted.
     pub tags: Vec<String>,
+    /// True when a newer arXiv version arrived after the paper was added.
+    pub new_version: bool,
     /// Reading status.
     pub status: Status,
     /// The Markdown note, when one exists.

@@ -11,6 +11,7 @@ use time::{Date, Duration as Days, OffsetDateTime};
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::model::NewPaper;
+use crate::sources::arxiv_atom::{self, AtomError};
 use crate::sources::config::Source;
 use crate::sources::hf::{self, HfSignals};
 use crate::sources::http::{Expect, Fetched, HttpClient};
@@ -27,6 +28,10 @@ pub struct SyncOptions {
     pub to: Option<Date>,
     /// Fetch and count, write nothing.
     pub dry_run: bool,
+    /// arXiv results per page (default 100; the API allows up to 2000).
+    pub arxiv_page_size: Option<u32>,
+    /// At most this many arXiv results per subscription and run (default 1000).
+    pub arxiv_max_results: Option<u32>,
 }
 
 /// Progress, for a bar in the CLI and the app.
@@ -143,9 +148,12 @@ pub async fn sync(
             SubscriptionKind::HfDaily => {
                 hf_daily(lib, http, &sub, opts, &mut outcome, on_event).await
             }
-            other => Err(Error::InvalidInput(format!(
-                "syncing {other} subscriptions is not built yet"
-            ))),
+            SubscriptionKind::HfSearch => {
+                hf_search(lib, http, &sub, opts, &mut outcome, on_event).await
+            }
+            SubscriptionKind::ArxivCategory | SubscriptionKind::ArxivQuery => {
+                arxiv_feed(lib, http, &sub, opts, &mut outcome, on_event).await
+            }
         };
         if let Err(e) = result {
             if matches!(e, Error::Db(_) | Error::Index(_)) {
@@ -246,22 +254,15 @@ async fn hf_daily(
                 .map(|p| (p.paper, Some(p.signals)))
                 .collect();
             let count = papers.len() as u64;
-            let added = if opts.dry_run {
-                let mut new = 0;
-                for (p, _) in &papers {
-                    if let Some(id) = &p.arxiv_id {
-                        new += u64::from(!lib.has_arxiv_id(id)?);
-                    }
-                }
-                outcome.added += new;
-                new
-            } else {
-                let r = lib.add_source_page(&papers, "hf-api", &url, Some(&new_validators))?;
-                outcome.added += r.added;
-                outcome.updated += r.updated;
-                outcome.unchanged += r.unchanged;
-                r.added
-            };
+            let (added, _) = write_page(
+                lib,
+                &papers,
+                "hf-api",
+                &url,
+                Some(&new_validators),
+                opts,
+                outcome,
+            )?;
             on_event(&SyncEvent::Page {
                 id: sub.id,
                 unit: day_str.clone(),
@@ -286,4 +287,238 @@ fn same_origin_path(http: &HttpClient, link: &str) -> Option<String> {
     let origin = http.config().origin(Source::HuggingFace);
     let rest = link.strip_prefix(origin)?;
     rest.starts_with('/').then(|| rest.to_string())
+}
+
+/// Writes (or, in a dry run, counts) one page of papers; returns the new ones.
+fn write_page(
+    lib: &Library,
+    papers: &[(NewPaper, Option<HfSignals>)],
+    source: &str,
+    url: &str,
+    validators: Option<&crate::sources::http::Validators>,
+    opts: &SyncOptions,
+    outcome: &mut SubscriptionOutcome,
+) -> Result<(u64, u64)> {
+    if opts.dry_run {
+        let mut new = 0;
+        for (p, _) in papers {
+            if let Some(id) = &p.arxiv_id {
+                new += u64::from(!lib.has_arxiv_id(id)?);
+            }
+        }
+        outcome.added += new;
+        return Ok((new, 0));
+    }
+    let r = lib.add_source_page(papers, source, url, validators)?;
+    outcome.added += r.added;
+    outcome.updated += r.updated;
+    outcome.unchanged += r.unchanged;
+    Ok((r.added, r.unchanged))
+}
+
+async fn hf_search(
+    lib: &Library,
+    http: &HttpClient,
+    sub: &Subscription,
+    opts: &SyncOptions,
+    outcome: &mut SubscriptionOutcome,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<()> {
+    let path = format!("/api/papers/search?q={}", encode_query_value(&sub.query));
+    let url = http.url(Source::HuggingFace, &path);
+    let validators = lib.cached_validators(&url)?;
+    outcome.pages += 1;
+    let (body, new_validators) = match http
+        .get(
+            Source::HuggingFace,
+            &path,
+            Expect::Json,
+            validators.as_ref(),
+        )
+        .await?
+    {
+        Fetched::NotModified => {
+            outcome.not_modified += 1;
+            on_event(&SyncEvent::Page {
+                id: sub.id,
+                unit: sub.query.clone(),
+                papers: 0,
+                added: 0,
+                not_modified: true,
+            });
+            return finish(lib, sub, opts, None);
+        }
+        Fetched::Body {
+            body, validators, ..
+        } => (body, validators),
+    };
+    let page = hf::parse_search_bytes(&body).map_err(|e| Error::SourceFormat {
+        source_name: "hf",
+        url: url.clone(),
+        reason: e.to_string(),
+    })?;
+    outcome.skipped.extend(
+        page.skipped
+            .iter()
+            .map(|(i, why)| format!("item {i}: {why}")),
+    );
+    let papers: Vec<(NewPaper, Option<HfSignals>)> = page
+        .papers
+        .into_iter()
+        .map(|p| (p.paper, Some(p.signals)))
+        .collect();
+    let (added, _) = write_page(
+        lib,
+        &papers,
+        "hf-api",
+        &url,
+        Some(&new_validators),
+        opts,
+        outcome,
+    )?;
+    on_event(&SyncEvent::Page {
+        id: sub.id,
+        unit: sub.query.clone(),
+        papers: papers.len() as u64,
+        added,
+        not_modified: false,
+    });
+    finish(lib, sub, opts, None)
+}
+
+fn finish(
+    lib: &Library,
+    sub: &Subscription,
+    opts: &SyncOptions,
+    cursor: Option<&str>,
+) -> Result<()> {
+    if !opts.dry_run {
+        lib.mark_synced(sub.id, cursor)?;
+    }
+    Ok(())
+}
+
+/// The cursor of an arXiv feed: `start=N` while a run is under way (so an interrupted run
+/// resumes there), `done` once a run reached its end.
+const ARXIV_DONE: &str = "done";
+
+async fn arxiv_feed(
+    lib: &Library,
+    http: &HttpClient,
+    sub: &Subscription,
+    opts: &SyncOptions,
+    outcome: &mut SubscriptionOutcome,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<()> {
+    let search_query = match sub.kind {
+        SubscriptionKind::ArxivCategory => format!("cat:{}", sub.query),
+        _ => sub.query.clone(),
+    };
+    let page_size = opts.arxiv_page_size.unwrap_or(100).clamp(1, 2000);
+    let max_results = opts.arxiv_max_results.unwrap_or(1000).min(30_000);
+    let resumed_at = sub
+        .cursor
+        .as_deref()
+        .and_then(|c| c.strip_prefix("start="))
+        .and_then(|n| n.parse::<u32>().ok());
+    // After a complete run, a page with nothing new means the rest is known too (newest first).
+    let incremental = sub.cursor.as_deref() == Some(ARXIV_DONE);
+    let mut start = resumed_at.unwrap_or(0);
+    loop {
+        let path = format!(
+            "/api/query?search_query={}&sortBy=submittedDate&sortOrder=descending&start={start}&max_results={page_size}",
+            encode_query_value(&search_query)
+        );
+        let url = http.url(Source::Arxiv, &path);
+        outcome.pages += 1;
+        let body = match http.get(Source::Arxiv, &path, Expect::Xml, None).await? {
+            Fetched::Body { body, .. } => body,
+            Fetched::NotModified => {
+                outcome.not_modified += 1;
+                break;
+            }
+        };
+        let text = String::from_utf8(body).map_err(|_| Error::SourceFormat {
+            source_name: "arxiv",
+            url: url.clone(),
+            reason: "not UTF-8 text".into(),
+        })?;
+        let feed = match arxiv_atom::parse_feed(&text) {
+            Ok(feed) => feed,
+            Err(e @ AtomError::Api { .. }) => return Err(Error::InvalidInput(e.to_string())),
+            Err(e) => {
+                return Err(Error::SourceFormat {
+                    source_name: "arxiv",
+                    url,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        outcome.skipped.extend(
+            feed.skipped
+                .iter()
+                .map(|s| format!("start {start} entry {}: {}", s.index, s.reason)),
+        );
+        let count = feed.entries.len() as u32;
+        let papers: Vec<(NewPaper, Option<HfSignals>)> = feed
+            .entries
+            .into_iter()
+            .map(|e| {
+                let mut paper = e.paper;
+                if e.version > 1 {
+                    if let Some(p) = paper.published {
+                        let v1 = crate::model::PaperVersion {
+                            version: 1,
+                            created: p.sort_key(),
+                        };
+                        paper.versions.insert(0, v1);
+                    }
+                }
+                (paper, None)
+            })
+            .collect();
+        let (added, unchanged) = write_page(lib, &papers, "arxiv-api", &url, None, opts, outcome)?;
+        on_event(&SyncEvent::Page {
+            id: sub.id,
+            unit: format!("start {start}"),
+            papers: u64::from(count),
+            added,
+            not_modified: false,
+        });
+        start += count;
+        let total = feed.total_results.unwrap_or(0).min(u64::from(max_results)) as u32;
+        let nothing_new = incremental && count > 0 && unchanged == u64::from(count);
+        if count == 0 || start >= total || nothing_new {
+            break;
+        }
+        if !opts.dry_run {
+            lib.mark_synced(sub.id, Some(&format!("start={start}")))?;
+        }
+    }
+    finish(lib, sub, opts, Some(ARXIV_DONE))
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters and `:` stay).
+fn encode_query_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query_value("cat:cs.LG"), "cat:cs.LG");
+        assert_eq!(encode_query_value("ti:a b&c"), "ti:a%20b%26c");
+        assert_eq!(encode_query_value("é"), "%C3%A9");
+    }
 }

@@ -8,4 +8,4 @@ mod search;
 mod sources_http;
 mod support;
 mod sync_add;
-mod sync_hf;
+mod sync_feeds;

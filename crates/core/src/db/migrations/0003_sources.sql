@@ -29,5 +29,6 @@ CREATE TABLE work_signals (
     ai_keywords     TEXT NOT NULL DEFAULT '[]',   -- JSON array
     hf_featured_at  TEXT,
     withdrawn       INTEGER NOT NULL DEFAULT 0,
+    new_version     INTEGER NOT NULL DEFAULT 0,   -- a newer arXiv version arrived since it was added
     updated_at      TEXT NOT NULL
 );

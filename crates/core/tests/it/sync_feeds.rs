@@ -1,4 +1,4 @@
-//! Syncing Hugging Face Daily Papers against the recorded API on a local server.
+//! Syncing subscriptions (Hugging Face Daily Papers and search, arXiv categories) against the recorded APIs on a local server.
 
 use std::time::Duration;
 
@@ -175,4 +175,97 @@ async fn a_dry_run_writes_nothing() {
     assert_eq!(report.subscriptions[0].added, 40, "{report:?}");
     assert_eq!(t.lib().stats().unwrap().papers, 0);
     assert_eq!(t.lib().subscriptions().unwrap()[0].cursor, None);
+}
+
+#[tokio::test]
+async fn an_arxiv_category_is_paged_to_total_results_with_requests_three_seconds_apart() {
+    let api = FixtureApi::start(&fixture("api"));
+    let mut config = SourceConfig::default();
+    config.set_origin(Source::Arxiv, api.origin()).unwrap();
+    // The real pacing: arXiv asks for one request every 3 s.
+    let http = HttpClient::new(config, HttpOptions::default()).unwrap();
+    let t = TempLibrary::new();
+    t.lib()
+        .subscribe(SubscriptionKind::ArxivCategory, "cs.LG")
+        .unwrap();
+    let opts = SyncOptions {
+        arxiv_page_size: Some(2),
+        ..SyncOptions::default()
+    };
+    let report = run(&t, &http, &opts).await;
+    let s = &report.subscriptions[0];
+    assert_eq!(
+        (s.pages, s.added, s.error.clone()),
+        (3, 5, None),
+        "{report:?}"
+    );
+    let seen = api.requests_to("/api/query");
+    assert_eq!(seen.len(), 3);
+    for pair in seen.windows(2) {
+        assert!(
+            pair[1].at - pair[0].at >= Duration::from_millis(2990),
+            "{:?}",
+            pair[1].at - pair[0].at
+        );
+    }
+    let v2 = t.lib().paper(&PaperId::new("2405.05847")).unwrap();
+    let versions: Vec<u32> = v2.versions.iter().map(|v| v.version).collect();
+    assert_eq!(versions, [1, 2]);
+    assert!(v2.journal_ref.is_some());
+    assert_eq!(
+        t.lib().subscriptions().unwrap()[0].cursor.as_deref(),
+        Some("done")
+    );
+}
+
+#[tokio::test]
+async fn an_hf_search_subscription_brings_its_results() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    t.lib()
+        .subscribe(SubscriptionKind::HfSearch, "positional encoding")
+        .unwrap();
+    let report = run(&t, &http, &SyncOptions::default()).await;
+    assert_eq!(
+        (
+            report.subscriptions[0].added,
+            report.subscriptions[0].error.clone()
+        ),
+        (8, None),
+        "{report:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_newer_arxiv_version_of_a_library_paper_is_flagged_and_keeps_the_note() {
+    let t = TempLibrary::new();
+    let v1 = papershelf_core::NewPaper {
+        arxiv_id: Some(papershelf_core::ArxivId::parse("2405.05847").unwrap().0),
+        title: "A paper".into(),
+        versions: vec![papershelf_core::model::PaperVersion {
+            version: 1,
+            created: "2024-05-09".into(),
+        }],
+        ..Default::default()
+    };
+    t.lib()
+        .add_source_page(&[(v1.clone(), None)], "arxiv-api", "test", None)
+        .unwrap();
+    let id = PaperId::new("2405.05847");
+    t.lib().set_note(&id, "read section 3").unwrap();
+    assert!(!t.lib().paper(&id).unwrap().new_version);
+    let mut v2 = v1;
+    v2.versions.push(papershelf_core::model::PaperVersion {
+        version: 2,
+        created: "2024-06-01".into(),
+    });
+    let r = t
+        .lib()
+        .add_source_page(&[(v2, None)], "arxiv-api", "test", None)
+        .unwrap();
+    assert_eq!(r.updated, 1);
+    let paper = t.lib().paper(&id).unwrap();
+    assert!(paper.new_version);
+    assert_eq!(paper.note.unwrap().body, "read section 3");
 }
