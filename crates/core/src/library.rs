@@ -20,6 +20,7 @@ use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
 use crate::search::{self, SearchOptions, SearchResults};
 use crate::sources::hf::HfSignals;
 use crate::sources::http::Validators;
+use crate::sources::s2::S2Paper;
 
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
@@ -353,6 +354,57 @@ impl Library {
             .conn()
             .prepare_cached("SELECT EXISTS(SELECT 1 FROM works WHERE arxiv_id = ?1)")?
             .query_row([id.as_str()], |r| r.get(0))?)
+    }
+
+    /// arXiv ids of works Semantic Scholar has not been asked about since `stale_before`
+    /// (RFC 3339), oldest first.
+    pub fn s2_enrichment_candidates(
+        &self,
+        stale_before: &str,
+        limit: usize,
+    ) -> Result<Vec<String>> {
+        db::signals::needing_s2(&self.conn(), stale_before, limit)
+    }
+
+    /// Writes one Semantic Scholar batch answer: found papers fill gaps in their work (S2 is
+    /// the weakest bibliographic source) and set its counts; missing ones are marked checked.
+    pub fn apply_s2_batch(
+        &self,
+        answers: &[(String, Option<S2Paper>)],
+        origin: &str,
+    ) -> Result<ImportReport> {
+        let mut report = ImportReport {
+            origin: origin.to_string(),
+            ..Default::default()
+        };
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for (arxiv_id, answer) in answers {
+                let key: Option<i64> = tx
+                    .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
+                    .query_row([arxiv_id], |r| r.get(0))
+                    .optional()?;
+                let Some(key) = key else { continue };
+                match answer {
+                    Some(found) => {
+                        let mut paper = found.to_new_paper();
+                        // The batch was asked by arXiv id: that is the identity, whatever S2 says.
+                        paper.arxiv_id = crate::model::ArxivId::parse(arxiv_id)
+                            .ok()
+                            .map(|(id, _)| id);
+                        tally(
+                            &mut report,
+                            &mut changed,
+                            works::upsert(tx, &paper, "s2", origin, now)?,
+                        );
+                        db::signals::put_s2(tx, key, found, now)?;
+                    }
+                    None => db::signals::mark_s2_checked(tx, key, now)?,
+                }
+            }
+            Ok(((), changed))
+        })?;
+        Ok(report)
     }
 
     /// Follows a feed; an identical subscription is returned as it is.

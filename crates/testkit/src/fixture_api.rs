@@ -787,7 +787,8 @@ fn s2_batch(state: &State, body: &[u8]) -> Reply {
         .map(|id| {
             recorded
                 .iter()
-                .position(|r| r == id)
+                // S2 reads id prefixes (`arXiv:`, `ARXIV:`, `DOI:`) case-insensitively.
+                .position(|r| r.eq_ignore_ascii_case(id))
                 .and_then(|i| answers.get(i))
                 .map_or("null", |r| r.get())
         })

@@ -222,6 +222,16 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
             }
         }
     }
+    if let (Some(e), false) = (&report.enrichment, args.json) {
+        outln!(
+            "semantic scholar: {} papers asked, {} found",
+            e.asked,
+            e.found
+        );
+        if let Some(err) = &e.error {
+            outln!("  stopped: {err}");
+        }
+    }
     if report.failed() {
         anyhow::bail!("some subscriptions failed (see above); the papers already written are kept, run `papershelf sync` again to resume");
     }

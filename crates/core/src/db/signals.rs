@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::sources::hf::HfSignals;
+use crate::sources::s2::S2Paper;
 
 /// Stores what Hugging Face says about a work (upvotes live on `works`, as the list sorts by them).
 pub fn put_hf(conn: &Connection, work_key: i64, s: &HfSignals, now: &str) -> Result<()> {
@@ -56,4 +57,84 @@ pub fn has_new_version(conn: &Connection, work_key: i64) -> Result<bool> {
         .query_row([work_key], |r| r.get::<_, bool>(0))
         .optional()?
         .unwrap_or(false))
+}
+
+/// Stores what Semantic Scholar says about a work (counts are overwritten on refresh).
+pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO work_signals (work_key, s2_paper_id, venue, citation_count,
+            influential_citation_count, reference_count, tldr, s2_checked_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+         ON CONFLICT (work_key) DO UPDATE SET
+            s2_paper_id = COALESCE(excluded.s2_paper_id, s2_paper_id),
+            venue = COALESCE(excluded.venue, venue),
+            citation_count = excluded.citation_count,
+            influential_citation_count = excluded.influential_citation_count,
+            reference_count = excluded.reference_count,
+            tldr = COALESCE(excluded.tldr, tldr),
+            s2_checked_at = excluded.s2_checked_at,
+            updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        work_key,
+        p.paper_id,
+        p.venue.as_deref().filter(|v| !v.is_empty()),
+        p.citation_count.map(|n| n as i64),
+        p.influential_citation_count.map(|n| n as i64),
+        p.reference_count.map(|n| n as i64),
+        p.tldr,
+        now
+    ])?;
+    Ok(())
+}
+
+/// Records an enrichment attempt that found nothing, so it is not retried on every sync.
+pub fn mark_s2_checked(conn: &Connection, work_key: i64, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO work_signals (work_key, s2_checked_at, updated_at) VALUES (?1, ?2, ?2)
+         ON CONFLICT (work_key) DO UPDATE SET s2_checked_at = excluded.s2_checked_at",
+    )?
+    .execute(params![work_key, now])?;
+    Ok(())
+}
+
+/// Works with an arXiv id never enriched, or last enriched before `stale_before` (RFC 3339).
+pub fn needing_s2(conn: &Connection, stale_before: &str, limit: usize) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.arxiv_id FROM works w LEFT JOIN work_signals s ON s.work_key = w.key
+         WHERE w.arxiv_id IS NOT NULL AND (s.s2_checked_at IS NULL OR s.s2_checked_at < ?1)
+         ORDER BY w.key LIMIT ?2",
+    )?;
+    let ids = stmt
+        .query_map(params![stale_before, limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// Everything the sources say about a work beyond its bibliographic fields.
+pub fn load(conn: &Connection, work_key: i64) -> Result<crate::model::PaperSignals> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT hf_comments, github_repo, github_stars, project_page, ai_summary, ai_keywords,
+                withdrawn, venue, citation_count, influential_citation_count, tldr
+             FROM work_signals WHERE work_key = ?1",
+        )?
+        .query_row([work_key], |r| {
+            let keywords: String = r.get(5)?;
+            Ok(crate::model::PaperSignals {
+                hf_comments: r.get(0)?,
+                github_repo: r.get(1)?,
+                github_stars: r.get(2)?,
+                project_page: r.get(3)?,
+                ai_summary: r.get(4)?,
+                ai_keywords: serde_json::from_str(&keywords).unwrap_or_default(),
+                withdrawn: r.get(6)?,
+                venue: r.get(7)?,
+                citation_count: r.get(8)?,
+                influential_citation_count: r.get(9)?,
+                tldr: r.get(10)?,
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
 }

@@ -571,6 +571,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         upvotes: f.upvotes,
         tags: super::tags::tags_of(conn, key)?,
         new_version: super::signals::has_new_version(conn, key)?,
+        signals: super::signals::load(conn, key)?,
         status: status.parse().unwrap_or_default(),
         note: super::notes::note(conn, key)?,
         sources,

@@ -7,5 +7,5 @@ mod status;
 
 pub use arxiv_id::{ArxivId, ArxivIdError};
 pub use date::PartialDate;
-pub use paper::{NewPaper, Note, Paper, PaperId, PaperVersion, SourceRecord};
+pub use paper::{NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion, SourceRecord};
 pub use status::Status;

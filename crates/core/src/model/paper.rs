@@ -149,6 +149,8 @@ pub struct Paper {
     pub tags: Vec<String>,
     /// True when a newer arXiv version arrived after the paper was added.
     pub new_version: bool,
+    /// Counts, links and summaries from the sources.
+    pub signals: PaperSignals,
     /// Reading status.
     pub status: Status,
     /// The Markdown note, when one exists.
@@ -159,6 +161,35 @@ pub struct Paper {
     pub added_at: String,
     /// When anything about the work last changed (RFC 3339).
     pub modified_at: String,
+}
+
+/// What the sources say about a paper beyond its bibliographic fields (counts, links,
+/// machine summaries), refreshed by each source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperSignals {
+    /// Comments on the Hugging Face paper page.
+    pub hf_comments: Option<u32>,
+    /// Code repository (http(s) only).
+    pub github_repo: Option<String>,
+    /// Its stars.
+    pub github_stars: Option<u32>,
+    /// Project page (http(s) only).
+    pub project_page: Option<String>,
+    /// Hugging Face's machine summary.
+    pub ai_summary: Option<String>,
+    /// Hugging Face's machine keywords.
+    pub ai_keywords: Vec<String>,
+    /// Withdrawn by its authors.
+    pub withdrawn: bool,
+    /// Publication venue (Semantic Scholar).
+    pub venue: Option<String>,
+    /// Citations (Semantic Scholar).
+    pub citation_count: Option<u32>,
+    /// Influential citations (Semantic Scholar).
+    pub influential_citation_count: Option<u32>,
+    /// One-sentence summary (Semantic Scholar TLDR).
+    pub tldr: Option<String>,
 }
 
 /// A paper's Markdown note.

@@ -15,6 +15,7 @@ use crate::sources::arxiv_atom::{self, AtomError};
 use crate::sources::config::Source;
 use crate::sources::hf::{self, HfSignals};
 use crate::sources::http::{Expect, Fetched, HttpClient};
+use crate::sources::s2;
 use crate::{Subscription, SubscriptionKind};
 
 /// What to sync.
@@ -84,20 +85,35 @@ pub struct SubscriptionOutcome {
     pub error: Option<String>,
 }
 
+/// What the Semantic Scholar enrichment did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrichmentOutcome {
+    /// Papers asked about.
+    pub asked: u64,
+    /// Papers Semantic Scholar knew.
+    pub found: u64,
+    /// Why it stopped early, if it did.
+    pub error: Option<String>,
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     /// One entry per subscription run.
     pub subscriptions: Vec<SubscriptionOutcome>,
+    /// Semantic Scholar enrichment, when it ran.
+    pub enrichment: Option<EnrichmentOutcome>,
     /// True when nothing was written.
     pub dry_run: bool,
 }
 
 impl SyncReport {
-    /// True when some subscription failed.
+    /// True when some subscription or the enrichment failed.
     pub fn failed(&self) -> bool {
         self.subscriptions.iter().any(|s| s.error.is_some())
+            || self.enrichment.as_ref().is_some_and(|e| e.error.is_some())
     }
 }
 
@@ -163,7 +179,64 @@ pub async fn sync(
         }
         report.subscriptions.push(outcome);
     }
+    if !opts.dry_run && opts.only.is_none_or(|s| s == Source::SemanticScholar) {
+        let mut outcome = EnrichmentOutcome::default();
+        if let Err(e) = enrich_s2(lib, http, &mut outcome).await {
+            if matches!(e, Error::Db(_) | Error::Index(_)) {
+                return Err(e);
+            }
+            outcome.error = Some(e.to_string());
+        }
+        report.enrichment = Some(outcome);
+    }
     Ok(report)
+}
+
+/// Semantic Scholar's batch endpoint takes at most 500 ids.
+const S2_BATCH: usize = 500;
+/// Counts drift slowly; ask again after a week.
+const S2_REFRESH_DAYS: i64 = 7;
+/// At most this many papers per sync, so a large library is enriched over several syncs.
+const S2_MAX_PER_SYNC: usize = 5_000;
+const S2_FIELDS: &str = "paperId,externalIds,title,venue,year,citationCount,influentialCitationCount,referenceCount,publicationDate,authors,tldr";
+
+async fn enrich_s2(
+    lib: &Library,
+    http: &HttpClient,
+    outcome: &mut EnrichmentOutcome,
+) -> Result<()> {
+    let stale_before = (OffsetDateTime::now_utc() - Days::days(S2_REFRESH_DAYS))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let candidates = lib.s2_enrichment_candidates(&stale_before, S2_MAX_PER_SYNC)?;
+    let path = format!("/graph/v1/paper/batch?fields={S2_FIELDS}");
+    let url = http.url(Source::SemanticScholar, &path);
+    for chunk in candidates.chunks(S2_BATCH) {
+        let ids: Vec<String> = chunk.iter().map(|id| format!("arXiv:{id}")).collect();
+        let body = match http
+            .post_json(
+                Source::SemanticScholar,
+                &path,
+                &serde_json::json!({ "ids": ids }),
+            )
+            .await?
+        {
+            Fetched::Body { body, .. } => body,
+            Fetched::NotModified => continue,
+        };
+        let text = String::from_utf8_lossy(&body);
+        let answers = s2::parse_batch(&text, chunk.len()).map_err(|e| Error::SourceFormat {
+            source_name: "s2",
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+        outcome.asked += chunk.len() as u64;
+        outcome.found += answers.iter().filter(|a| a.is_some()).count() as u64;
+        let pairs: Vec<(String, Option<s2::S2Paper>)> =
+            chunk.iter().cloned().zip(answers).collect();
+        lib.apply_s2_batch(&pairs, &url)?;
+    }
+    Ok(())
 }
 
 /// The days to fetch: from the cursor day (it may have grown since) or a week back, to today.

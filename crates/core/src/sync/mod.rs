@@ -5,4 +5,6 @@ mod add;
 mod engine;
 
 pub use add::{fetch_paper, FetchedPaper};
-pub use engine::{parse_day, sync, SubscriptionOutcome, SyncEvent, SyncOptions, SyncReport};
+pub use engine::{
+    parse_day, sync, EnrichmentOutcome, SubscriptionOutcome, SyncEvent, SyncOptions, SyncReport,
+};

@@ -190,6 +190,7 @@ async fn an_arxiv_category_is_paged_to_total_results_with_requests_three_seconds
         .unwrap();
     let opts = SyncOptions {
         arxiv_page_size: Some(2),
+        only: Some(Source::Arxiv),
         ..SyncOptions::default()
     };
     let report = run(&t, &http, &opts).await;
@@ -268,4 +269,59 @@ async fn a_newer_arxiv_version_of_a_library_paper_is_flagged_and_keeps_the_note(
     let paper = t.lib().paper(&id).unwrap();
     assert!(paper.new_version);
     assert_eq!(paper.note.unwrap().body, "read section 3");
+}
+
+#[tokio::test]
+async fn semantic_scholar_enriches_library_papers_without_overriding_better_sources() {
+    let api = FixtureApi::start(&fixture("api"));
+    let http = client(&api);
+    let t = TempLibrary::new();
+    let paper = |id: &str, title: &str| papershelf_core::NewPaper {
+        arxiv_id: Some(papershelf_core::ArxivId::parse(id).unwrap().0),
+        title: title.into(),
+        ..Default::default()
+    };
+    let stability = "On the Stability of Expressive Positional Encodings for Graph Neural Networks";
+    t.lib()
+        .add_source_page(
+            &[
+                (paper("2310.02579", stability), None),
+                (
+                    paper(
+                        "1206.5538",
+                        "Representation Learning: A Review and New Perspectives",
+                    ),
+                    None,
+                ),
+                (
+                    paper("2401.09905", "A paper Semantic Scholar does not know"),
+                    None,
+                ),
+            ],
+            "arxiv-api",
+            "test",
+            None,
+        )
+        .unwrap();
+    let opts = SyncOptions {
+        only: Some(Source::SemanticScholar),
+        ..SyncOptions::default()
+    };
+    let report = run(&t, &http, &opts).await;
+    let e = report.enrichment.clone().unwrap();
+    assert_eq!((e.asked, e.found, e.error), (3, 2, None), "{report:?}");
+    let p = t.lib().paper(&PaperId::new("2310.02579")).unwrap();
+    assert_eq!(p.title, stability, "a weaker source never renames");
+    assert_eq!(p.signals.citation_count, Some(112));
+    assert_eq!(
+        p.doi, None,
+        "the arXiv DataCite DOI is not a publication DOI"
+    );
+    let p = t.lib().paper(&PaperId::new("1206.5538")).unwrap();
+    assert_eq!(p.doi.as_deref(), Some("10.1109/TPAMI.2013.50"));
+    assert!(p.sources.iter().any(|s| s.source == "s2"));
+    // Checked papers, found or not, are not asked again within the week.
+    let report = run(&t, &http, &opts).await;
+    assert_eq!(report.enrichment.unwrap().asked, 0);
+    assert_eq!(api.requests_to("/graph/v1/paper/batch").len(), 1);
 }

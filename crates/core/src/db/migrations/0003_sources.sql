@@ -30,5 +30,12 @@ CREATE TABLE work_signals (
     hf_featured_at  TEXT,
     withdrawn       INTEGER NOT NULL DEFAULT 0,
     new_version     INTEGER NOT NULL DEFAULT 0,   -- a newer arXiv version arrived since it was added
+    s2_paper_id     TEXT,
+    venue           TEXT,
+    citation_count  INTEGER,
+    influential_citation_count INTEGER,
+    reference_count INTEGER,
+    tldr            TEXT,
+    s2_checked_at   TEXT,                         -- last enrichment attempt, found or not
     updated_at      TEXT NOT NULL
 );
