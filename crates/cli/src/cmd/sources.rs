@@ -150,6 +150,9 @@ pub struct SyncArgs {
     /// Last Daily Papers day, YYYY-MM-DD (default: today)
     #[arg(long, value_parser = parse_date)]
     to: Option<time::Date>,
+    /// arXiv results per request (default 100, at most 2000)
+    #[arg(long, value_name = "N")]
+    page_size: Option<u32>,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -178,6 +181,7 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
         from: args.from,
         to: args.to,
         dry_run: args.dry_run,
+        arxiv_page_size: args.page_size,
         ..SyncOptions::default()
     };
     let quiet = args.json;
