@@ -28,6 +28,9 @@ npm run --prefix ui build
 step "app: cargo build -p papershelf-app --features custom-protocol"
 cargo build -p papershelf-app --features custom-protocol
 
+step "fixture API server: cargo build -p papershelf-testkit --bin papershelf-fixture-server"
+cargo build -p papershelf-testkit --bin papershelf-fixture-server
+
 if ! command -v tauri-driver >/dev/null 2>&1; then
   step "installing tauri-driver 2.1.0"
   cargo install tauri-driver --version 2.1.0 --locked
@@ -41,4 +44,5 @@ for tool in WebKitWebDriver xvfb-run; do
 done
 
 step "e2e: node --test tests/e2e/ (Xvfb 1280x800)"
-xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/
+# One file at a time: every file drives its own app through tauri-driver on the same ports.
+xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 tests/e2e/

@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "list_tags",
     "set_note",
     "stats",
+    "add_paper",
 ];
 
 fn main() {

@@ -61,6 +61,21 @@ mod tests {
     }
 
     #[test]
+    fn add_paper_errors_keep_the_codes_the_ui_branches_on() {
+        let err = IpcError::from(papershelf_core::Error::InvalidInput(
+            "not an arXiv id".into(),
+        ));
+        assert_eq!(serde_json::to_value(&err).unwrap()["code"], "invalid-input");
+        for (code, name) in [
+            (ErrorCode::Network, "network"),
+            (ErrorCode::RateLimited, "rate-limited"),
+            (ErrorCode::NotFound, "not-found"),
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+        }
+    }
+
+    #[test]
     fn internal_errors_keep_their_message() {
         let json = serde_json::to_value(IpcError::internal("task panicked")).unwrap();
         assert_eq!(

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use papershelf_app_lib::commands::{notes, papers, search, stats, tags};
+use papershelf_app_lib::commands::{notes, papers, search, sources, stats, tags};
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             tags::list_tags,
             notes::set_note,
             stats::stats,
+            sources::add_paper,
         ])
         .run(tauri::generate_context!("tauri.conf.json"));
 

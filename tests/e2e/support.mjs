@@ -101,3 +101,68 @@ export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, name);
 }
+
+/** `cargo build -p papershelf-testkit --bin papershelf-fixture-server` (see scripts/e2e.sh). */
+export const FIXTURE_SERVER = process.env.PAPERSHELF_FIXTURE_SERVER ?? path.join(TARGET, "debug", "papershelf-fixture-server");
+
+/**
+ * Starts the recorded-API server (HF, arXiv and S2 answers from crates/core/tests/fixtures/api)
+ * on a free port. Returns its `origin`, `env` (the three `PAPERSHELF_*_URL` variables for
+ * `launch`) and `stop()`, which kills it whatever happened.
+ */
+export async function startFixtureServer({ ms = 20_000 } = {}) {
+  if (!existsSync(FIXTURE_SERVER)) {
+    throw new Error(`${FIXTURE_SERVER} is missing: build it first (scripts/e2e.sh does)`);
+  }
+  const server = spawn(
+    FIXTURE_SERVER,
+    ["--fixtures", path.join(ROOT, "crates", "core", "tests", "fixtures", "api"), "--port", "0"],
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const log = [];
+  server.stderr.on("data", (d) => log.push(String(d)));
+
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  };
+
+  try {
+    const origin = await new Promise((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`the fixture server said nothing in ${ms} ms`)), ms);
+      server.stdout.on("data", (d) => {
+        out += String(d);
+        log.push(String(d));
+        const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      server.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the fixture server exited early (code ${code})`));
+      });
+      server.once("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    const env = { PAPERSHELF_HF_URL: origin, PAPERSHELF_ARXIV_URL: origin, PAPERSHELF_S2_URL: origin };
+    return { origin, env, log, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`${err.message}\n--- fixture server output ---\n${log.join("")}`);
+  }
+}

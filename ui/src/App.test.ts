@@ -162,4 +162,58 @@ describe("App", () => {
     expect(document.activeElement).toBe(input);
     expect((input as HTMLInputElement).value).toBe("");
   });
+  it("adds a paper by arXiv id, selects it and refreshes the list and counts", async () => {
+    const added = paper({ id: "2310.02579", arxivId: "2310.02579", title: "On the Stability of Expressive Positional Encodings" });
+    const { calls } = backend({ add_paper: () => ({ paper: added, added: true }) });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    const before = calls.filter((c) => c.cmd === "stats").length;
+
+    await user.click(screen.getByTestId("add-toggle"));
+    expect(document.activeElement).toBe(screen.getByTestId("add-input"));
+    await user.type(screen.getByTestId("add-input"), "https://arxiv.org/abs/2310.02579{Enter}");
+
+    expect(calls.find((c) => c.cmd === "add_paper")?.args).toEqual({ input: "https://arxiv.org/abs/2310.02579" });
+    await waitFor(() => expect(screen.getByTestId("detail-title").textContent).toBe(added.title));
+    expect(screen.getByTestId("add-status").textContent).toBe("Added to Inbox");
+    expect(calls.filter((c) => c.cmd === "stats").length).toBeGreaterThan(before);
+    expect(calls.filter((c) => c.cmd === "list_papers").length).toBeGreaterThan(1);
+    expect(calls.some((c) => c.cmd === "get_paper")).toBe(false);
+
+    // Esc closes the form and hands focus back to the button.
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("add-input")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId("add-toggle"));
+  });
+
+  it("says when the paper was already in the library", async () => {
+    backend({ add_paper: () => ({ paper: paper(), added: false }) });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(document.body);
+    await user.keyboard("a");
+    await user.type(screen.getByTestId("add-input"), "1706.03762");
+    await user.click(screen.getByTestId("add-submit"));
+    await waitFor(() => expect(screen.getByTestId("add-status").textContent).toBe("Already in your library"));
+    expect(screen.getByTestId("detail-title").textContent).toBe("Attention Is All You Need");
+  });
+
+  it("shows an invalid-input error as text and keeps the draft", async () => {
+    const message = "<b>nope</b> is not an arXiv id; give an arXiv id like 2310.02579";
+    backend({
+      add_paper: () => {
+        throw { code: "invalid-input", message };
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(screen.getByTestId("add-toggle"));
+    await user.type(screen.getByTestId("add-input"), "<b>nope</b>{Enter}");
+    const error = await screen.findByTestId("add-error");
+    expect(error.textContent).toBe(message);
+    expect(error.querySelector("b")).toBeNull();
+    expect((screen.getByTestId("add-input") as HTMLInputElement).value).toBe("<b>nope</b>");
+    expect(screen.queryByTestId("detail-title")).toBeNull();
+  });
 });

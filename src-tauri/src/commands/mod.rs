@@ -1,9 +1,11 @@
 //! IPC commands, one module per area. Each is a one-line wrapper around a `Library` method run
-//! on a blocking thread through [`blocking`]: no SQL, index or network code lives here.
+//! on a blocking thread through [`blocking`] (or, for `add_paper`, a core fetch awaited on the
+//! async runtime first): no SQL, index or network code lives here.
 
 pub mod notes;
 pub mod papers;
 pub mod search;
+pub mod sources;
 pub mod stats;
 pub mod tags;
 

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 
 import {
   ERROR_CODES,
+  type AddedPaper,
   type ErrorCode,
   type ListFilter,
   type Paper,
@@ -73,3 +74,6 @@ export const setNote = (id: PaperId, body: string) => call<Paper>("set_note", { 
 export const listTags = () => call<TagCount[]>("list_tags");
 
 export const stats = () => call<Stats>("stats");
+
+/** Looks a paper up by arXiv id or URL (arXiv, then Hugging Face) and adds it to the inbox. */
+export const addPaper = (input: string) => call<AddedPaper>("add_paper", { input });

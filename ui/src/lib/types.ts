@@ -25,6 +25,8 @@ export type ErrorCode =
   | "schema-too-new"
   | "io"
   | "cancelled"
+  | "network"
+  | "rate-limited"
   | "internal";
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -34,6 +36,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "schema-too-new",
   "io",
   "cancelled",
+  "network",
+  "rate-limited",
   "internal",
 ];
 
@@ -132,6 +136,13 @@ export interface Paper {
   sources: SourceRecord[];
   addedAt: string;
   modifiedAt: string;
+}
+
+/** What `add_paper` returns (`src-tauri/src/commands/sources.rs`). */
+export interface AddedPaper {
+  paper: Paper;
+  /** False when the paper was already in the library (its record was refreshed). */
+  added: boolean;
 }
 
 export interface TagCount {

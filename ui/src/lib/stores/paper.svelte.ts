@@ -29,6 +29,14 @@ export class PaperView {
     }
   }
 
+  /** Shows a paper the backend just returned (e.g. one added), without asking for it again. */
+  show(paper: Paper): void {
+    ++this.#latest;
+    this.selectedId = paper.id;
+    this.paper = paper;
+    this.error = null;
+  }
+
   /** Adds the tags in `text` (split on commas and spaces). Returns false when nothing was sent or it failed. */
   addTags(text: string): Promise<boolean> {
     const tags = text
