@@ -3,7 +3,6 @@
 
 use crate::error::{Error, Result};
 use crate::model::{ArxivId, NewPaper, PaperVersion, PartialDate};
-use crate::sources::arxiv_atom::{self, AtomError};
 use crate::sources::config::Source;
 use crate::sources::hf;
 use crate::sources::http::{Expect, Fetched, HttpClient, SourceError};
@@ -51,26 +50,8 @@ pub async fn fetch_paper(http: &HttpClient, input: &str) -> Result<FetchedPaper>
 
 async fn from_arxiv(http: &HttpClient, id: &ArxivId) -> Result<Option<FetchedPaper>> {
     let path = format!("/api/query?id_list={}&max_results=1", id.as_str());
-    let url = http.url(Source::Arxiv, &path);
-    let body = match http.get(Source::Arxiv, &path, Expect::Xml, None).await? {
-        Fetched::Body { body, .. } => body,
-        Fetched::NotModified => return Ok(None),
-    };
-    let text = String::from_utf8(body).map_err(|_| Error::SourceFormat {
-        source_name: "arxiv",
-        url: url.clone(),
-        reason: "not UTF-8 text".into(),
-    })?;
-    let feed = match arxiv_atom::parse_feed(&text) {
-        Ok(feed) => feed,
-        Err(e @ AtomError::Api { .. }) => return Err(Error::InvalidInput(e.to_string())),
-        Err(e) => {
-            return Err(Error::SourceFormat {
-                source_name: "arxiv",
-                url,
-                reason: e.to_string(),
-            })
-        }
+    let Some((url, feed)) = super::fetch_arxiv_feed(http, &path).await? else {
+        return Ok(None);
     };
     let Some(entry) = feed
         .entries

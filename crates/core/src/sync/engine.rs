@@ -11,7 +11,6 @@ use time::{Date, Duration as Days, OffsetDateTime};
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::model::NewPaper;
-use crate::sources::arxiv_atom::{self, AtomError};
 use crate::sources::config::Source;
 use crate::sources::hf::{self, HfSignals};
 use crate::sources::http::{Expect, Fetched, HttpClient};
@@ -282,70 +281,21 @@ async fn hf_daily(
         let mut path = format!("/api/daily_papers?date={day_str}&limit=100");
         // Follow `Link: rel="next"` within the configured origin, with a hard bound on pages.
         for _page in 0..50 {
-            let url = http.url(Source::HuggingFace, &path);
-            let validators = lib.cached_validators(&url)?;
-            let fetched = http
-                .get(
-                    Source::HuggingFace,
-                    &path,
-                    Expect::Json,
-                    validators.as_ref(),
-                )
-                .await?;
-            outcome.pages += 1;
-            let (body, new_validators, next) = match fetched {
-                Fetched::NotModified => {
-                    outcome.not_modified += 1;
-                    on_event(&SyncEvent::Page {
-                        id: sub.id,
-                        unit: day_str.clone(),
-                        papers: 0,
-                        added: 0,
-                        not_modified: true,
-                    });
-                    break;
-                }
-                Fetched::Body {
-                    body,
-                    validators,
-                    next_link,
-                } => (body, validators, next_link),
-            };
-            let page = hf::parse_daily_bytes(&body).map_err(|e| Error::SourceFormat {
-                source_name: "hf",
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
-            outcome.skipped.extend(
-                page.skipped
-                    .iter()
-                    .map(|(i, why)| format!("{day_str} item {i}: {why}")),
-            );
-            let papers: Vec<(NewPaper, Option<HfSignals>)> = page
-                .papers
-                .into_iter()
-                .map(|p| (p.paper, Some(p.signals)))
-                .collect();
-            let count = papers.len() as u64;
-            let (added, _) = write_page(
+            let next = hf_list_page(
                 lib,
-                &papers,
-                "hf-api",
-                &url,
-                Some(&new_validators),
+                http,
+                sub,
+                &path,
+                HfList::Daily,
+                &day_str,
                 opts,
                 outcome,
-            )?;
-            on_event(&SyncEvent::Page {
-                id: sub.id,
-                unit: day_str.clone(),
-                papers: count,
-                added,
-                not_modified: false,
-            });
-            match next.and_then(|link| same_origin_path(http, &link)) {
-                Some(next_path) if count > 0 => path = next_path,
-                _ => break,
+                on_event,
+            )
+            .await?;
+            match next {
+                Some(next_path) => path = next_path,
+                None => break,
             }
         }
         if !opts.dry_run {
@@ -398,34 +348,71 @@ async fn hf_search(
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<()> {
     let path = format!("/api/papers/search?q={}", encode_query_value(&sub.query));
-    let url = http.url(Source::HuggingFace, &path);
+    hf_list_page(
+        lib,
+        http,
+        sub,
+        &path,
+        HfList::Search,
+        &sub.query,
+        opts,
+        outcome,
+        on_event,
+    )
+    .await?;
+    finish(lib, sub, opts, None)
+}
+
+/// Which Hugging Face list endpoint a page comes from.
+#[derive(Debug, Clone, Copy)]
+enum HfList {
+    Daily,
+    Search,
+}
+
+/// Fetches one Hugging Face list page conditionally, writes it with its validators and
+/// reports it; returns the path of the `Link: rel="next"` page when there is one.
+#[allow(clippy::too_many_arguments)]
+async fn hf_list_page(
+    lib: &Library,
+    http: &HttpClient,
+    sub: &Subscription,
+    path: &str,
+    list: HfList,
+    unit: &str,
+    opts: &SyncOptions,
+    outcome: &mut SubscriptionOutcome,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<Option<String>> {
+    let url = http.url(Source::HuggingFace, path);
     let validators = lib.cached_validators(&url)?;
     outcome.pages += 1;
-    let (body, new_validators) = match http
-        .get(
-            Source::HuggingFace,
-            &path,
-            Expect::Json,
-            validators.as_ref(),
-        )
-        .await?
-    {
+    let fetched = http
+        .get(Source::HuggingFace, path, Expect::Json, validators.as_ref())
+        .await?;
+    let (body, new_validators, next) = match fetched {
         Fetched::NotModified => {
             outcome.not_modified += 1;
             on_event(&SyncEvent::Page {
                 id: sub.id,
-                unit: sub.query.clone(),
+                unit: unit.to_string(),
                 papers: 0,
                 added: 0,
                 not_modified: true,
             });
-            return finish(lib, sub, opts, None);
+            return Ok(None);
         }
         Fetched::Body {
-            body, validators, ..
-        } => (body, validators),
+            body,
+            validators,
+            next_link,
+        } => (body, validators, next_link),
     };
-    let page = hf::parse_search_bytes(&body).map_err(|e| Error::SourceFormat {
+    let parsed = match list {
+        HfList::Daily => hf::parse_daily_bytes(&body),
+        HfList::Search => hf::parse_search_bytes(&body),
+    };
+    let page = parsed.map_err(|e| Error::SourceFormat {
         source_name: "hf",
         url: url.clone(),
         reason: e.to_string(),
@@ -433,13 +420,14 @@ async fn hf_search(
     outcome.skipped.extend(
         page.skipped
             .iter()
-            .map(|(i, why)| format!("item {i}: {why}")),
+            .map(|(i, why)| format!("{unit} item {i}: {why}")),
     );
     let papers: Vec<(NewPaper, Option<HfSignals>)> = page
         .papers
         .into_iter()
         .map(|p| (p.paper, Some(p.signals)))
         .collect();
+    let count = papers.len() as u64;
     let (added, _) = write_page(
         lib,
         &papers,
@@ -451,12 +439,14 @@ async fn hf_search(
     )?;
     on_event(&SyncEvent::Page {
         id: sub.id,
-        unit: sub.query.clone(),
-        papers: papers.len() as u64,
+        unit: unit.to_string(),
+        papers: count,
         added,
         not_modified: false,
     });
-    finish(lib, sub, opts, None)
+    Ok(next
+        .filter(|_| count > 0)
+        .and_then(|link| same_origin_path(http, &link)))
 }
 
 fn finish(
@@ -502,30 +492,10 @@ async fn arxiv_feed(
             "/api/query?search_query={}&sortBy=submittedDate&sortOrder=descending&start={start}&max_results={page_size}",
             encode_query_value(&search_query)
         );
-        let url = http.url(Source::Arxiv, &path);
         outcome.pages += 1;
-        let body = match http.get(Source::Arxiv, &path, Expect::Xml, None).await? {
-            Fetched::Body { body, .. } => body,
-            Fetched::NotModified => {
-                outcome.not_modified += 1;
-                break;
-            }
-        };
-        let text = String::from_utf8(body).map_err(|_| Error::SourceFormat {
-            source_name: "arxiv",
-            url: url.clone(),
-            reason: "not UTF-8 text".into(),
-        })?;
-        let feed = match arxiv_atom::parse_feed(&text) {
-            Ok(feed) => feed,
-            Err(e @ AtomError::Api { .. }) => return Err(Error::InvalidInput(e.to_string())),
-            Err(e) => {
-                return Err(Error::SourceFormat {
-                    source_name: "arxiv",
-                    url,
-                    reason: e.to_string(),
-                })
-            }
+        let Some((url, feed)) = super::fetch_arxiv_feed(http, &path).await? else {
+            outcome.not_modified += 1;
+            break;
         };
         outcome.skipped.extend(
             feed.skipped
