@@ -270,24 +270,7 @@ impl Library {
         source: &str,
         origin: &str,
     ) -> Result<ImportReport> {
-        let started = Instant::now();
-        let mut report = ImportReport {
-            origin: origin.to_string(),
-            ..Default::default()
-        };
-        self.write(|tx, now| {
-            let mut changed = Vec::new();
-            for p in papers {
-                tally(
-                    &mut report,
-                    &mut changed,
-                    works::upsert(tx, p, source, origin, now)?,
-                );
-            }
-            Ok(((), changed))
-        })?;
-        report.seconds = started.elapsed().as_secs_f64();
-        Ok(report)
+        self.write_papers(papers.iter().map(|p| (p, None)), source, origin, None)
     }
 
     /// Adds or updates a paper fetched from a source; returns it and whether it is new.
@@ -316,6 +299,19 @@ impl Library {
     pub fn add_source_page(
         &self,
         papers: &[(NewPaper, Option<HfSignals>)],
+        source: &str,
+        origin: &str,
+        validators: Option<&Validators>,
+    ) -> Result<ImportReport> {
+        let items = papers.iter().map(|(p, s)| (p, s.as_ref()));
+        self.write_papers(items, source, origin, validators)
+    }
+
+    /// The one write path of every page and batch import: upserts, signals and the page's
+    /// cache validators in one transaction.
+    fn write_papers<'a>(
+        &self,
+        papers: impl Iterator<Item = (&'a NewPaper, Option<&'a HfSignals>)>,
         source: &str,
         origin: &str,
         validators: Option<&Validators>,
