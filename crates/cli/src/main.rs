@@ -55,6 +55,10 @@ enum Command {
     Unsubscribe(cmd::sources::UnsubscribeArgs),
     /// Fetch what the subscriptions bring; new papers land in the inbox
     Sync(cmd::sources::SyncArgs),
+    /// Papers a paper cites, from Semantic Scholar (cached; `*` marks library papers)
+    References(cmd::sources::GraphArgs),
+    /// Papers citing a paper, from Semantic Scholar (cached; `*` marks library papers)
+    Citations(cmd::sources::GraphArgs),
     /// Import papers from files
     #[command(subcommand)]
     Import(cmd::import::ImportCommand),
@@ -137,6 +141,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Subscriptions(a) => cmd::sources::subscriptions(&lib, a),
         Command::Unsubscribe(a) => cmd::sources::unsubscribe(&lib, a),
         Command::Sync(a) => cmd::sources::sync(&lib, a),
+        Command::References(a) => {
+            cmd::sources::graph(&lib, a, papershelf_core::graph::Direction::References)
+        }
+        Command::Citations(a) => {
+            cmd::sources::graph(&lib, a, papershelf_core::graph::Direction::Citations)
+        }
         Command::Import(c) => cmd::import::run(&lib, c),
         Command::Search(a) => cmd::search::run(&lib, a),
         Command::Show(a) => cmd::papers::show(&lib, a),

@@ -109,11 +109,35 @@ pub fn paper_text(p: &Paper) -> String {
     if let Some(doi) = &p.doi {
         s += &format!("doi:      {doi}\n");
     }
+    for other in p
+        .dois
+        .iter()
+        .filter(|d| Some(d.as_str()) != p.doi.as_deref().map(str::to_lowercase).as_deref())
+    {
+        s += &format!("also doi: {other}\n");
+    }
+    if let Some(venue) = &p.signals.venue {
+        s += &format!("venue:    {venue}\n");
+    }
+    if let Some(n) = p.signals.citation_count {
+        s += &format!("cited by: {n} (Semantic Scholar)\n");
+    }
     for src in &p.sources {
         s += &format!(
             "source:   {} ({}), first seen {}\n",
             src.source, src.origin, src.first_seen
         );
+    }
+    // Which source each field came from, grouped: "arxiv-api: title, abstract, authors".
+    let mut by_source: Vec<(&str, Vec<&str>)> = Vec::new();
+    for f in &p.provenance {
+        match by_source.iter_mut().find(|(src, _)| *src == f.source) {
+            Some((_, fields)) => fields.push(&f.field),
+            None => by_source.push((&f.source, vec![&f.field])),
+        }
+    }
+    for (src, fields) in by_source {
+        s += &format!("fields:   {src}: {}\n", fields.join(", "));
     }
     if !p.abstract_text.is_empty() {
         s += &format!("\n{}\n", p.abstract_text);

@@ -614,3 +614,43 @@ fn subscribe_sync_and_unsubscribe_from_the_command_line() {
     let err = shelf.fails(&["unsubscribe", "1"]);
     assert!(err.contains("no subscription 1"), "{err}");
 }
+
+#[test]
+fn references_and_citations_are_fetched_once_then_served_from_the_cache() {
+    let api = papershelf_testkit::FixtureApi::start(&fixture("api"));
+    let shelf = Shelf::new();
+    let snapshot = shelf.path().join("two.jsonl");
+    std::fs::write(
+        &snapshot,
+        concat!(
+            r#"{"id":"2405.12522","title":"Sparse Autoencoders Enable Scalable and Reliable Circuit Identification","authors":"Charles O'Neill and Thang Bui","abstract":"x","versions":[{"version":"v1","created":"Mon, 20 May 2024 00:00:00 GMT"}],"doi":"10.1000/Example.42"}"#,
+            "\n",
+            r#"{"id":"2309.08600","title":"Sparse Autoencoders Find Highly Interpretable Features in Language Models","authors":"Hoagy Cunningham","abstract":"y","versions":[{"version":"v1","created":"Fri, 15 Sep 2023 00:00:00 GMT"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    shelf.ok(&["import", "arxiv-jsonl", snapshot.to_str().unwrap()]);
+    let args = ["references", "10.1000/example.42"];
+    let out = succeeded(&args, with_sources(&shelf, api.origin(), &args));
+    assert!(out.contains("6 references (complete"), "{out}");
+    assert!(
+        out.contains("* Sparse Autoencoders Find Highly Interpretable Features"),
+        "{out}"
+    );
+    let requests = api.seen().len();
+    let cached = shelf.json_lines(&["references", "2405.12522", "--cached", "--json"]);
+    assert_eq!(cached[0]["edges"].as_array().unwrap().len(), 6);
+    assert_eq!(cached[0]["edges"][0]["inLibrary"], "2309.08600");
+    let args = ["citations", "2309.08600", "--json"];
+    let out = succeeded(&args, with_sources(&shelf, api.origin(), &args));
+    assert_eq!(json_lines(&out)[0]["edges"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        api.seen().len(),
+        requests + 1,
+        "one request for the citations only"
+    );
+    let shown = shelf.ok(&["show", "2405.12522"]);
+    assert!(shown.contains("doi:      10.1000/Example.42"), "{shown}");
+    assert!(shown.contains("fields:   arxiv-snapshot: "), "{shown}");
+}

@@ -27,6 +27,7 @@
 mod db;
 pub mod demo;
 mod error;
+pub mod graph;
 pub mod import;
 mod index;
 mod library;

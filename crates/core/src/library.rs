@@ -178,7 +178,7 @@ impl Library {
         &self.dir
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -237,7 +237,7 @@ impl Library {
     }
 
     /// Runs one write transaction, logs the works it changed, commits, then updates the index.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>, &str) -> Result<(T, Vec<i64>)>,
     ) -> Result<T> {

@@ -113,6 +113,30 @@ export interface SourceRecord {
   lastSeen: string;
 }
 
+/** The source that supplied a field's current value. */
+export interface FieldSource {
+  field: string;
+  source: string;
+  origin: string;
+  setAt: string;
+}
+
+/** Counts, links and summaries the sources report (`PaperSignals` in the core). */
+export interface PaperSignals {
+  hfComments: number | null;
+  githubRepo: string | null;
+  githubStars: number | null;
+  projectPage: string | null;
+  aiSummary: string | null;
+  aiKeywords: string[];
+  withdrawn: boolean;
+  venue: string | null;
+  citationCount: number | null;
+  influentialCitationCount: number | null;
+  tldr: string | null;
+  externalIds: Record<string, string>;
+}
+
 export interface Paper {
   id: PaperId;
   arxivId: string | null;
@@ -133,7 +157,11 @@ export interface Paper {
   tags: string[];
   status: Status;
   note: Note | null;
+  newVersion: boolean;
+  signals: PaperSignals;
   sources: SourceRecord[];
+  provenance: FieldSource[];
+  dois: string[];
   addedAt: string;
   modifiedAt: string;
 }

@@ -1,11 +1,12 @@
 //! `papershelf add | inbox`: the commands that reach the sources.
 
 use clap::{Args, Subcommand};
+use papershelf_core::graph::Direction;
 use papershelf_core::sources::config::{Source, SourceConfig};
 use papershelf_core::sources::http::{HttpClient, HttpOptions};
-use papershelf_core::sync::{SyncEvent, SyncOptions};
+use papershelf_core::sync::{CancelToken, SyncEvent, SyncOptions};
 use papershelf_core::SubscriptionKind;
-use papershelf_core::{Library, ListFilter, Status};
+use papershelf_core::{Library, ListFilter, PaperId, Status};
 
 use crate::output;
 
@@ -185,11 +186,32 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
         ..SyncOptions::default()
     };
     let quiet = args.json;
-    let report = runtime()?.block_on(papershelf_core::sync::sync(lib, &http, &opts, &mut |e| {
+    let rt = runtime()?;
+    let cancel = opts.cancel.clone();
+    // Ctrl-C stops at the next page boundary; a second Ctrl-C kills as usual (the library
+    // stays consistent either way, this just ends with a report).
+    rt.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("cancelling after the current page (Ctrl-C again to stop now)");
+            cancel.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    let report = rt.block_on(papershelf_core::sync::sync(lib, &http, &opts, &mut |e| {
         if quiet {
             return;
         }
         match e {
+            SyncEvent::Enriched { asked, total } => {
+                eprintln!("  semantic scholar: {asked}/{total} papers")
+            }
+            SyncEvent::Graph {
+                paper,
+                direction,
+                edges,
+            } => eprintln!("  {paper}: {edges} {direction} cached"),
             SyncEvent::Started { label, .. } => eprintln!("syncing {label}"),
             SyncEvent::Page {
                 unit,
@@ -236,8 +258,90 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
             outln!("  stopped: {err}");
         }
     }
+    if let (Some(g), false) = (&report.graph, args.json) {
+        if g.papers > 0 || g.error.is_some() {
+            outln!(
+                "references and citations: {} papers, {} edges, {} requests",
+                g.papers,
+                g.edges,
+                g.pages
+            );
+        }
+        if let Some(err) = &g.error {
+            outln!("  stopped: {err}");
+        }
+    }
+    if report.cancelled {
+        anyhow::bail!(
+            "sync cancelled; what was fetched is kept, run `papershelf sync` again to resume"
+        );
+    }
     if report.failed() {
         anyhow::bail!("some subscriptions failed (see above); the papers already written are kept, run `papershelf sync` again to resume");
     }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Paper id (or its arXiv id in any form, or a DOI)
+    id: String,
+    /// Fetch again from Semantic Scholar even when the list is cached
+    #[arg(long, conflicts_with = "cached")]
+    refresh: bool,
+    /// Only show what is cached; never touch the network
+    #[arg(long)]
+    cached: bool,
+    /// Print the list as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// `papershelf references | citations ID`: the cached list, fetched (or resumed) first unless
+/// `--cached`.
+pub fn graph(lib: &Library, args: GraphArgs, direction: Direction) -> anyhow::Result<()> {
+    let id = PaperId::new(&args.id);
+    let list = if args.cached {
+        lib.edges(&id, direction)?
+    } else {
+        let config = SourceConfig::load(lib.dir())?;
+        let http = HttpClient::new(config, HttpOptions::default())?;
+        let cancel = CancelToken::new();
+        let (list, _) = runtime()?.block_on(papershelf_core::sync::fetch_edges(
+            lib,
+            &http,
+            &id,
+            direction,
+            args.refresh,
+            &cancel,
+        ))?;
+        list
+    };
+    if args.json {
+        return output::json_line(&list);
+    }
+    for e in &list.edges {
+        let title = e.title.as_deref().unwrap_or("(untitled)");
+        let year = e.year.map(|y| format!(" ({y})")).unwrap_or_default();
+        let mark = if e.in_library.is_some() { "*" } else { " " };
+        let ids = match (&e.in_library, &e.arxiv_id, &e.doi) {
+            (Some(id), _, _) => id.to_string(),
+            (None, Some(a), _) => format!("arXiv:{a}"),
+            (None, None, Some(d)) => format!("doi:{d}"),
+            _ => String::new(),
+        };
+        outln!("{mark} {title}{year}  {ids}");
+    }
+    let state = if list.complete {
+        "complete"
+    } else if list.next_offset.is_some() {
+        "partial; run again to resume"
+    } else {
+        "not fetched yet"
+    };
+    outln!(
+        "{} {direction} ({state}; * = in your library)",
+        list.edges.len()
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_note_history.sql")),
     (3, include_str!("migrations/0003_sources.sql")),
+    (4, include_str!("migrations/0004_identity_graph.sql")),
 ];
 
 /// The schema version this build writes.

@@ -63,8 +63,9 @@ pub fn has_new_version(conn: &Connection, work_key: i64) -> Result<bool> {
 pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO work_signals (work_key, s2_paper_id, venue, citation_count,
-            influential_citation_count, reference_count, tldr, s2_checked_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+            influential_citation_count, reference_count, tldr, external_ids, s2_checked_at,
+            updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?8)
          ON CONFLICT (work_key) DO UPDATE SET
             s2_paper_id = COALESCE(excluded.s2_paper_id, s2_paper_id),
             venue = COALESCE(excluded.venue, venue),
@@ -72,6 +73,8 @@ pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Resul
             influential_citation_count = excluded.influential_citation_count,
             reference_count = excluded.reference_count,
             tldr = COALESCE(excluded.tldr, tldr),
+            external_ids = CASE WHEN excluded.external_ids = '{}' THEN external_ids
+                                ELSE excluded.external_ids END,
             s2_checked_at = excluded.s2_checked_at,
             updated_at = excluded.updated_at",
     )?
@@ -83,7 +86,8 @@ pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Resul
         p.influential_citation_count.map(|n| n as i64),
         p.reference_count.map(|n| n as i64),
         p.tldr,
-        now
+        now,
+        serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
     ])?;
     Ok(())
 }
@@ -116,11 +120,12 @@ pub fn load(conn: &Connection, work_key: i64) -> Result<crate::model::PaperSigna
     Ok(conn
         .prepare_cached(
             "SELECT hf_comments, github_repo, github_stars, project_page, ai_summary, ai_keywords,
-                withdrawn, venue, citation_count, influential_citation_count, tldr
+                withdrawn, venue, citation_count, influential_citation_count, tldr, external_ids
              FROM work_signals WHERE work_key = ?1",
         )?
         .query_row([work_key], |r| {
             let keywords: String = r.get(5)?;
+            let external_ids: String = r.get(11)?;
             Ok(crate::model::PaperSignals {
                 hf_comments: r.get(0)?,
                 github_repo: r.get(1)?,
@@ -133,6 +138,7 @@ pub fn load(conn: &Connection, work_key: i64) -> Result<crate::model::PaperSigna
                 citation_count: r.get(8)?,
                 influential_citation_count: r.get(9)?,
                 tldr: r.get(10)?,
+                external_ids: serde_json::from_str(&external_ids).unwrap_or_default(),
             })
         })
         .optional()?

@@ -4,7 +4,10 @@
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::error::{Error, Result};
-use crate::model::{NewPaper, Paper, PaperId, PaperVersion, PartialDate, SourceRecord, Status};
+use crate::model::{
+    doi_key, parse_doi, DoiKind, FieldSource, NewPaper, Paper, PaperId, PaperVersion, PartialDate,
+    SourceRecord, Status,
+};
 use crate::text::normalize_title;
 
 /// How an upsert changed the library.
@@ -60,15 +63,25 @@ struct Fields {
 
 impl Fields {
     fn from_new(p: &NewPaper) -> Fields {
+        let mut arxiv_id = p.arxiv_id.as_ref().map(|a| a.as_str().to_string());
+        // arXiv's own DOI is the arXiv id in another form; a malformed DOI is no identity.
+        let doi = match p.doi.as_deref().and_then(parse_doi) {
+            Some(DoiKind::Arxiv(id)) => {
+                arxiv_id.get_or_insert_with(|| id.as_str().to_string());
+                None
+            }
+            Some(DoiKind::Published(doi)) => Some(doi),
+            None => None,
+        };
         Fields {
-            arxiv_id: p.arxiv_id.as_ref().map(|a| a.as_str().to_string()),
+            arxiv_id,
             title: p.title.clone(),
             abstract_text: p.abstract_text.clone(),
             authors: p.authors.clone(),
             author_count: p.author_count,
             organization: p.organization.clone(),
             published: p.published.filter(|d| !d.is_empty()),
-            doi: p.doi.clone(),
+            doi,
             categories: p.categories.clone(),
             journal_ref: p.journal_ref.clone(),
             comments: p.comments.clone(),
@@ -125,6 +138,33 @@ impl Fields {
         }
     }
 
+    /// The names of the fields whose value differs from `old` (all present ones when there is
+    /// no old record): the fields the reporting source supplied.
+    fn supplied_since(&self, old: Option<&Fields>) -> Vec<&'static str> {
+        let empty = Fields::default();
+        let old = old.unwrap_or(&empty);
+        let mut out = Vec::new();
+        let mut check = |name: &'static str, differs: bool| {
+            if differs {
+                out.push(name);
+            }
+        };
+        check("arxivId", self.arxiv_id != old.arxiv_id);
+        check("title", self.title != old.title);
+        check("abstract", self.abstract_text != old.abstract_text);
+        check("authors", self.authors != old.authors);
+        check("authorCount", self.author_count != old.author_count);
+        check("organization", self.organization != old.organization);
+        check("published", self.published != old.published);
+        check("doi", self.doi != old.doi);
+        check("categories", self.categories != old.categories);
+        check("journalRef", self.journal_ref != old.journal_ref);
+        check("comments", self.comments != old.comments);
+        check("license", self.license != old.license);
+        check("upvotes", self.upvotes != old.upvotes);
+        out
+    }
+
     fn content_hash(&self) -> i64 {
         let text = format!("{self:?}");
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -146,6 +186,25 @@ fn find_existing(tx: &Transaction<'_>, new: &Fields, title_key: &str) -> Result<
             .optional()?;
         if hit.is_some() {
             return Ok(hit);
+        }
+    }
+    if let Some(doi) = &new.doi {
+        // The same published DOI is the same work, unless the two carry different arXiv ids.
+        let hit: Option<(i64, Option<String>)> = tx
+            .prepare_cached(
+                "SELECT w.key, w.arxiv_id FROM work_dois d JOIN works w ON w.key = d.work_key
+                 WHERE d.doi = ?1",
+            )?
+            .query_row([doi_key(doi)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((key, arxiv)) = hit {
+            let ids_agree = match (&arxiv, &new.arxiv_id) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            if ids_agree {
+                return Ok(Some(key));
+            }
         }
     }
     if title_key.is_empty() {
@@ -203,6 +262,7 @@ pub fn upsert(
                 None => PaperId::from_title_key(&title_key),
             };
             let key = insert(tx, &id, &new, &title_key, rank, now)?;
+            record_provenance(tx, key, &new.supplied_since(None), source, origin, now)?;
             Upserted::Added(key)
         }
         Some(key) => {
@@ -223,6 +283,8 @@ pub fn upsert(
                 if old.arxiv_id.is_none() && merged.arxiv_id.is_some() {
                     promote_id(tx, key, merged.arxiv_id.as_deref().unwrap_or_default())?;
                 }
+                let supplied = merged.supplied_since(Some(&old));
+                record_provenance(tx, key, &supplied, source, origin, now)?;
             }
             let newest_before = newest_version(tx, key)?;
             if add_versions(tx, key, &paper.versions)? {
@@ -246,12 +308,73 @@ pub fn upsert(
     if let Upserted::Added(_) = outcome {
         add_versions(tx, key, &paper.versions)?;
     }
+    if let Some(doi) = &new.doi {
+        let linked = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO work_dois (doi, work_key, source, first_seen)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![doi_key(doi), key, source, now])?;
+        if linked == 0 {
+            let owner: i64 = tx
+                .prepare_cached("SELECT work_key FROM work_dois WHERE doi = ?1")?
+                .query_row([doi_key(doi)], |r| r.get(0))?;
+            if owner != key {
+                tracing::warn!(%doi, key, owner, "DOI already belongs to another work; not linked");
+            }
+        }
+    }
     tx.prepare_cached(
         "INSERT OR IGNORE INTO source_records (work_key, source, origin, first_seen, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?4)",
     )?
     .execute(params![key, source, origin, now])?;
     Ok(outcome)
+}
+
+/// Notes `source` as the supplier of `fields` of a work.
+fn record_provenance(
+    tx: &Transaction<'_>,
+    key: i64,
+    fields: &[&str],
+    source: &str,
+    origin: &str,
+    now: &str,
+) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO field_provenance (work_key, field, source, origin, set_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for field in fields {
+        stmt.execute(params![key, field, source, origin, now])?;
+    }
+    Ok(())
+}
+
+/// Which source supplied each field of a work, by field name.
+pub fn provenance(conn: &Connection, key: i64) -> Result<Vec<FieldSource>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT field, source, origin, set_at FROM field_provenance
+             WHERE work_key = ?1 ORDER BY field",
+        )?
+        .query_map([key], |r| {
+            Ok(FieldSource {
+                field: r.get(0)?,
+                source: r.get(1)?,
+                origin: r.get(2)?,
+                set_at: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every published DOI linked to a work, lower-cased, sorted.
+pub fn dois(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT doi FROM work_dois WHERE work_key = ?1 ORDER BY doi")?
+        .query_map([key], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 fn insert(
@@ -437,7 +560,31 @@ pub fn key_of(conn: &Connection, id: &PaperId) -> Result<i64> {
         )?
         .query_row([id.as_str()], |r| r.get(0))
         .optional()?;
-    found.ok_or_else(|| Error::PaperNotFound(id.clone()))
+    if let Some(key) = found {
+        return Ok(key);
+    }
+    // Other names of a work: a published DOI, arXiv's DOI, or an arXiv id in any form
+    // (versioned, `arXiv:` prefix, abs/pdf URL).
+    let text = id.as_str();
+    let by_other_name: Option<i64> = match parse_doi(text) {
+        Some(DoiKind::Published(doi)) => conn
+            .prepare_cached("SELECT work_key FROM work_dois WHERE doi = ?1")?
+            .query_row([doi_key(&doi)], |r| r.get(0))
+            .optional()?,
+        Some(DoiKind::Arxiv(arxiv)) => arxiv_key(conn, arxiv.as_str())?,
+        None => match crate::model::ArxivId::parse(text) {
+            Ok((arxiv, _)) => arxiv_key(conn, arxiv.as_str())?,
+            Err(_) => None,
+        },
+    };
+    by_other_name.ok_or_else(|| Error::PaperNotFound(id.clone()))
+}
+
+fn arxiv_key(conn: &Connection, arxiv_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
+        .query_row([arxiv_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Sets a work's reading status; true when it changed.
@@ -575,6 +722,8 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         status: status.parse().unwrap_or_default(),
         note: super::notes::note(conn, key)?,
         sources,
+        provenance: provenance(conn, key)?,
+        dois: dois(conn, key)?,
         added_at,
         modified_at,
     })

@@ -2,10 +2,14 @@
 
 mod arxiv_id;
 mod date;
+mod doi;
 mod paper;
 mod status;
 
 pub use arxiv_id::{ArxivId, ArxivIdError};
 pub use date::PartialDate;
-pub use paper::{NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion, SourceRecord};
+pub use doi::{doi_key, parse_doi, DoiKind};
+pub use paper::{
+    FieldSource, NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion, SourceRecord,
+};
 pub use status::Status;

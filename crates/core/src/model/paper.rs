@@ -108,6 +108,20 @@ pub struct SourceRecord {
     pub last_seen: String,
 }
 
+/// The source that supplied a field's current value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSource {
+    /// Field name as serialised on [`Paper`] (`title`, `abstract`, `authors`, `doi`, ...).
+    pub field: String,
+    /// Source kind (`arxiv-api`, `hf-api`, `s2`, `hf-page`, ...).
+    pub source: String,
+    /// What within the source (a URL, a file name).
+    pub origin: String,
+    /// When it was set (RFC 3339).
+    pub set_at: String,
+}
+
 /// A stored paper with everything the detail view shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,6 +171,10 @@ pub struct Paper {
     pub note: Option<Note>,
     /// Who reported this work.
     pub sources: Vec<SourceRecord>,
+    /// Which source supplied the current value of each bibliographic field.
+    pub provenance: Vec<FieldSource>,
+    /// Every published DOI linked to this work (lower-cased), `doi` among them.
+    pub dois: Vec<String>,
     /// When the work entered the library (RFC 3339).
     pub added_at: String,
     /// When anything about the work last changed (RFC 3339).
@@ -190,6 +208,8 @@ pub struct PaperSignals {
     pub influential_citation_count: Option<u32>,
     /// One-sentence summary (Semantic Scholar TLDR).
     pub tldr: Option<String>,
+    /// Identifiers Semantic Scholar knows (`ArXiv`, `DOI`, `CorpusId`, `DBLP`, `MAG`, ...).
+    pub external_ids: std::collections::BTreeMap<String, String>,
 }
 
 /// A paper's Markdown note.

@@ -8,6 +8,7 @@
 use serde::Serialize;
 use time::{Date, Duration as Days, OffsetDateTime};
 
+use crate::db::edges::Direction;
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::model::NewPaper;
@@ -32,6 +33,8 @@ pub struct SyncOptions {
     pub arxiv_page_size: Option<u32>,
     /// At most this many arXiv results per subscription and run (default 1000).
     pub arxiv_max_results: Option<u32>,
+    /// Stops the sync at the next page boundary; what was written stays.
+    pub cancel: super::CancelToken,
 }
 
 /// Progress, for a bar in the CLI and the app.
@@ -57,6 +60,22 @@ pub enum SyncEvent {
         added: u64,
         /// True for a 304.
         not_modified: bool,
+    },
+    /// Semantic Scholar enrichment finished a batch.
+    Enriched {
+        /// Papers asked about so far.
+        asked: u64,
+        /// Papers due in this sync.
+        total: u64,
+    },
+    /// A paper's references or citations were cached.
+    Graph {
+        /// The paper.
+        paper: String,
+        /// `references` or `citations`.
+        direction: String,
+        /// Edges written.
+        edges: u64,
     },
 }
 
@@ -96,6 +115,20 @@ pub struct EnrichmentOutcome {
     pub error: Option<String>,
 }
 
+/// What caching references and citations did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphOutcome {
+    /// Papers whose lists were fetched.
+    pub papers: u64,
+    /// Requests made.
+    pub pages: u64,
+    /// Edges written.
+    pub edges: u64,
+    /// Why it stopped early, if it did.
+    pub error: Option<String>,
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -104,8 +137,12 @@ pub struct SyncReport {
     pub subscriptions: Vec<SubscriptionOutcome>,
     /// Semantic Scholar enrichment, when it ran.
     pub enrichment: Option<EnrichmentOutcome>,
+    /// References and citations cached, when that ran.
+    pub graph: Option<GraphOutcome>,
     /// True when nothing was written.
     pub dry_run: bool,
+    /// True when the caller cancelled; everything before the cancel is written.
+    pub cancelled: bool,
 }
 
 impl SyncReport {
@@ -113,6 +150,7 @@ impl SyncReport {
     pub fn failed(&self) -> bool {
         self.subscriptions.iter().any(|s| s.error.is_some())
             || self.enrichment.as_ref().is_some_and(|e| e.error.is_some())
+            || self.graph.as_ref().is_some_and(|g| g.error.is_some())
     }
 }
 
@@ -174,21 +212,73 @@ pub async fn sync(
             if matches!(e, Error::Db(_) | Error::Index(_)) {
                 return Err(e);
             }
+            report.cancelled |= matches!(e, Error::Cancelled);
             outcome.error = Some(e.to_string());
         }
         report.subscriptions.push(outcome);
+        if report.cancelled {
+            return Ok(report);
+        }
     }
     if !opts.dry_run && opts.only.is_none_or(|s| s == Source::SemanticScholar) {
         let mut outcome = EnrichmentOutcome::default();
-        if let Err(e) = enrich_s2(lib, http, &mut outcome).await {
+        if let Err(e) = enrich_s2(lib, http, opts, &mut outcome, on_event).await {
             if matches!(e, Error::Db(_) | Error::Index(_)) {
                 return Err(e);
             }
+            report.cancelled |= matches!(e, Error::Cancelled);
             outcome.error = Some(e.to_string());
         }
         report.enrichment = Some(outcome);
+        if report.cancelled {
+            return Ok(report);
+        }
+        let mut outcome = GraphOutcome::default();
+        if let Err(e) = cache_graph(lib, http, opts, &mut outcome, on_event).await {
+            if matches!(e, Error::Db(_) | Error::Index(_)) {
+                return Err(e);
+            }
+            report.cancelled |= matches!(e, Error::Cancelled);
+            outcome.error = Some(e.to_string());
+        }
+        report.graph = Some(outcome);
     }
     Ok(report)
+}
+
+/// Reference lists are refreshed monthly: they change only when a paper is revised.
+const GRAPH_REFRESH_DAYS: i64 = 30;
+/// Papers whose lists are fetched per sync (two lists each, usually one request per list).
+const GRAPH_MAX_PER_SYNC: usize = 50;
+
+async fn cache_graph(
+    lib: &Library,
+    http: &HttpClient,
+    opts: &SyncOptions,
+    outcome: &mut GraphOutcome,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<()> {
+    let stale_before = (OffsetDateTime::now_utc() - Days::days(GRAPH_REFRESH_DAYS))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    for id in lib.edges_due(&stale_before, GRAPH_MAX_PER_SYNC)? {
+        for direction in [Direction::References, Direction::Citations] {
+            let state = lib.edges(&id, direction)?;
+            // Resume an unfinished list; refresh a complete, stale one.
+            let refresh = state.complete;
+            let (_, done) =
+                super::fetch_edges(lib, http, &id, direction, refresh, &opts.cancel).await?;
+            outcome.pages += done.pages;
+            outcome.edges += done.edges;
+            on_event(&SyncEvent::Graph {
+                paper: id.to_string(),
+                direction: direction.to_string(),
+                edges: done.edges,
+            });
+        }
+        outcome.papers += 1;
+    }
+    Ok(())
 }
 
 /// Semantic Scholar's batch endpoint takes at most 500 ids.
@@ -202,7 +292,9 @@ const S2_FIELDS: &str = "paperId,externalIds,title,venue,year,citationCount,infl
 async fn enrich_s2(
     lib: &Library,
     http: &HttpClient,
+    opts: &SyncOptions,
     outcome: &mut EnrichmentOutcome,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<()> {
     let stale_before = (OffsetDateTime::now_utc() - Days::days(S2_REFRESH_DAYS))
         .format(&time::format_description::well_known::Rfc3339)
@@ -211,6 +303,7 @@ async fn enrich_s2(
     let path = format!("/graph/v1/paper/batch?fields={S2_FIELDS}");
     let url = http.url(Source::SemanticScholar, &path);
     for chunk in candidates.chunks(S2_BATCH) {
+        opts.cancel.check()?;
         let ids: Vec<String> = chunk.iter().map(|id| format!("arXiv:{id}")).collect();
         let body = match http
             .post_json(
@@ -234,6 +327,10 @@ async fn enrich_s2(
         let pairs: Vec<(String, Option<s2::S2Paper>)> =
             chunk.iter().cloned().zip(answers).collect();
         lib.apply_s2_batch(&pairs, &url)?;
+        on_event(&SyncEvent::Enriched {
+            asked: outcome.asked,
+            total: candidates.len() as u64,
+        });
     }
     Ok(())
 }
@@ -277,10 +374,12 @@ async fn hf_daily(
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<()> {
     for day in hf_days(sub, opts) {
+        opts.cancel.check()?;
         let day_str = day_string(day);
         let mut path = format!("/api/daily_papers?date={day_str}&limit=100");
         // Follow `Link: rel="next"` within the configured origin, with a hard bound on pages.
         for _page in 0..50 {
+            opts.cancel.check()?;
             let next = hf_list_page(
                 lib,
                 http,
@@ -488,6 +587,7 @@ async fn arxiv_feed(
     let incremental = sub.cursor.as_deref() == Some(ARXIV_DONE);
     let mut start = resumed_at.unwrap_or(0);
     loop {
+        opts.cancel.check()?;
         let path = format!(
             "/api/query?search_query={}&sortBy=submittedDate&sortOrder=descending&start={start}&max_results={page_size}",
             encode_query_value(&search_query)

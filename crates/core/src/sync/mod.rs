@@ -3,11 +3,14 @@
 
 mod add;
 mod engine;
+mod graph;
 
 pub use add::{fetch_paper, FetchedPaper};
 pub use engine::{
-    parse_day, sync, EnrichmentOutcome, SubscriptionOutcome, SyncEvent, SyncOptions, SyncReport,
+    parse_day, sync, EnrichmentOutcome, GraphOutcome, SubscriptionOutcome, SyncEvent, SyncOptions,
+    SyncReport,
 };
+pub use graph::{fetch_edges, CancelToken, EdgeFetch};
 
 use crate::error::{Error, Result};
 use crate::sources::arxiv_atom::{self, AtomError, AtomFeed};

@@ -1,5 +1,6 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
+mod graph_identity;
 mod import_jsonl;
 mod index_recovery;
 mod library;
