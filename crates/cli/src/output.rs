@@ -147,3 +147,12 @@ pub fn paper_text(p: &Paper) -> String {
     }
     s
 }
+
+/// A byte count for people: `812 B`, `14.2 KB`, `3.1 MB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}

@@ -271,6 +271,16 @@ pub fn sync(lib: &Library, args: SyncArgs) -> anyhow::Result<()> {
             outln!("  stopped: {err}");
         }
     }
+    if !args.json {
+        for (source, t) in &report.traffic {
+            outln!(
+                "{source}: {} requests ({} not modified), {} received",
+                t.requests,
+                t.not_modified,
+                output::bytes(t.bytes)
+            );
+        }
+    }
     if report.cancelled {
         anyhow::bail!(
             "sync cancelled; what was fetched is kept, run `papershelf sync` again to resume"

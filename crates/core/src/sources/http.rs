@@ -2,6 +2,7 @@
 //! checks, retries with backoff and jitter, `Retry-After`, per-host pacing (each host serially,
 //! hosts in parallel) and conditional requests.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
@@ -206,6 +207,31 @@ pub struct HttpClient {
     /// Per source: when the last request finished. Held across a request, so it also
     /// serialises requests to that source.
     pacers: [Mutex<Option<Instant>>; 3],
+    /// Per source: requests sent, 304 answers, body bytes received (after decompression).
+    counters: [[AtomicU64; 3]; 3],
+}
+
+/// What one source cost over a client's life: requests, 304s and bytes received.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Traffic {
+    /// Requests sent (retries included).
+    pub requests: u64,
+    /// Of those, answered `304 Not Modified`.
+    pub not_modified: u64,
+    /// Body bytes received, after decompression.
+    pub bytes: u64,
+}
+
+impl Traffic {
+    /// What happened between `earlier` and `self`.
+    pub fn since(self, earlier: Traffic) -> Traffic {
+        Traffic {
+            requests: self.requests.saturating_sub(earlier.requests),
+            not_modified: self.not_modified.saturating_sub(earlier.not_modified),
+            bytes: self.bytes.saturating_sub(earlier.bytes),
+        }
+    }
 }
 
 /// The User-Agent every request carries.
@@ -248,7 +274,18 @@ impl HttpClient {
             config,
             options,
             pacers: [Mutex::new(None), Mutex::new(None), Mutex::new(None)],
+            counters: Default::default(),
         })
+    }
+
+    /// Requests and bytes spent on `source` by this client so far.
+    pub fn traffic(&self, source: Source) -> Traffic {
+        let [requests, not_modified, bytes] = &self.counters[source_index(source)];
+        Traffic {
+            requests: requests.load(Ordering::Relaxed),
+            not_modified: not_modified.load(Ordering::Relaxed),
+            bytes: bytes.load(Ordering::Relaxed),
+        }
     }
 
     /// The configuration in use.
@@ -419,6 +456,8 @@ impl HttpClient {
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body.to_vec());
         }
+        let [requests, not_modified, received] = &self.counters[source_index(source)];
+        requests.fetch_add(1, Ordering::Relaxed);
         let response = match req.send().await {
             Ok(r) => r,
             Err(e) => return self.transport_failure(name, url, e),
@@ -426,6 +465,7 @@ impl HttpClient {
         let status = response.status();
         let headers = response.headers().clone();
         if status == StatusCode::NOT_MODIFIED {
+            not_modified.fetch_add(1, Ordering::Relaxed);
             return Attempt::Done(Ok(Fetched::NotModified));
         }
         if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
@@ -441,7 +481,10 @@ impl HttpClient {
             };
         }
         let body = match self.read_body(name, url, response).await {
-            Ok(b) => b,
+            Ok(b) => {
+                received.fetch_add(b.len() as u64, Ordering::Relaxed);
+                b
+            }
             Err(Attempt::Done(e)) => return Attempt::Done(e),
             Err(retry) => return retry,
         };

@@ -14,7 +14,7 @@ use crate::library::Library;
 use crate::model::NewPaper;
 use crate::sources::config::Source;
 use crate::sources::hf::{self, HfSignals};
-use crate::sources::http::{Expect, Fetched, HttpClient};
+use crate::sources::http::{Expect, Fetched, HttpClient, Traffic};
 use crate::sources::s2;
 use crate::{Subscription, SubscriptionKind};
 
@@ -143,6 +143,8 @@ pub struct SyncReport {
     pub dry_run: bool,
     /// True when the caller cancelled; everything before the cancel is written.
     pub cancelled: bool,
+    /// Requests and bytes per source during this sync (`hf`, `arxiv`, `s2`).
+    pub traffic: std::collections::BTreeMap<&'static str, Traffic>,
 }
 
 impl SyncReport {
@@ -180,10 +182,28 @@ pub async fn sync(
     opts: &SyncOptions,
     on_event: &mut (dyn FnMut(&SyncEvent) + Send),
 ) -> Result<SyncReport> {
+    let before = Source::ALL.map(|s| http.traffic(s));
     let mut report = SyncReport {
         dry_run: opts.dry_run,
         ..Default::default()
     };
+    let result = sync_all(lib, http, opts, &mut report, on_event).await;
+    for (source, before) in Source::ALL.into_iter().zip(before) {
+        let spent = http.traffic(source).since(before);
+        if spent != Traffic::default() {
+            report.traffic.insert(source.name(), spent);
+        }
+    }
+    result.map(|()| report)
+}
+
+async fn sync_all(
+    lib: &Library,
+    http: &HttpClient,
+    opts: &SyncOptions,
+    report: &mut SyncReport,
+    on_event: &mut (dyn FnMut(&SyncEvent) + Send),
+) -> Result<()> {
     for sub in lib.subscriptions()? {
         if opts.only.is_some_and(|only| only != source_of(sub.kind)) {
             continue;
@@ -217,7 +237,7 @@ pub async fn sync(
         }
         report.subscriptions.push(outcome);
         if report.cancelled {
-            return Ok(report);
+            return Ok(());
         }
     }
     if !opts.dry_run && opts.only.is_none_or(|s| s == Source::SemanticScholar) {
@@ -231,7 +251,7 @@ pub async fn sync(
         }
         report.enrichment = Some(outcome);
         if report.cancelled {
-            return Ok(report);
+            return Ok(());
         }
         let mut outcome = GraphOutcome::default();
         if let Err(e) = cache_graph(lib, http, opts, &mut outcome, on_event).await {
@@ -243,7 +263,7 @@ pub async fn sync(
         }
         report.graph = Some(outcome);
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Reference lists are refreshed monthly: they change only when a paper is revised.

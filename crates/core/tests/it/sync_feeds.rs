@@ -72,7 +72,10 @@ async fn a_second_sync_costs_only_not_modified_answers_and_changes_nothing() {
     let http = client(&api);
     let t = TempLibrary::new();
     t.lib().subscribe(SubscriptionKind::HfDaily, "").unwrap();
-    run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    let first = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
+    let hf = first.traffic["hf"];
+    assert_eq!((hf.requests, hf.not_modified), (2, 0));
+    assert!(hf.bytes > 10_000, "{hf:?}");
     let before = t.all();
     let report = run(&t, &http, &days("2024-01-15", "2024-01-16")).await;
     let s = &report.subscriptions[0];
@@ -81,6 +84,8 @@ async fn a_second_sync_costs_only_not_modified_answers_and_changes_nothing() {
         (2, 2, 0, 0),
         "{report:?}"
     );
+    let hf = report.traffic["hf"];
+    assert_eq!((hf.requests, hf.not_modified, hf.bytes), (2, 2, 0));
     assert_eq!(t.all(), before);
 }
 
