@@ -28,8 +28,9 @@ npm run --prefix ui build
 step "app: cargo build -p papershelf-app --features custom-protocol"
 cargo build -p papershelf-app --features custom-protocol
 
-step "fixture API server: cargo build -p papershelf-testkit --bin papershelf-fixture-server"
+step "fixture API server and CLI: cargo build -p papershelf-testkit -p papershelf-cli"
 cargo build -p papershelf-testkit --bin papershelf-fixture-server
+cargo build -p papershelf-cli --bin papershelf
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   step "installing tauri-driver 2.1.0"

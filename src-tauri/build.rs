@@ -18,6 +18,14 @@ const COMMANDS: &[&str] = &[
     "set_note",
     "stats",
     "add_paper",
+    "set_status_many",
+    "autosave_note",
+    "note_history",
+    "list_subscriptions",
+    "subscribe",
+    "unsubscribe",
+    "sync_now",
+    "cancel_sync",
 ];
 
 fn main() {

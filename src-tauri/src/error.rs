@@ -27,6 +27,16 @@ impl IpcError {
     }
 }
 
+impl IpcError {
+    /// Arguments the command refuses before reaching the library.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        IpcError {
+            code: ErrorCode::InvalidInput,
+            message: message.into(),
+        }
+    }
+}
+
 impl From<papershelf_core::Error> for IpcError {
     fn from(err: papershelf_core::Error) -> Self {
         IpcError {

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use papershelf_app_lib::commands::{notes, papers, search, sources, stats, tags};
+use papershelf_app_lib::commands::{notes, papers, search, sources, stats, sync, tags};
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
@@ -19,6 +19,8 @@ fn main() -> ExitCode {
         .init();
 
     let result = tauri::Builder::default()
+        // Opens http(s) links in the system browser; the capability scopes it to those schemes.
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let dir = papershelf_core::default_library_dir()
                 .ok_or("no library directory: set PAPERSHELF_LIBRARY or a home directory")?;
@@ -31,12 +33,20 @@ fn main() -> ExitCode {
             papers::get_paper,
             papers::list_papers,
             papers::set_status,
+            papers::set_status_many,
             tags::add_tags,
             tags::remove_tags,
             tags::list_tags,
             notes::set_note,
+            notes::autosave_note,
+            notes::note_history,
             stats::stats,
             sources::add_paper,
+            sync::list_subscriptions,
+            sync::subscribe,
+            sync::unsubscribe,
+            sync::sync_now,
+            sync::cancel_sync,
         ])
         .run(tauri::generate_context!("tauri.conf.json"));
 

@@ -1,9 +1,10 @@
 //! The state every command shares.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use papershelf_core::sources::config::SourceConfig;
 use papershelf_core::sources::http::{HttpClient, HttpOptions};
+use papershelf_core::sync::CancelToken;
 use papershelf_core::Library;
 
 /// Built once in `setup` and managed by Tauri; commands get it as `State<'_, AppState>`.
@@ -12,6 +13,8 @@ pub struct AppState {
     pub library: Arc<Library>,
     /// The one HTTP client for the sources (it paces requests per host, so it is shared).
     pub http: Arc<HttpClient>,
+    /// The running sync's cancel token; `None` when no sync runs.
+    pub sync: Mutex<Option<CancelToken>>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
         Ok(AppState {
             library: Arc::new(library),
             http: Arc::new(http),
+            sync: Mutex::new(None),
         })
     }
 }

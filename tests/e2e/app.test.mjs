@@ -1,5 +1,5 @@
 // The built app, driven through tauri-driver: search the demo library, open a paper, tag it,
-// set its status and note, and check that markup in a tag stays text. Saves the README's
+// set its status and note (autosaved), and check that markup in a tag stays text. Saves the README's
 // screenshots to docs/screenshots/.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -115,7 +115,7 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
 
     const note = await browser.$(byTestId("note-input"));
     await note.setValue("Compare SPE with **SignNet** on ZINC.");
-    await browser.$(byTestId("note-save")).click();
+    // Saved as typed, without a button.
     await browser.waitUntil(async () => (await browser.$(byTestId("note-state")).getText()).startsWith("Saved"), {
       timeout: 5_000,
       timeoutMsg: "the note was not saved",

@@ -1,6 +1,6 @@
 // Helpers for driving the built app: paths, tauri-driver's lifecycle, a temp library per run.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -43,14 +43,15 @@ async function waitForPort(port, driver, ms = 20_000) {
  * `env` adds variables for the app (e.g. `GTK_THEME` for the dark theme). `stop()` ends the
  * session and kills the driver's whole process group, whatever happened.
  */
-export async function launch({ env = {} } = {}) {
+export async function launch({ env = {}, library: reuse = null } = {}) {
   if (!existsSync(APP)) {
     throw new Error(`${APP} is missing: build it first (scripts/e2e.sh does)`);
   }
   for (const port of [DRIVER_PORT, NATIVE_PORT]) {
     if (await portOpen(port)) throw new Error(`port ${port} is taken: is another tauri-driver running?`);
   }
-  const library = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-"));
+  // A given library outlives this launch (the caller removes it); a fresh one is removed by stop().
+  const library = reuse ?? mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-"));
   const log = [];
   const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info", ...env, PAPERSHELF_LIBRARY: library },
@@ -78,7 +79,18 @@ export async function launch({ env = {} } = {}) {
         /* already gone */
       }
     }
-    rmSync(library, { recursive: true, force: true });
+    if (!reuse) rmSync(library, { recursive: true, force: true });
+  };
+
+  /** Kills the app, WebKitWebDriver and the driver at once (SIGKILL, no goodbye): a crash. */
+  const kill = async () => {
+    browser = null;
+    try {
+      process.kill(-driver.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+    await new Promise((r) => setTimeout(r, 300));
   };
 
   try {
@@ -94,7 +106,7 @@ export async function launch({ env = {} } = {}) {
     await stop();
     throw new Error(`${err.message}\n--- tauri-driver output ---\n${log.join("")}`);
   }
-  return { browser, library, log, stop };
+  return { browser, library, log, stop, kill };
 }
 
 export function screenshotPath(name) {
@@ -165,4 +177,16 @@ export async function startFixtureServer({ ms = 20_000 } = {}) {
     await stop();
     throw new Error(`${err.message}\n--- fixture server output ---\n${log.join("")}`);
   }
+}
+
+/** `cargo build -p papershelf-cli` (see scripts/e2e.sh): prepares libraries before launch. */
+export const CLI = process.env.PAPERSHELF_CLI ?? path.join(TARGET, "debug", "papershelf");
+
+/** A new library directory (removed by the caller) with `jsonl` imported through the CLI. */
+export function libraryWith(jsonl) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-lib-"));
+  const file = path.join(dir, "seed.jsonl");
+  writeFileSync(file, jsonl);
+  execFileSync(CLI, ["--library", path.join(dir, "library"), "import", "arxiv-jsonl", file], { stdio: "pipe" });
+  return { dir, library: path.join(dir, "library"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

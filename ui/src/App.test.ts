@@ -16,6 +16,7 @@ function backend(extra: Record<string, Handler> = {}) {
     list_papers: () => library,
     stats: () => stats(),
     list_tags: () => [],
+    list_subscriptions: () => [],
     search: (a) => results(String(a.query), []),
     ...extra,
   });
@@ -119,12 +120,12 @@ describe("App", () => {
     expect(calls.at(-3)).toEqual({ cmd: "set_status", args: { id: "2310.02579", status: "reading" } });
   });
 
-  it("saves the note and shows a failure without losing the draft", async () => {
+  it("autosaves the note as you type and keeps the draft through a failure", async () => {
     let fail = true;
     const current = paper();
-    backend({
+    const { calls } = backend({
       get_paper: () => current,
-      set_note: (a) => {
+      autosave_note: (a) => {
         if (fail) throw { code: "busy", message: "the library is busy" };
         return { ...current, note: { body: String(a.body), updatedAt: "2025-11-23T12:05:00Z" } };
       },
@@ -135,13 +136,128 @@ describe("App", () => {
     await user.click(screen.getAllByTestId("result-row")[0]);
     const note = await screen.findByTestId("note-input");
     await user.type(note, "Read section 3");
-    await user.click(screen.getByTestId("note-save"));
-    await waitFor(() => expect(screen.getByTestId("detail-error").textContent).toContain("busy"));
+    await waitFor(() => expect(screen.getByTestId("note-state").textContent).toContain("Not saved"), { timeout: 2000 });
+    expect(screen.getByTestId("detail-error").textContent).toContain("busy");
     expect((note as HTMLTextAreaElement).value).toBe("Read section 3");
     fail = false;
-    await user.click(screen.getByTestId("note-save"));
-    await waitFor(() => expect(screen.getByTestId("note-state").textContent).toContain("Saved"));
-    expect(screen.queryByTestId("detail-error")).toBeNull();
+    await user.type(note, "!");
+    await waitFor(() => expect(screen.getByTestId("note-state").textContent).toContain("Saved"), { timeout: 2000 });
+    const saved = calls.filter((c) => c.cmd === "autosave_note").map((c) => c.args.body);
+    expect(saved.at(-1)).toBe("Read section 3!");
+    // Debounced: far fewer saves than keystrokes.
+    expect(saved.length).toBeLessThan(6);
+  });
+
+  it("previews the note as sanitised Markdown and restores an earlier version", async () => {
+    const current = paper({ note: { body: "# Plan\n\n<img src=x onerror=alert(1)> **bold**", updatedAt: "2025-11-23T12:05:00Z" } });
+    const { calls } = backend({
+      get_paper: () => current,
+      note_history: () => [{ body: "older text", updatedAt: "2025-11-20T09:00:00Z" }],
+      set_note: (a) => ({ ...current, note: { body: String(a.body), updatedAt: "2025-11-23T12:06:00Z" } }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.click(screen.getAllByTestId("result-row")[0]);
+    await user.click(await screen.findByTestId("note-tab-preview"));
+    const preview = screen.getByTestId("note-preview");
+    expect(preview.querySelector("h1")?.textContent).toBe("Plan");
+    expect(preview.querySelector("strong")?.textContent).toBe("bold");
+    expect(preview.querySelector("img")).toBeNull();
+    await user.click(screen.getByTestId("note-tab-history"));
+    await user.click(await screen.findByTestId("note-restore"));
+    expect(calls.find((c) => c.cmd === "set_note")?.args.body).toBe("older text");
+    expect(((await screen.findByTestId("note-input")) as HTMLTextAreaElement).value).toBe("older text");
+  });
+
+  it("triages with keys, applies to a multi-selection, and undoes the last action", async () => {
+    const statuses = new Map<string, string>();
+    const { calls } = backend({
+      get_paper: (a) => paper({ id: String(a.id) }),
+      set_status_many: (a) => {
+        const ids = a.ids as string[];
+        for (const id of ids) statuses.set(id, String(a.status));
+        return ids.map((id) => paper({ id, status: a.status as Paper["status"] }));
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.keyboard("{Escape}j");
+    await user.keyboard("r");
+    await waitFor(() => expect(statuses.get("1706.03762")).toBe("read"));
+    expect(screen.getByTestId("triage-notice").textContent).toContain("u to undo");
+    await user.keyboard("u");
+    await waitFor(() => expect(statuses.get("1706.03762")).toBe("inbox"));
+    // x marks the focused paper, J extends down; `a` archives both in one call.
+    await user.keyboard("xJ");
+    expect(screen.getByTestId("marked-count").textContent).toContain("2 selected");
+    await user.keyboard("a");
+    await waitFor(() => expect(statuses.get("2310.02579")).toBe("archived"));
+    const last = calls.filter((c) => c.cmd === "set_status_many").at(-1)!;
+    expect(last.args.ids).toEqual(["1706.03762", "2310.02579"]);
+  });
+
+  it("runs any action from the Ctrl-K palette and lists shortcuts on ?", async () => {
+    const statuses = new Map<string, string>();
+    backend({
+      get_paper: (a) => paper({ id: String(a.id) }),
+      set_status_many: (a) => {
+        const ids = a.ids as string[];
+        for (const id of ids) statuses.set(id, String(a.status));
+        return ids.map((id) => paper({ id, status: a.status as Paper["status"] }));
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    await user.keyboard("{Escape}j");
+    await user.keyboard("{Control>}k{/Control}");
+    await user.type(screen.getByTestId("palette-input"), "move to read{Enter}");
+    await waitFor(() => expect(statuses.get("1706.03762")).toBe("to-read"));
+    expect(screen.queryByTestId("palette")).toBeNull();
+    await user.keyboard("?");
+    expect(screen.getByTestId("shortcut-sheet").textContent).toContain("Mark as read");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("shortcut-sheet")).toBeNull();
+  });
+
+  it("follows a feed, syncs, and names the source that failed with a Retry", async () => {
+    const subs: unknown[] = [];
+    let failing = true;
+    const { calls } = backend({
+      list_subscriptions: () => subs,
+      subscribe: (a) => {
+        const s = { id: 1, kind: a.kind, query: a.query, createdAt: "2025-11-23T12:00:00Z", lastSyncedAt: null, cursor: null };
+        subs.push(s);
+        return s;
+      },
+      sync_now: () => ({
+        subscriptions: [
+          { id: 1, label: "arxiv-category cs.LG", pages: 1, notModified: 0, added: failing ? 0 : 3, updated: 0, unchanged: 0, skipped: [], error: failing ? "arxiv: gave up after 4 attempts: HTTP 503" : null },
+        ],
+        enrichment: null,
+        graph: null,
+        dryRun: false,
+        cancelled: false,
+        traffic: {},
+      }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(screen.getByRole("button", { name: "Follow a feed" }));
+    await user.selectOptions(screen.getByTestId("feed-kind"), "arxiv-category");
+    await user.type(screen.getByTestId("feed-query"), "cs.LG");
+    await user.click(screen.getByTestId("feed-add"));
+    await waitFor(() => expect(screen.getAllByTestId("feed")).toHaveLength(1));
+    expect(calls.find((c) => c.cmd === "subscribe")?.args).toEqual({ kind: "arxiv-category", query: "cs.LG" });
+    await user.click(screen.getByTestId("sync-now"));
+    const error = await screen.findByTestId("sync-error");
+    expect(error.textContent).toContain("HTTP 503");
+    failing = false;
+    await user.click(screen.getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(screen.getByTestId("sync-outcome").textContent).toContain("3 new"));
+    expect(screen.queryByTestId("sync-error")).toBeNull();
   });
 
   it("focuses the search box on / and moves through rows with j and k", async () => {
@@ -192,7 +308,7 @@ describe("App", () => {
     const user = userEvent.setup();
     render(App);
     await user.click(document.body);
-    await user.keyboard("a");
+    await user.keyboard("+");
     await user.type(screen.getByTestId("add-input"), "1706.03762");
     await user.click(screen.getByTestId("add-submit"));
     await waitFor(() => expect(screen.getByTestId("add-status").textContent).toBe("Already in your library"));

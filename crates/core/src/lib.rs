@@ -41,8 +41,8 @@ pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use import::SkippedEntry;
 pub use library::{
-    default_library_dir, ImportProgress, ImportReport, Library, ListFilter, PaperSummary, Stats,
-    TagCount, LIBRARY_ENV,
+    default_library_dir, ImportProgress, ImportReport, Library, ListFilter, ListSort, PaperSummary,
+    Stats, TagCount, LIBRARY_ENV,
 };
 pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
 pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};

@@ -73,6 +73,35 @@ pub struct ListFilter {
     pub limit: Option<usize>,
     /// Skip this many.
     pub offset: usize,
+    /// Order (default: newest added first).
+    pub sort: ListSort,
+}
+
+/// How [`Library::list`] orders papers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListSort {
+    /// Newest added to the library first.
+    #[default]
+    Added,
+    /// Newest published first; papers with no date last.
+    Published,
+    /// Most Hugging Face upvotes first; papers without upvotes last.
+    Upvotes,
+}
+
+impl std::str::FromStr for ListSort {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "added" => Ok(ListSort::Added),
+            "published" => Ok(ListSort::Published),
+            "upvotes" => Ok(ListSort::Upvotes),
+            other => Err(format!(
+                "unknown sort '{other}' (expected added, published or upvotes)"
+            )),
+        }
+    }
 }
 
 /// A tag and how many papers carry it.
@@ -660,8 +689,13 @@ impl Library {
                 args.len()
             ));
         }
+        let order = match filter.sort {
+            ListSort::Added => "w.added_at DESC, w.key DESC",
+            ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",
+            ListSort::Upvotes => "w.upvotes IS NULL, w.upvotes DESC, w.key DESC",
+        };
         sql.push_str(&format!(
-            " ORDER BY w.added_at DESC, w.key DESC LIMIT {} OFFSET {}",
+            " ORDER BY {order} LIMIT {} OFFSET {}",
             filter.limit.unwrap_or(100),
             filter.offset
         ));
@@ -735,6 +769,38 @@ impl Library {
             Ok(((), if changed { vec![key] } else { vec![] }))
         })?;
         self.paper(id)
+    }
+
+    /// Saves a note typed in an editor that saves as the user types: within one editing
+    /// session (edits less than five minutes apart) the history keeps the text from before
+    /// the session, not every intermediate draft.
+    pub fn autosave_note(&self, id: &PaperId, body: &str) -> Result<Paper> {
+        const SESSION: time::Duration = time::Duration::minutes(5);
+        self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let changed = notes::autosave(tx, key, body, now, SESSION)?;
+            if changed {
+                works::touch(tx, key, now)?;
+            }
+            Ok(((), if changed { vec![key] } else { vec![] }))
+        })?;
+        self.paper(id)
+    }
+
+    /// Sets the reading status of several papers in one transaction; returns them updated,
+    /// in the order given. Fails without changing anything when one id is unknown.
+    pub fn set_status_many(&self, ids: &[PaperId], status: Status) -> Result<Vec<Paper>> {
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for id in ids {
+                let key = works::key_of(tx, id)?;
+                if works::set_status(tx, key, status, now)? {
+                    changed.push(key);
+                }
+            }
+            Ok(((), changed))
+        })?;
+        ids.iter().map(|id| self.paper(id)).collect()
     }
 
     /// A paper's note, if any.

@@ -7,6 +7,7 @@ pub mod papers;
 pub mod search;
 pub mod sources;
 pub mod stats;
+pub mod sync;
 pub mod tags;
 
 use papershelf_core::Library;

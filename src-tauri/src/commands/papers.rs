@@ -1,6 +1,6 @@
 //! Reading and triaging papers.
 
-use papershelf_core::{ListFilter, Paper, PaperId, PaperSummary, Status};
+use papershelf_core::{ListFilter, ListSort, Paper, PaperId, PaperSummary, Status};
 use tauri::State;
 
 use super::blocking;
@@ -14,7 +14,7 @@ pub async fn get_paper(state: State<'_, AppState>, id: PaperId) -> Result<Paper,
     blocking(&state, move |lib| lib.paper(&id)).await
 }
 
-/// Papers filtered by status and tag, newest first.
+/// Papers filtered by status and tag, in the order asked (newest added first by default).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn list_papers(
@@ -23,12 +23,14 @@ pub async fn list_papers(
     tag: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    sort: Option<ListSort>,
 ) -> Result<Vec<PaperSummary>, IpcError> {
     let filter = ListFilter {
         status,
         tag,
-        limit,
+        limit: limit.map(|n| n.min(10_000)),
         offset: offset.unwrap_or(0),
+        sort: sort.unwrap_or_default(),
     };
     blocking(&state, move |lib| lib.list(&filter)).await
 }
@@ -42,4 +44,18 @@ pub async fn set_status(
     status: Status,
 ) -> Result<Paper, IpcError> {
     blocking(&state, move |lib| lib.set_status(&id, status)).await
+}
+
+/// Sets the status of several papers at once (a multi-selection, or an undo); all or nothing.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn set_status_many(
+    state: State<'_, AppState>,
+    ids: Vec<PaperId>,
+    status: Status,
+) -> Result<Vec<Paper>, IpcError> {
+    if ids.len() > 10_000 {
+        return Err(IpcError::invalid("at most 10,000 papers at once"));
+    }
+    blocking(&state, move |lib| lib.set_status_many(&ids, status)).await
 }

@@ -1,12 +1,16 @@
 // The typed IPC layer: the ONLY module that imports `invoke`. One function per Rust command
 // (src-tauri/src/commands); every failure becomes an `ApiError` with a typed code.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { openUrl } from "@tauri-apps/plugin-opener";
+
+import { isExternalUrl } from "./markdown";
 
 import {
   ERROR_CODES,
   type AddedPaper,
   type ErrorCode,
   type ListFilter,
+  type Note,
   type Paper,
   type PaperId,
   type PaperSummary,
@@ -14,6 +18,10 @@ import {
   type SearchResults,
   type Stats,
   type Status,
+  type Subscription,
+  type SubscriptionKind,
+  type SyncEvent,
+  type SyncReport,
   type TagCount,
 } from "./types";
 
@@ -61,6 +69,7 @@ export const listPapers = (filter: ListFilter = {}) =>
     tag: filter.tag ?? null,
     limit: filter.limit ?? null,
     offset: filter.offset ?? null,
+    sort: filter.sort ?? null,
   });
 
 export const addTags = (id: PaperId, tags: string[]) => call<Paper>("add_tags", { id, tags });
@@ -77,3 +86,38 @@ export const stats = () => call<Stats>("stats");
 
 /** Looks a paper up by arXiv id or URL (arXiv, then Hugging Face) and adds it to the inbox. */
 export const addPaper = (input: string) => call<AddedPaper>("add_paper", { input });
+
+/** Sets the status of several papers in one transaction (all or nothing). */
+export const setStatusMany = (ids: PaperId[], status: Status) => call<Paper[]>("set_status_many", { ids, status });
+
+/** Saves a note as it is typed; history keeps one version per few minutes of editing. */
+export const autosaveNote = (id: PaperId, body: string) => call<Paper>("autosave_note", { id, body });
+
+/** Earlier versions of a note, newest first. */
+export const noteHistory = (id: PaperId) => call<Note[]>("note_history", { id });
+
+/** Opens an http(s) link in the system browser; anything else is refused before it leaves the UI. */
+export async function openExternal(url: string): Promise<void> {
+  if (!isExternalUrl(url)) throw new ApiError("invalid-input", `not a web link: ${url}`);
+  try {
+    await openUrl(url);
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+export const listSubscriptions = () => call<Subscription[]>("list_subscriptions");
+
+export const subscribe = (kind: SubscriptionKind, query: string) => call<Subscription>("subscribe", { kind, query });
+
+export const unsubscribe = (id: number) => call<void>("unsubscribe", { id });
+
+/** Runs a sync; `onEvent` sees its progress as it happens. One sync at a time. */
+export function syncNow(onEvent: (event: SyncEvent) => void): Promise<SyncReport> {
+  const channel = new Channel<SyncEvent>();
+  channel.onmessage = onEvent;
+  return call<SyncReport>("sync_now", { onEvent: channel });
+}
+
+/** Asks the running sync to stop after its current page. */
+export const cancelSync = () => call<boolean>("cancel_sync");

@@ -189,14 +189,70 @@ export interface Stats {
   libraryDir: string;
 }
 
+/** How a browsed list is ordered (`ListSort` in the core); a search is ordered by relevance. */
+export type ListSort = "added" | "published" | "upvotes";
+
+export const SORT_LABELS: Record<ListSort, string> = {
+  added: "Recently added",
+  published: "Newest published",
+  upvotes: "Most upvoted",
+};
+
 export interface ListFilter {
   status?: Status | null;
   tag?: string | null;
   limit?: number;
   offset?: number;
+  sort?: ListSort;
 }
 
 export interface SearchOptions {
   limit?: number;
   offset?: number;
+}
+
+/** A followed feed (`Subscription` in the core). */
+export type SubscriptionKind = "hf-daily" | "hf-search" | "arxiv-category" | "arxiv-query";
+
+export interface Subscription {
+  id: number;
+  kind: SubscriptionKind;
+  query: string;
+  createdAt: string;
+  lastSyncedAt: string | null;
+  cursor: string | null;
+}
+
+/** Progress of a running sync (`SyncEvent` in the core), streamed over a channel. */
+export type SyncEvent =
+  | { event: "started"; id: number; label: string }
+  | { event: "page"; id: number; unit: string; papers: number; added: number; not_modified: boolean }
+  | { event: "enriched"; asked: number; total: number }
+  | { event: "graph"; paper: string; direction: string; edges: number };
+
+export interface SubscriptionOutcome {
+  id: number;
+  label: string;
+  pages: number;
+  notModified: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: string[];
+  error: string | null;
+}
+
+export interface Traffic {
+  requests: number;
+  notModified: number;
+  bytes: number;
+}
+
+export interface SyncReport {
+  subscriptions: SubscriptionOutcome[];
+  enrichment: { asked: number; found: number; error: string | null } | null;
+  graph: { papers: number; pages: number; edges: number; error: string | null } | null;
+  dryRun: boolean;
+  cancelled: boolean;
+  traffic: Record<string, Traffic>;
 }

@@ -1,7 +1,7 @@
 //! `papershelf show | list | tag | status | stats`.
 
 use clap::{Args, Subcommand};
-use papershelf_core::{Library, ListFilter, PaperId, Status};
+use papershelf_core::{Library, ListFilter, ListSort, PaperId, Status};
 use serde_json::json;
 
 use crate::output;
@@ -36,6 +36,9 @@ pub struct ListArgs {
     /// At most this many
     #[arg(long, default_value_t = 100)]
     limit: usize,
+    /// Order: added (newest first), published (newest first) or upvotes (most first)
+    #[arg(long, default_value = "added")]
+    sort: ListSort,
     /// Print JSON Lines, one object per paper
     #[arg(long)]
     json: bool,
@@ -51,6 +54,7 @@ pub fn list(lib: &Library, args: ListArgs) -> anyhow::Result<()> {
         tag: args.tag,
         limit: Some(args.limit),
         offset: 0,
+        sort: args.sort,
     };
     print_list(lib, &filter, args.json, "no papers")
 }

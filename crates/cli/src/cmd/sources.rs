@@ -59,7 +59,7 @@ pub fn inbox(lib: &Library, args: InboxArgs) -> anyhow::Result<()> {
         status: Some(Status::Inbox),
         tag: None,
         limit: Some(args.limit),
-        offset: 0,
+        ..ListFilter::default()
     };
     super::papers::print_list(lib, &filter, args.json, "the inbox is empty")
 }

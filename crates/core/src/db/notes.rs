@@ -21,15 +21,60 @@ pub fn note(conn: &Connection, work_key: i64) -> Result<Option<Note>> {
 /// Saves a note, keeping the text it replaces as a version; true when the text changed.
 /// An empty body deletes the note (its last text stays in the history).
 pub fn set(conn: &Connection, work_key: i64, body: &str, now: &str) -> Result<bool> {
+    save(conn, work_key, body, now, None)
+}
+
+/// Like [`set`], but the text it replaces is kept only when no version was kept in the last
+/// `session`: history gets one version per few minutes of editing, not one per autosave.
+/// Deleting always keeps the text.
+pub fn autosave(
+    conn: &Connection,
+    work_key: i64,
+    body: &str,
+    now: &str,
+    session: time::Duration,
+) -> Result<bool> {
+    save(conn, work_key, body, now, Some(session))
+}
+
+fn save(
+    conn: &Connection,
+    work_key: i64,
+    body: &str,
+    now: &str,
+    session: Option<time::Duration>,
+) -> Result<bool> {
     let old = note(conn, work_key)?;
     if old.as_ref().map(|n| n.body.as_str()) == Some(body) || (old.is_none() && body.is_empty()) {
         return Ok(false);
     }
-    if let Some(old) = &old {
+    // Within a session, the text being replaced is a draft when a version was kept lately.
+    let recently_kept = match session {
+        Some(session) => {
+            let last: Option<String> = conn
+                .prepare_cached(
+                    "SELECT replaced_at FROM note_versions WHERE work_key = ?1
+                     ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row([work_key], |r| r.get(0))
+                .optional()?
+                .flatten();
+            let parse = |s: &str| {
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+            };
+            match (last.as_deref().and_then(parse), parse(now)) {
+                (Some(kept), Some(now)) => now - kept < session,
+                _ => false,
+            }
+        }
+        None => false,
+    };
+    if let Some(old) = old.as_ref().filter(|_| body.is_empty() || !recently_kept) {
         conn.prepare_cached(
-            "INSERT INTO note_versions (work_key, body, saved_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO note_versions (work_key, body, saved_at, replaced_at)
+             VALUES (?1, ?2, ?3, ?4)",
         )?
-        .execute(params![work_key, old.body, old.updated_at])?;
+        .execute(params![work_key, old.body, old.updated_at, now])?;
     }
     if body.is_empty() {
         conn.prepare_cached("DELETE FROM notes WHERE work_key = ?1")?

@@ -385,3 +385,69 @@ fn an_unknown_id_is_paper_not_found() {
         );
     }
 }
+
+#[test]
+fn autosaves_keep_one_version_per_editing_session_and_deleting_keeps_the_text() {
+    let t = TempLibrary::with_both_pages();
+    let id = t.by_title(PAPER).id;
+    t.lib().set_note(&id, "before the session").unwrap();
+    for draft in ["q", "qu", "quok", "quokkas matter"] {
+        t.lib().autosave_note(&id, draft).unwrap();
+    }
+    let history = t.lib().note_history(&id).unwrap();
+    assert_eq!(
+        history.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(),
+        ["before the session"],
+        "drafts of one session are not versions"
+    );
+    assert_eq!(t.titles("quokkas"), [PAPER]);
+    t.lib().autosave_note(&id, "").unwrap();
+    assert_eq!(t.lib().note_history(&id).unwrap()[0].body, "quokkas matter");
+}
+
+#[test]
+fn status_many_changes_all_or_nothing() {
+    let t = TempLibrary::with_both_pages();
+    let a = t.by_title(PAPER).id;
+    let b = t.lib().list(&Default::default()).unwrap()[0].id.clone();
+    let papers = t
+        .lib()
+        .set_status_many(&[a.clone(), b.clone()], Status::Read)
+        .unwrap();
+    assert!(papers.iter().all(|p| p.status == Status::Read));
+    let err = t
+        .lib()
+        .set_status_many(&[a.clone(), PaperId::new("9999.99999")], Status::Archived)
+        .unwrap_err();
+    assert_eq!(err.code(), papershelf_core::ErrorCode::NotFound);
+    assert_eq!(
+        t.lib().paper(&a).unwrap().status,
+        Status::Read,
+        "nothing changed"
+    );
+}
+
+#[test]
+fn lists_sort_by_added_published_or_upvotes() {
+    let t = TempLibrary::with_both_pages();
+    let by = |sort: papershelf_core::ListSort| {
+        t.lib()
+            .list(&ListFilter {
+                limit: Some(1000),
+                sort,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let upvoted = by(papershelf_core::ListSort::Upvotes);
+    let votes: Vec<u32> = upvoted.iter().map_while(|p| p.upvotes).collect();
+    assert!(
+        votes.len() > 10 && votes.windows(2).all(|w| w[0] >= w[1]),
+        "{votes:?}"
+    );
+    assert!(upvoted[votes.len()..].iter().all(|p| p.upvotes.is_none()));
+    let published = by(papershelf_core::ListSort::Published);
+    let years: Vec<i32> = published.iter().filter_map(|p| p.year).collect();
+    assert!(years.first() >= years.last(), "newest first: {years:?}");
+    assert_eq!(by(papershelf_core::ListSort::Added).len(), published.len());
+}

@@ -1,7 +1,7 @@
 // The detail pane's state: the selected paper as the backend last returned it.
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { Paper, PaperId, Status } from "../types";
+import type { Note, Paper, PaperId, Status } from "../types";
 
 export class PaperView {
   selectedId = $state<PaperId | null>(null);
@@ -57,6 +57,47 @@ export class PaperView {
 
   saveNote(body: string): Promise<boolean> {
     return this.#edit((id) => api.setNote(id, body));
+  }
+
+  /**
+   * Saves the note of paper `id` as typed. Bound to the paper the editor was opened for, so a
+   * save landing after another paper was selected still goes to the right one. Resolves to the
+   * stored note (null when emptied), or false when the save failed.
+   */
+  autosaveNote(id: PaperId, body: string): Promise<Note | null | false> {
+    return this.#noteEdit(() => api.autosaveNote(id, body));
+  }
+
+  /** Restores an earlier version of paper `id`'s note (the current text is kept in history). */
+  restoreNote(id: PaperId, body: string): Promise<Note | null | false> {
+    return this.#noteEdit(() => api.setNote(id, body));
+  }
+
+  noteHistory(id: PaperId): Promise<Note[]> {
+    return api.noteHistory(id).catch((err) => {
+      this.error = toApiError(err);
+      return [];
+    });
+  }
+
+  /** Applies a paper the backend returned after an edit made elsewhere (triage keys, undo). */
+  apply(paper: Paper): void {
+    if (this.paper?.id === paper.id) this.paper = paper;
+    this.#onChange(paper);
+  }
+
+  async #noteEdit(f: () => Promise<Paper>): Promise<Note | null | false> {
+    try {
+      const paper = await f();
+      // The note field only: the editor owns the text while it is open.
+      if (this.paper?.id === paper.id) this.paper = { ...this.paper, note: paper.note, modifiedAt: paper.modifiedAt };
+      this.error = null;
+      this.#onChange(paper);
+      return paper.note;
+    } catch (err) {
+      this.error = toApiError(err);
+      return false;
+    }
   }
 
   async #edit(f: (id: PaperId) => Promise<Paper>): Promise<boolean> {

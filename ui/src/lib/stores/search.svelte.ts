@@ -1,7 +1,7 @@
 // The middle pane's state: the query, the sidebar filter and the last answer for them.
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { Paper, PaperSummary, Snippet, Status } from "../types";
+import type { ListSort, Paper, PaperSummary, Snippet, Status } from "../types";
 
 /** A list row: a search hit (with snippets) or, when browsing, a plain summary. */
 export type Row = PaperSummary & { titleSnippet?: Snippet; abstractSnippet?: Snippet };
@@ -23,6 +23,8 @@ export function composeQuery(query: string, filter: Filter): string {
 export class SearchView {
   query = $state("");
   filter = $state<Filter>({ status: null, tag: null });
+  /** The browsed list's order (a search is ordered by relevance). */
+  sort = $state<ListSort>("added");
   rows = $state<Row[]>([]);
   total = $state(0);
   fuzzy = $state(false);
@@ -50,6 +52,11 @@ export class SearchView {
     return this.run();
   }
 
+  setSort(sort: ListSort): Promise<void> {
+    this.sort = sort;
+    return this.run();
+  }
+
   setFilter(filter: Filter): Promise<void> {
     this.filter = filter;
     return this.run();
@@ -62,7 +69,7 @@ export class SearchView {
     const filter = { ...this.filter };
     try {
       if (query.trim() === "") {
-        const rows = await api.listPapers({ ...filter, limit: this.limit });
+        const rows = await api.listPapers({ ...filter, limit: this.limit, sort: this.sort });
         if (ticket !== this.#latest) return;
         this.rows = rows;
         this.total = rows.length;

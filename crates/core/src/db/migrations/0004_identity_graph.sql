@@ -55,3 +55,12 @@ CREATE TABLE s2_edge_fetches (
     completed_at TEXT,
     PRIMARY KEY (work_key, direction)
 ) WITHOUT ROWID;
+
+-- When each kept note version was replaced, so autosaves can keep one version per few
+-- minutes of editing instead of one per keystroke pause.
+ALTER TABLE note_versions ADD COLUMN replaced_at TEXT;
+
+-- The list's other orders.
+CREATE INDEX works_published ON works (published);
+CREATE INDEX works_upvotes ON works (upvotes);
+CREATE INDEX works_added ON works (added_at);
