@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
 use crate::db::{self, changes, import_jobs, notes, tags, works};
 use crate::error::{Error, Result};
+use crate::import::text_file::{self, MAX_LINE_BYTES};
 use crate::import::{arxiv_jsonl, hf_page, SkippedEntry};
 use crate::index::{IndexDoc, SearchIndex, Unusable};
 use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
@@ -501,6 +502,9 @@ impl Library {
         let resume = import_jobs::resume_point(&self.conn(), &job_path, &fingerprint)?
             .filter(|r| !r.done && r.offset > 0);
         let mut reader = BufReader::with_capacity(1 << 20, file);
+        // A UTF-16 or binary file is refused whole, before anything is written.
+        let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+        text_file::check_head(&path.display().to_string(), head)?;
         let (mut offset, mut line_no) = (0u64, 0u64);
         if let Some(r) = &resume {
             reader
@@ -522,26 +526,37 @@ impl Library {
         while !eof {
             batch.clear();
             while batch.len() < BATCH {
-                buf.clear();
-                let n = reader
-                    .read_until(b'\n', &mut buf)
+                let read = text_file::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES)
                     .map_err(|e| Error::io(path, e))?;
-                if n == 0 {
+                if read.consumed == 0 {
                     eof = true;
                     break;
                 }
-                offset += n as u64;
+                offset += read.consumed;
                 line_no += 1;
+                if read.too_long {
+                    report.skipped.push(SkippedEntry {
+                        line: line_no as usize,
+                        reason: format!(
+                            "line longer than {} MiB, too long for one record",
+                            MAX_LINE_BYTES >> 20
+                        ),
+                    });
+                    continue;
+                }
                 let mut bytes = buf.as_slice();
                 if line_no == 1 {
                     bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
                 }
-                let Ok(line) = std::str::from_utf8(bytes) else {
-                    report.skipped.push(SkippedEntry {
-                        line: line_no as usize,
-                        reason: "not valid UTF-8".into(),
-                    });
-                    continue;
+                let line = match std::str::from_utf8(bytes) {
+                    Ok(line) => line,
+                    Err(e) => {
+                        report.skipped.push(SkippedEntry {
+                            line: line_no as usize,
+                            reason: text_file::not_utf8(bytes, e.valid_up_to()),
+                        });
+                        continue;
+                    }
                 };
                 if line.trim().is_empty() {
                     continue;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+use papershelf_core::import::text_file;
 use papershelf_core::{ImportReport, Library};
 
 #[derive(Debug, Subcommand)]
@@ -28,13 +29,8 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
             for file in files {
                 let bytes = std::fs::read(&file)
                     .with_context(|| format!("cannot read {}", file.display()))?;
-                let text = String::from_utf8(bytes).map_err(|e| {
-                    anyhow::anyhow!(
-                        "{}: not UTF-8 text (invalid byte at offset {}); save the page as UTF-8 text",
-                        file.display(),
-                        e.utf8_error().valid_up_to()
-                    )
-                })?;
+                // Wrong encodings and binary files are refused naming the file and line.
+                let text = text_file::decode(&file.display().to_string(), &bytes)?;
                 let origin = file.file_name().map_or_else(
                     || file.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
@@ -42,8 +38,13 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
                 let report = lib.import_hf_page(&text, &origin)?;
                 print_report(&report)?;
                 if report.added + report.updated + report.unchanged == 0 {
+                    let first = report
+                        .skipped
+                        .first()
+                        .map(|s| format!(" (line {}: {})", s.line, s.reason))
+                        .unwrap_or_default();
                     anyhow::bail!(
-                        "{}: no papers found; is this the text of a Hugging Face papers page?",
+                        "{}: no papers found{first}; is this the text of a Hugging Face papers page?",
                         file.display()
                     );
                 }
@@ -73,6 +74,20 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
                 })?;
             bar.finish_and_clear();
             print_report(&report)?;
+            if report.added + report.updated + report.unchanged == 0 {
+                match report.skipped.first() {
+                    Some(first) => anyhow::bail!(
+                        "{}: no arXiv records in it; line {}: {}",
+                        file.display(),
+                        first.line,
+                        first.reason
+                    ),
+                    None => anyhow::bail!(
+                        "{}: no arXiv records in it (the file is empty)",
+                        file.display()
+                    ),
+                }
+            }
             Ok(())
         }
     }

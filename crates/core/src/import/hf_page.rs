@@ -28,6 +28,9 @@ pub struct HfPageParse {
     pub skipped: Vec<SkippedEntry>,
 }
 
+/// Longest line read as a title or an abstract (real abstracts are a few kilobytes).
+const MAX_LINE_BYTES: usize = 256 << 10;
+
 /// Parses the text of one page.
 ///
 /// Never fails: lines that are page chrome are dropped silently, and entries that look like
@@ -40,6 +43,19 @@ pub fn parse(text: &str) -> HfPageParse {
     // Set after a bare `Submitted by` line: the next line is the submitter's user name.
     let mut expect_submitter = false;
     for (index, raw) in split_lines(text).into_iter().enumerate() {
+        if raw.len() > MAX_LINE_BYTES {
+            // No title or abstract is this long: a damaged or wrong file. Reading it as prose
+            // would only make a megabyte-long "title".
+            parser.close();
+            parser.out.skipped.push(SkippedEntry {
+                line: index + 1,
+                reason: format!(
+                    "line longer than {} KiB, too long for a title or an abstract",
+                    MAX_LINE_BYTES >> 10
+                ),
+            });
+            continue;
+        }
         let line = normalize_line(raw);
         let kind = classify(&line);
         if expect_submitter && !matches!(kind, Kind::Blank) {

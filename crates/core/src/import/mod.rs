@@ -5,6 +5,7 @@
 
 pub mod arxiv_jsonl;
 pub mod hf_page;
+pub mod text_file;
 
 use serde::Serialize;
 

@@ -275,9 +275,14 @@ pub(crate) fn run(
     let mut an = analyzer::analyzer();
     let searcher = index.searcher();
     let limit = opts.limit.clamp(1, 1000);
+    // The collector allocates for `offset + limit` hits up front, so an offset from the caller
+    // (the UI, over IPC) is bounded by the documents there are: past them the page is empty
+    // either way, and a huge offset must not become a huge allocation.
+    let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let offset = opts.offset.min(num_docs);
     let collector = (
         TopDocs::with_limit(limit)
-            .and_offset(opts.offset)
+            .and_offset(offset)
             .order_by_score(),
         Count,
     );

@@ -590,7 +590,10 @@ impl HttpClient {
         // A connection that closes before the advertised length is transient, even when
         // reqwest reports it while decoding.
         let cut_short = e.is_body() || chain.contains("body from connection");
-        if e.is_decode() && !cut_short {
+        // A body that drips in slower than the timeout surfaces as a *decode* error whose
+        // cause is the timeout: it is a timeout (transient), not an undecodable body.
+        let timed_out = e.is_timeout() || chain.contains("timed out");
+        if e.is_decode() && !cut_short && !timed_out {
             return Attempt::Done(Err(SourceError::UnexpectedContent {
                 source_name: name,
                 url: url.to_string(),
@@ -601,10 +604,10 @@ impl HttpClient {
         // hyper's connect errors are not always flagged by `is_connect`; the chain names them.
         let unreachable =
             e.is_connect() || chain.contains("(Connect)") || chain.contains("dns error");
-        if unreachable && !e.is_timeout() {
+        if unreachable && !timed_out {
             return Attempt::Unreachable(chain);
         }
-        let reason = if e.is_timeout() {
+        let reason = if timed_out {
             format!(
                 "no answer within {}s",
                 self.options.total_timeout.as_secs_f64()

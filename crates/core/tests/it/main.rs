@@ -1,10 +1,12 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
 mod graph_identity;
+mod hostile_http;
 mod import_jsonl;
 mod index_recovery;
 mod library;
 mod migrations;
+mod properties;
 mod search;
 mod sources_http;
 mod support;

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of Papershelf's parsers with cargo-fuzz (libFuzzer).
+#
+#   fuzz/run.sh                 # every target, 1 000 000 executions each
+#   fuzz/run.sh 200000 query    # some targets, another count
+#
+# cargo-fuzz needs nightly compiler flags; on a stable toolchain RUSTC_BOOTSTRAP=1 enables
+# them. `-s none`: the core forbids unsafe code, so AddressSanitizer would add cost and find
+# nothing; panics and failed assertions are what the targets look for. Seeds come from the
+# test fixtures; new inputs go to fuzz/corpus/<target>, crashes to fuzz/artifacts/<target>.
+# FUZZ_TARGET_DIR, when set, is passed as --target-dir.
+set -euo pipefail
+cd "$(dirname "$0")"
+runs="${1:-1000000}"
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(hf_page arxiv_jsonl arxiv_atom hf_json s2_json query arxiv_id)
+fi
+fixtures=../crates/core/tests/fixtures
+
+seed() {
+  local target=$1 dir=corpus/$1
+  mkdir -p "$dir"
+  case $target in
+    hf_page) cp "$fixtures"/hf-pages/*.txt "$dir"/ ;;
+    arxiv_jsonl) split -l 1 -a 3 "$fixtures"/api/snapshot-sample.jsonl "$dir"/sample-
+                 split -l 1 -a 3 "$fixtures"/api/snapshot-broken.jsonl "$dir"/broken- ;;
+    arxiv_atom) cp "$fixtures"/api/arxiv/*.xml "$fixtures"/api/hostile/xss-arxiv.xml "$dir"/ ;;
+    hf_json) cp "$fixtures"/api/hf/*.json "$fixtures"/api/hostile/*.json "$dir"/ ;;
+    s2_json) for f in "$fixtures"/api/s2/*.json; do printf '\006' | cat - "$f" > "$dir/$(basename "$f")"; done ;;
+    query) printf '%s' 'graph attention' > "$dir/1"; printf '%s' 'title:"neural networks" -tag:old year:2019..2023' > "$dir/2"
+           printf '%s' 'author:Zhang status:to-read "unterminated' > "$dir/3" ;;
+    arxiv_id) python3 -c '
+import json, sys, os
+cases = json.load(open(sys.argv[1]))["cases"]
+for i, c in enumerate(cases):
+    open(os.path.join(sys.argv[2], str(i)), "w").write(c["input"])
+' "$fixtures"/api/arxiv-id-normalization.json "$dir" ;;
+  esac
+}
+
+for t in "${targets[@]}"; do
+  seed "$t"
+  echo "==> $t: $runs runs"
+  RUSTC_BOOTSTRAP=1 cargo fuzz run -s none ${FUZZ_TARGET_DIR:+--target-dir "$FUZZ_TARGET_DIR"} "$t" "corpus/$t" -- \
+    -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+done
