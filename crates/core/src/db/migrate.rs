@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_note_history.sql")),
     (3, include_str!("migrations/0003_sources.sql")),
+    (5, include_str!("migrations/0005_trash.sql")),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@ mod import_jsonl;
 mod index_recovery;
 mod library;
 mod migrations;
+mod safety;
 mod search;
 mod sources_http;
 mod support;
