@@ -201,6 +201,10 @@ pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<Backup
         let mut dst = Connection::open(&partial)?;
         let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
         backup.run_to_completion(1024, Duration::ZERO, None)?;
+        drop(backup);
+        // The copy inherits WAL mode; a backup is a single self-contained file instead, so
+        // reading it (listing, verifying) leaves no -wal/-shm files beside it.
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
     }
     fs::File::open(&partial)
         .and_then(|f| f.sync_all())
