@@ -192,6 +192,19 @@ fn check_sqlite(dir: &Path) -> Connection {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok", "integrity_check");
+    let version: u32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    if version == 0 {
+        // Killed before the first migration committed: an empty database, which is whole.
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 0, "schema version 0 with tables in it");
+        drop(conn);
+        drop(Library::open(dir).expect("an empty library opens"));
+        return check_sqlite(dir);
+    }
     let fk_violations: i64 = conn
         .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
             r.get(0)
