@@ -80,6 +80,16 @@ enum Command {
     Stats(cmd::papers::StatsArgs),
     /// Rebuild the search index from the database
     Reindex,
+    /// Back up the library database now and print where
+    Backup(cmd::safety::BackupArgs),
+    /// List the library's backups with time, size and paper count
+    Backups(cmd::safety::BackupsArgs),
+    /// Replace the library database with a backup (the newest good one by default)
+    Restore(cmd::safety::RestoreArgs),
+    /// Move papers to the trash
+    Delete(cmd::safety::DeleteArgs),
+    /// List the trash; `trash restore ID...`, `trash empty [--older-than DAYS]`
+    Trash(cmd::safety::TrashArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,9 +133,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         None => papershelf_core::default_library_dir()
             .context("no library directory: pass --library DIR or set PAPERSHELF_LIBRARY")?,
     };
+    // These work on a library that may be too damaged to open.
+    let command = match cli.command {
+        Command::Backups(a) => return cmd::safety::backups(&dir, a),
+        Command::Restore(a) => return cmd::safety::restore(&dir, a),
+        other => other,
+    };
     let lib = Library::open(&dir)
         .with_context(|| format!("cannot open the library in {}", dir.display()))?;
-    match cli.command {
+    match command {
         Command::Init => {
             let stats = lib.stats()?;
             outln!(
@@ -160,5 +176,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             outln!("reindexed {n} papers");
             Ok(())
         }
+        Command::Backup(a) => cmd::safety::backup(&lib, a),
+        Command::Delete(a) => cmd::safety::delete(&lib, a),
+        Command::Trash(a) => cmd::safety::trash(&lib, a),
+        Command::Backups(_) | Command::Restore(_) => unreachable!("handled before opening"),
     }
 }

@@ -654,3 +654,163 @@ fn references_and_citations_are_fetched_once_then_served_from_the_cache() {
     assert!(shown.contains("doi:      10.1000/Example.42"), "{shown}");
     assert!(shown.contains("fields:   arxiv-snapshot: "), "{shown}");
 }
+
+#[test]
+fn backup_backups_and_restore_from_the_command_line() {
+    let shelf = Shelf::with_pages();
+    let taken = shelf.json_lines(&["backup", "--json"]);
+    let name = taken[0]["name"].as_str().unwrap().to_string();
+    assert_eq!(taken[0]["papers"], 226);
+    assert!(Path::new(taken[0]["path"].as_str().unwrap()).is_file());
+    let text = shelf.ok(&["backups"]);
+    assert!(
+        text.contains(&name) && text.contains("226 papers"),
+        "{text}"
+    );
+    let id = shelf.id_of(PAPER);
+    shelf.ok(&["tag", "add", &id, "after-backup"]);
+    // Without --yes and without a terminal, nothing happens.
+    let err = shelf.fails(&["restore"]);
+    assert!(err.contains("--yes"), "{err}");
+    let out = shelf.ok(&["restore", &name, "--yes"]);
+    assert!(
+        out.contains("restored") && out.contains("226 papers"),
+        "{out}"
+    );
+    assert!(out.contains("before-restore-"), "{out}");
+    let shown = shelf.json_lines(&["show", &id, "--json"]);
+    assert_eq!(shown[0]["tags"], serde_json::json!([]));
+    let stats = shelf.json_lines(&["stats", "--json"]);
+    assert_eq!(
+        (stats[0]["papers"].clone(), stats[0]["indexed"].clone()),
+        (226.into(), 226.into())
+    );
+    let err = shelf.fails(&["restore", "library-19990101T000000Z.sqlite", "--yes"]);
+    assert!(err.contains("no backup named"), "{err}");
+}
+
+#[test]
+fn delete_trash_and_restore_from_the_command_line() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    shelf.ok_with_stdin(&["note", "set", &id, "-"], "brain encoding notes\n");
+    let out = shelf.ok(&["delete", &id]);
+    assert!(out.contains("moved 1 papers to the trash"), "{out}");
+    assert!(shelf
+        .json_lines(&["search", PAPER, "--json"])
+        .iter()
+        .all(|h| h["id"] != id.as_str()));
+    let trash = shelf.json_lines(&["trash", "--json"]);
+    assert_eq!(trash.len(), 1);
+    assert_eq!(trash[0]["id"], id.as_str());
+    assert_eq!(shelf.json_lines(&["stats", "--json"])[0]["papers"], 225);
+    assert!(shelf.ok(&["trash", "restore", &id]).contains("restored 1"));
+    assert_eq!(shelf.id_of(PAPER), id);
+    assert_eq!(shelf.ok(&["note", "show", &id]), "brain encoding notes\n");
+    shelf.ok(&["delete", &id, "--json"]);
+    assert!(shelf
+        .ok(&["trash", "empty", "--older-than", "1"])
+        .contains("removed 0"));
+    assert!(shelf.ok(&["trash", "empty"]).contains("removed 1"));
+    assert!(shelf.ok(&["trash"]).contains("the trash is empty"));
+    let err = shelf.fails(&["show", &id]);
+    assert!(err.contains("not in the library"), "{err}");
+}
+
+#[test]
+fn note_history_and_restore_from_the_command_line() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    assert!(shelf
+        .ok(&["note", "history", &id])
+        .contains("no earlier versions"));
+    for body in ["first draft\n", "second draft\n", "third draft\n"] {
+        shelf.ok_with_stdin(&["note", "set", &id, "-"], body);
+    }
+    let history = shelf.json_lines(&["note", "history", &id, "--json"]);
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["version"], 1);
+    assert_eq!(history[0]["body"], "second draft\n");
+    assert_eq!(history[1]["body"], "first draft\n");
+    let text = shelf.ok(&["note", "history", &id]);
+    assert!(
+        text.contains("first draft") && text.contains("second draft"),
+        "{text}"
+    );
+    let out = shelf.ok(&["note", "restore", &id, "2"]);
+    assert!(out.contains("note restored to version 2"), "{out}");
+    assert_eq!(shelf.ok(&["note", "show", &id]), "first draft\n");
+    // The text it replaced is now the newest earlier version.
+    let history = shelf.json_lines(&["note", "history", &id, "--json"]);
+    assert_eq!(history[0]["body"], "third draft\n");
+    let err = shelf.fails(&["note", "restore", &id, "9"]);
+    assert!(err.contains("earlier note versions"), "{err}");
+}
+
+#[test]
+fn a_second_process_gets_a_clear_busy_message_while_another_holds_the_write_lock() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    // This test process plays the other writer: it holds SQLite's write lock.
+    let conn = rusqlite::Connection::open(shelf.path().join("library.sqlite")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let out = shelf
+        .cmd(&["tag", "add", &id, "busy"])
+        .env("PAPERSHELF_BUSY_TIMEOUT_MS", "300")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "the library is busy: another Papershelf process is writing to it; try again"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("database:"),
+        "{stderr}"
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+    drop(conn);
+    assert!(shelf.ok(&["tag", "add", &id, "busy"]).contains("busy"));
+}
+
+#[test]
+fn two_papershelf_processes_writing_at_once_both_succeed() {
+    let shelf = Shelf::with_pages();
+    let id = shelf.id_of(PAPER);
+    let snapshot = fixture("api/snapshot-sample.jsonl");
+    // Many writers at once: imports and edits interleave; the busy timeout serialises them.
+    let mut children: Vec<_> = (0..4)
+        .map(|i| {
+            let args: Vec<String> = if i % 2 == 0 {
+                vec![
+                    "import".into(),
+                    "arxiv-jsonl".into(),
+                    snapshot.display().to_string(),
+                ]
+            } else {
+                vec!["tag".into(), "add".into(), id.clone(), format!("proc{i}")]
+            };
+            shelf
+                .cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children.drain(..) {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let shown = shelf.json_lines(&["show", &id, "--json"]);
+    assert_eq!(shown[0]["tags"], serde_json::json!(["proc1", "proc3"]));
+    let stats = shelf.json_lines(&["stats", "--json"]);
+    assert_eq!(stats[0]["papers"], stats[0]["indexed"]);
+}

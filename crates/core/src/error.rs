@@ -55,7 +55,15 @@ pub enum Error {
     },
     /// SQLite failed.
     #[error("database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    /// The library database is damaged (it failed SQLite's integrity check, or is no database).
+    #[error("{}", corrupt_message(.reason, .newest_backup.as_deref()))]
+    Corrupt {
+        /// What SQLite said.
+        reason: String,
+        /// File name of the newest backup that passed its own integrity check, if any.
+        newest_backup: Option<String>,
+    },
     /// The search index failed in a way a rebuild did not fix.
     #[error("search index: {0}")]
     Index(String),
@@ -85,6 +93,28 @@ pub enum Error {
     Cancelled,
 }
 
+impl From<rusqlite::Error> for Error {
+    /// A busy or locked database is [`Error::Busy`] wherever it comes from (open, migrate, write).
+    fn from(e: rusqlite::Error) -> Self {
+        if is_busy(&e) {
+            Error::Busy
+        } else {
+            Error::Db(e)
+        }
+    }
+}
+
+fn corrupt_message(reason: &str, newest_backup: Option<&str>) -> String {
+    let offer = match newest_backup {
+        Some(b) => format!(
+            "the newest good backup is {b}; restore it with `papershelf restore {b}` \
+             (the damaged file is kept beside it)"
+        ),
+        None => "no good backup was found in the library's backups folder".to_string(),
+    };
+    format!("the library database is damaged ({reason}); {offer}")
+}
+
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {
         Error::Index(e.to_string())
@@ -111,6 +141,8 @@ pub enum ErrorCode {
     Network,
     /// A source asks us to slow down.
     RateLimited,
+    /// The library database is damaged; the message names the backup to restore.
+    Corrupt,
     /// A bug or an unexpected failure.
     Internal,
 }
@@ -136,6 +168,7 @@ impl Error {
                 _ => ErrorCode::Network,
             },
             Error::Db(e) if is_busy(e) => ErrorCode::Busy,
+            Error::Corrupt { .. } => ErrorCode::Corrupt,
             Error::Db(_) | Error::Index(_) => ErrorCode::Internal,
         }
     }

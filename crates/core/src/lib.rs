@@ -24,6 +24,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod backup;
 mod db;
 pub mod demo;
 mod error;
@@ -36,7 +37,9 @@ pub mod search;
 pub mod sources;
 pub mod sync;
 pub mod text;
+mod trash;
 
+pub use backup::{BackupInfo, RestoreReport};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use import::SkippedEntry;
@@ -46,3 +49,4 @@ pub use library::{
 };
 pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
 pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};
+pub use trash::TrashedPaper;

@@ -182,7 +182,10 @@ impl Library {
     /// catches up or rebuilds the search index when it is behind, missing or damaged.
     pub fn open(dir: &Path) -> Result<Library> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let conn = db::open(&dir.join(DB_FILE))?;
+        crate::backup::before_migration(dir)?;
+        let conn =
+            db::open(&dir.join(DB_FILE)).map_err(|e| crate::backup::explain_open_error(dir, e))?;
+        crate::backup::daily(&conn, dir)?;
         let index = match SearchIndex::open(dir)? {
             Ok(index) => index,
             Err(why) => {
@@ -215,16 +218,25 @@ impl Library {
 
     /// After open: apply pending changes, and rebuild if the index disagrees with the database.
     fn check_index(&self) -> Result<()> {
+        let mut damaged = false;
         match self.catch_up() {
             Ok(()) | Err(Error::Busy) => {}
+            // The index cannot take the queued changes (left damaged by a crash): rebuild.
+            Err(Error::Index(why)) => {
+                tracing::warn!(reason = %why, "search index cannot catch up; rebuilding");
+                damaged = true;
+            }
             Err(e) => return Err(e),
         }
         let conn = self.conn();
-        let papers =
-            conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))? as u64;
+        let papers = conn.query_row(
+            "SELECT COUNT(*) FROM works WHERE deleted_at IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
         let behind = index.applied_seq()? < changes::last_seq(&conn)?;
-        if index.num_docs() != papers && !behind {
+        if damaged || (index.num_docs() != papers && !behind) {
             tracing::warn!(
                 indexed = index.num_docs(),
                 papers,
@@ -516,7 +528,7 @@ impl Library {
         }
 
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-        let mut writer = index.writer(true)?;
+        let mut writer = index.writer_waiting(true, db::busy_timeout())?;
         // Apply anything queued first, so the seq we commit covers it.
         let mut applied = index.applied_seq()?;
         let mut batches_since_commit = 0;
@@ -688,7 +700,7 @@ impl Library {
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<PaperSummary>> {
         let conn = self.conn();
         let mut sql = format!(
-            "SELECT {} FROM works w WHERE 1 = 1",
+            "SELECT {} FROM works w WHERE w.deleted_at IS NULL",
             prefixed_summary_columns()
         );
         let mut args: Vec<String> = Vec::new();
@@ -850,7 +862,7 @@ impl Library {
         let mut by_status = Vec::new();
         for s in Status::ALL {
             let n = conn.query_row(
-                "SELECT COUNT(*) FROM works WHERE status = ?1",
+                "SELECT COUNT(*) FROM works WHERE status = ?1 AND deleted_at IS NULL",
                 [s.as_str()],
                 |r| r.get::<_, i64>(0),
             )? as u64;
@@ -862,10 +874,13 @@ impl Library {
             .unwrap_or_else(|e| e.into_inner())
             .num_docs();
         Ok(Stats {
-            papers: count("SELECT COUNT(*) FROM works")?,
+            papers: count("SELECT COUNT(*) FROM works WHERE deleted_at IS NULL")?,
             by_status,
             tags: count("SELECT COUNT(*) FROM tags")?,
-            notes: count("SELECT COUNT(*) FROM notes")?,
+            notes: count(
+                "SELECT COUNT(*) FROM notes n JOIN works w ON w.key = n.work_key
+                 WHERE w.deleted_at IS NULL",
+            )?,
             indexed,
             schema_version: db::migrate::schema_version(&conn)?,
             library_dir: self.dir.display().to_string(),
@@ -956,7 +971,9 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         let (k, b) = row?;
         note_map.insert(k, b);
     }
-    let mut stmt = conn.prepare("SELECT key, title, authors, abstract, year, status FROM works")?;
+    let mut stmt = conn.prepare(
+        "SELECT key, title, authors, abstract, year, status FROM works WHERE deleted_at IS NULL",
+    )?;
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
     while let Some(r) = rows.next()? {

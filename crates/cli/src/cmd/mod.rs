@@ -3,5 +3,6 @@
 pub mod import;
 pub mod notes;
 pub mod papers;
+pub mod safety;
 pub mod search;
 pub mod sources;

@@ -1,4 +1,4 @@
-//! `papershelf note set | show`.
+//! `papershelf note set | show | history | restore`.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -26,6 +26,22 @@ pub enum NoteCommand {
         /// Paper id
         id: String,
     },
+    /// List the earlier versions of a paper's note, newest first
+    History {
+        /// Paper id
+        id: String,
+        /// Print JSON Lines, one object per version
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring back an earlier version of a paper's note (the current text is kept in history)
+    Restore {
+        /// Paper id
+        id: String,
+        /// Version number as `note history` lists it (1 = the most recent earlier text)
+        #[arg(value_name = "VERSION")]
+        number: usize,
+    },
 }
 
 pub fn run(lib: &Library, cmd: NoteCommand) -> anyhow::Result<()> {
@@ -47,6 +63,51 @@ pub fn run(lib: &Library, cmd: NoteCommand) -> anyhow::Result<()> {
                 Some(n) => outln!("{}: note saved ({} bytes)", paper.id, n.body.len()),
                 None => outln!("{}: note cleared", paper.id),
             }
+            Ok(())
+        }
+        NoteCommand::History { id, json } => {
+            let history = lib.note_history(&PaperId::new(id.clone()))?;
+            for (i, n) in history.iter().enumerate() {
+                if json {
+                    crate::output::json_line(&serde_json::json!({
+                        "version": i + 1,
+                        "savedAt": n.updated_at,
+                        "body": n.body,
+                    }))?;
+                } else {
+                    let first = n.body.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+                    let first: String = first.chars().take(60).collect();
+                    outln!(
+                        "{:>3}  {}  {} bytes  {first}",
+                        i + 1,
+                        n.updated_at,
+                        n.body.len()
+                    );
+                }
+            }
+            if history.is_empty() && !json {
+                outln!("{id}: no earlier versions of the note");
+            }
+            Ok(())
+        }
+        NoteCommand::Restore {
+            id,
+            number: version,
+        } => {
+            let pid = PaperId::new(id.clone());
+            let history = lib.note_history(&pid)?;
+            let Some(old) = version.checked_sub(1).and_then(|v| history.get(v)) else {
+                anyhow::bail!(
+                    "{id} has {} earlier note versions; `papershelf note history {id}` lists them",
+                    history.len()
+                );
+            };
+            let paper = lib.set_note(&pid, &old.body)?;
+            outln!(
+                "{}: note restored to version {version} (saved {})",
+                paper.id,
+                old.updated_at
+            );
             Ok(())
         }
         NoteCommand::Show { id } => {

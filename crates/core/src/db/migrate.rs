@@ -10,6 +10,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (2, include_str!("migrations/0002_note_history.sql")),
     (3, include_str!("migrations/0003_sources.sql")),
     (4, include_str!("migrations/0004_identity_graph.sql")),
+    (5, include_str!("migrations/0005_trash.sql")),
 ];
 
 /// The schema version this build writes.

@@ -29,8 +29,16 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// [`BUSY_TIMEOUT`], or `PAPERSHELF_BUSY_TIMEOUT_MS` when set (tests shorten the wait).
+pub fn busy_timeout() -> Duration {
+    std::env::var("PAPERSHELF_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout())?;
     // WAL keeps committed transactions through a process crash and lets readers run beside a
     // writer; NORMAL sync is what WAL needs for that (FULL only adds power-loss durability).
     conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -729,10 +729,14 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
     })
 }
 
-/// The text the search index holds for one work; `None` when the work no longer exists.
+/// The text the search index holds for one work; `None` when the work no longer exists or
+/// is in the trash.
 pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
     let row = conn
-        .prepare_cached("SELECT title, authors, abstract, year, status FROM works WHERE key = ?1")?
+        .prepare_cached(
+            "SELECT title, authors, abstract, year, status FROM works
+             WHERE key = ?1 AND deleted_at IS NULL",
+        )?
         .query_row([key], |r| {
             Ok((
                 r.get::<_, String>(0)?,

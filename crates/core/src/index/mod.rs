@@ -229,9 +229,30 @@ impl SearchIndex {
             1
         };
         match self.index.writer_with_num_threads(threads, heap) {
-            Ok(w) => Ok(w),
+            Ok(w) => {
+                // A writer killed mid-commit leaves files no commit refers to; the next commit
+                // may want the same names (e.g. a segment's `.del` file) and would fail.
+                if let Err(e) = w.garbage_collect_files().wait() {
+                    tracing::debug!(error = %e, "index garbage collection failed");
+                }
+                Ok(w)
+            }
             Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Busy),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// [`writer`](Self::writer), waiting up to `patience` while another process holds the
+    /// lock (a short catch-up of another writer, say) before reporting `Err(Busy)`.
+    pub fn writer_waiting(&self, bulk: bool, patience: std::time::Duration) -> Result<IndexWriter> {
+        let started = std::time::Instant::now();
+        loop {
+            match self.writer(bulk) {
+                Err(Error::Busy) if started.elapsed() < patience => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => return other,
+            }
         }
     }
 

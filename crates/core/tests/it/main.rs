@@ -7,6 +7,7 @@ mod index_recovery;
 mod library;
 mod migrations;
 mod properties;
+mod safety;
 mod search;
 mod sources_http;
 mod support;

@@ -1,0 +1,445 @@
+//! Rotating backups of the library database, restore, and the integrity check on open.
+//!
+//! Backups are taken with SQLite's online backup API (a consistent copy even while another
+//! connection writes) into `<library>/backups/library-YYYYMMDDTHHMMSSZ.sqlite`:
+//! - automatically, at most once a day when the library is opened (after a `PRAGMA
+//!   quick_check` of the live file passes), and before every schema migration;
+//! - on demand with [`Library::backup`].
+//!
+//! The newest `keep` backups are kept (default 7; `{"backups": {"keep": N}}` in the library's
+//! `config.json`). [`Library::restore_backup`] verifies a backup's integrity before swapping it
+//! in, keeps the replaced file as `library.sqlite.before-restore-<timestamp>`, and rebuilds the
+//! search index.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::library::{Library, DB_FILE};
+
+/// The backups folder inside the library directory.
+pub const BACKUP_DIR: &str = "backups";
+/// Backups kept unless `config.json` says otherwise.
+pub const DEFAULT_KEEP: usize = 7;
+/// Automatic backups are at least this far apart.
+const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
+const PREFIX: &str = "library-";
+const SUFFIX: &str = ".sqlite";
+const STAMP: &[time::format_description::FormatItem<'static>] =
+    time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+
+/// One backup file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupInfo {
+    /// File name inside `backups/` (what `papershelf restore` takes).
+    pub name: String,
+    /// Full path.
+    pub path: PathBuf,
+    /// When it was taken, RFC 3339 UTC.
+    pub taken_at: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Papers in it (`None` when it cannot be read).
+    pub papers: Option<u64>,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    /// The backup restored.
+    pub restored: BackupInfo,
+    /// Where the replaced database was kept (`None` when there was none).
+    pub previous_kept_as: Option<PathBuf>,
+    /// Papers in the library now (the search index was rebuilt for them).
+    pub papers: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    backups: BackupSettings,
+}
+
+/// The `backups` section of `config.json`.
+#[derive(Debug, Default, Deserialize)]
+struct BackupSettings {
+    keep: Option<usize>,
+}
+
+/// How many backups to keep, from `config.json` (a bad file falls back to the default).
+pub fn keep_setting(library_dir: &Path) -> usize {
+    let path = library_dir.join(crate::sources::config::CONFIG_FILE);
+    let Ok(text) = fs::read_to_string(&path) else {
+        return DEFAULT_KEEP;
+    };
+    match serde_json::from_str::<ConfigFile>(&text) {
+        Ok(c) => c.backups.keep.unwrap_or(DEFAULT_KEEP).max(1),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "unreadable config; keeping {DEFAULT_KEEP} backups");
+            DEFAULT_KEEP
+        }
+    }
+}
+
+/// Every backup in the library, newest first.
+pub fn list(library_dir: &Path) -> Result<Vec<BackupInfo>> {
+    let dir = library_dir.join(BACKUP_DIR);
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(Error::io(&dir, e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(taken) = taken_at(&name) else {
+            continue;
+        };
+        let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        out.push(BackupInfo {
+            papers: paper_count(&entry.path()),
+            path: entry.path(),
+            name,
+            taken_at: taken
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            bytes,
+        });
+    }
+    out.sort_by_key(|b| std::cmp::Reverse(order_key(&b.name)));
+    Ok(out)
+}
+
+/// Sorts backups by time, then by the "-2", "-3"... of several taken within one second.
+fn order_key(name: &str) -> (String, u32) {
+    let stamp = name
+        .strip_prefix(PREFIX)
+        .and_then(|s| s.strip_suffix(SUFFIX))
+        .unwrap_or(name);
+    match stamp.split_once('-') {
+        Some((time, n)) => (time.to_string(), n.parse().unwrap_or(0)),
+        None => (stamp.to_string(), 1),
+    }
+}
+
+/// The time in a backup's file name, or `None` for a file that is no backup.
+fn taken_at(name: &str) -> Option<time::OffsetDateTime> {
+    let stamp = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    // A second backup within the same second gets "-2", "-3"...
+    let stamp = stamp.split('-').next()?;
+    time::PrimitiveDateTime::parse(stamp, STAMP)
+        .ok()
+        .map(|t| t.assume_utc())
+}
+
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+}
+
+fn paper_count(path: &Path) -> Option<u64> {
+    let conn = open_read_only(path).ok()?;
+    conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))
+        .ok()
+        .map(|n| n as u64)
+}
+
+/// Runs SQLite's full `integrity_check` on a database file; `Err` carries what it found.
+pub fn verify(path: &Path) -> std::result::Result<(), String> {
+    let conn = open_read_only(path).map_err(|e| e.to_string())?;
+    let answer: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if answer == "ok" {
+        Ok(())
+    } else {
+        Err(answer)
+    }
+}
+
+/// The newest backup that passes its integrity check.
+pub fn newest_good(library_dir: &Path) -> Option<BackupInfo> {
+    list(library_dir)
+        .ok()?
+        .into_iter()
+        .find(|b| verify(&b.path).is_ok())
+}
+
+/// Copies the database `conn` has open into a new backup and drops the oldest beyond `keep`.
+pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<BackupInfo> {
+    let dir = library_dir.join(BACKUP_DIR);
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = now.format(STAMP).unwrap_or_default();
+    // Several within one second: "-2", "-3"... after the highest already there.
+    let taken = list(library_dir)?
+        .iter()
+        .map(|b| order_key(&b.name))
+        .filter(|(t, _)| *t == stamp)
+        .map(|(_, n)| n)
+        .max();
+    let name = match taken {
+        None => format!("{PREFIX}{stamp}{SUFFIX}"),
+        Some(n) => format!("{PREFIX}{stamp}-{}{SUFFIX}", n + 1),
+    };
+    let path = dir.join(&name);
+    remove_stale_partials(&dir);
+    // Written under a temporary name and renamed, so a crash never leaves a half backup
+    // that looks like a real one.
+    let partial = dir.join(format!("{name}.partial"));
+    let _ = fs::remove_file(&partial);
+    {
+        let mut dst = Connection::open(&partial)?;
+        let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
+        backup.run_to_completion(1024, Duration::ZERO, None)?;
+        drop(backup);
+        // The copy inherits WAL mode; a backup is a single self-contained file instead, so
+        // reading it (listing, verifying) leaves no -wal/-shm files beside it.
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+    }
+    fs::File::open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(&partial, e))?;
+    fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
+    let info = BackupInfo {
+        papers: paper_count(&path),
+        bytes: fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+        taken_at: now
+            .replace_nanosecond(0)
+            .unwrap_or(now)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        name,
+        path,
+    };
+    for old in list(library_dir)?.into_iter().skip(keep.max(1)) {
+        if let Err(e) = fs::remove_file(&old.path) {
+            tracing::warn!(file = %old.path.display(), error = %e, "could not remove an old backup");
+        }
+    }
+    tracing::info!(backup = %info.name, bytes = info.bytes, "library backed up");
+    Ok(info)
+}
+
+/// Removes `.partial` files a killed backup left (an hour old: not one being written now).
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().ends_with(".partial")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(3600));
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Before the database is opened: a backup when the file's schema is older than this build's
+/// (a migration is about to run). A file that is no database is reported as [`Error::Corrupt`].
+pub(crate) fn before_migration(library_dir: &Path) -> Result<()> {
+    let path = library_dir.join(DB_FILE);
+    if !path.exists() {
+        return Ok(());
+    }
+    let conn = Connection::open(&path)?;
+    conn.busy_timeout(crate::db::busy_timeout())?;
+    let version: u32 = match conn.pragma_query_value(None, "user_version", |r| r.get(0)) {
+        Ok(v) => v,
+        Err(e) => return Err(explain_open_error(library_dir, e.into())),
+    };
+    if version > 0 && version < crate::db::migrate::LATEST_VERSION {
+        tracing::info!(
+            from = version,
+            to = crate::db::migrate::LATEST_VERSION,
+            "backing up before migrating"
+        );
+        take(&conn, library_dir, keep_setting(library_dir))?;
+    }
+    Ok(())
+}
+
+/// Turns "file is not a database" and "database disk image is malformed" into
+/// [`Error::Corrupt`] naming the newest good backup.
+pub(crate) fn explain_open_error(library_dir: &Path, e: Error) -> Error {
+    match &e {
+        Error::Db(db)
+            if matches!(
+                db.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ) =>
+        {
+            Error::Corrupt {
+                reason: db.to_string(),
+                newest_backup: newest_good(library_dir).map(|b| b.name),
+            }
+        }
+        _ => e,
+    }
+}
+
+/// Once a day when the library is opened: `PRAGMA quick_check`, then a backup. A library with
+/// no papers is neither checked nor backed up.
+pub(crate) fn daily(conn: &Connection, library_dir: &Path) -> Result<()> {
+    let newest = list(library_dir)?.first().and_then(|b| taken_at(&b.name));
+    let now = time::OffsetDateTime::now_utc();
+    if newest.is_some_and(|t| now - t < DAILY && t <= now) {
+        return Ok(());
+    }
+    let papers: i64 = conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get(0))?;
+    if papers == 0 {
+        return Ok(());
+    }
+    quick_check(conn, library_dir)?;
+    take(conn, library_dir, keep_setting(library_dir))?;
+    Ok(())
+}
+
+/// `PRAGMA quick_check` of the open database; [`Error::Corrupt`] when it finds damage.
+pub(crate) fn quick_check(conn: &Connection, library_dir: &Path) -> Result<()> {
+    let answer: std::result::Result<String, rusqlite::Error> =
+        conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
+    let reason = match answer {
+        Ok(a) if a == "ok" => return Ok(()),
+        Ok(a) => a,
+        Err(e) => match explain_open_error(library_dir, e.into()) {
+            Error::Corrupt { reason, .. } => reason,
+            other => return Err(other),
+        },
+    };
+    Err(Error::Corrupt {
+        reason,
+        newest_backup: newest_good(library_dir).map(|b| b.name),
+    })
+}
+
+impl Library {
+    /// Takes a backup of the library now (SQLite's online backup API; other processes may keep
+    /// writing meanwhile) and rotates old ones.
+    pub fn backup(&self) -> Result<BackupInfo> {
+        take(&self.conn(), self.dir(), keep_setting(self.dir()))
+    }
+
+    /// The library's backups, newest first.
+    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
+        list(self.dir())
+    }
+
+    /// Lists the backups of the library in `dir` without opening it (it may be damaged).
+    pub fn backups_in(dir: &Path) -> Result<Vec<BackupInfo>> {
+        list(dir)
+    }
+
+    /// Replaces the library database in `dir` by a backup (`name` as listed, or the newest one
+    /// that passes its integrity check), keeping the replaced file beside it as
+    /// `library.sqlite.before-restore-<timestamp>`, then rebuilds the search index.
+    ///
+    /// Call it with no `Library` open on `dir`; the library must not be in use elsewhere.
+    pub fn restore_backup(dir: &Path, name: Option<&str>) -> Result<RestoreReport> {
+        let backups = list(dir)?;
+        let chosen = match name {
+            Some(n) => {
+                let n = Path::new(n)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                backups.into_iter().find(|b| b.name == n).ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "no backup named {n}; `papershelf backups` lists them"
+                    ))
+                })?
+            }
+            None => newest_good(dir).ok_or_else(|| {
+                Error::InvalidInput(
+                    "no good backup to restore (`papershelf backups` lists them)".into(),
+                )
+            })?,
+        };
+        if let Err(why) = verify(&chosen.path) {
+            return Err(Error::InvalidInput(format!(
+                "backup {} fails its integrity check ({why}); pick another with `papershelf backups`",
+                chosen.name
+            )));
+        }
+        let stamp = time::OffsetDateTime::now_utc()
+            .format(STAMP)
+            .unwrap_or_default();
+        let live = dir.join(DB_FILE);
+        let kept = dir.join(format!("{DB_FILE}.before-restore-{stamp}"));
+        let previous_kept_as = if live.exists() {
+            fs::rename(&live, &kept).map_err(|e| Error::io(&live, e))?;
+            // The write-ahead log belongs to the replaced file: keep it with it.
+            for side in ["-wal", "-shm"] {
+                let from = dir.join(format!("{DB_FILE}{side}"));
+                if from.exists() {
+                    let to = PathBuf::from(format!("{}{side}", kept.display()));
+                    fs::rename(&from, &to).map_err(|e| Error::io(&from, e))?;
+                }
+            }
+            Some(kept)
+        } else {
+            None
+        };
+        let incoming = dir.join(format!("{DB_FILE}.restoring"));
+        fs::copy(&chosen.path, &incoming).map_err(|e| Error::io(&chosen.path, e))?;
+        fs::File::open(&incoming)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&incoming, e))?;
+        fs::rename(&incoming, &live).map_err(|e| Error::io(&live, e))?;
+        // The index describes the replaced database: rebuild it from the restored one.
+        let index = dir.join(crate::index::INDEX_DIR);
+        if index.exists() {
+            fs::remove_dir_all(&index).map_err(|e| Error::io(&index, e))?;
+        }
+        let lib = Library::open(dir)?;
+        let papers = lib.stats()?.papers;
+        tracing::info!(backup = %chosen.name, papers, "backup restored");
+        Ok(RestoreReport {
+            restored: chosen,
+            previous_kept_as,
+            papers,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_names_carry_their_time() {
+        let t = taken_at("library-20261123T151000Z.sqlite").unwrap();
+        assert_eq!((t.year(), t.hour(), t.minute()), (2026, 15, 10));
+        assert!(taken_at("library-20261123T151000Z-2.sqlite").is_some());
+        assert!(taken_at("library-20261123T151000Z.sqlite.partial").is_none());
+        assert!(taken_at("notes.txt").is_none());
+    }
+
+    #[test]
+    fn keep_comes_from_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(keep_setting(dir.path()), DEFAULT_KEEP);
+        fs::write(
+            dir.path().join("config.json"),
+            r#"{"backups": {"keep": 3}}"#,
+        )
+        .unwrap();
+        assert_eq!(keep_setting(dir.path()), 3);
+        fs::write(dir.path().join("config.json"), "{not json").unwrap();
+        assert_eq!(keep_setting(dir.path()), DEFAULT_KEEP);
+    }
+}

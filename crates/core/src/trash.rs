@@ -1,0 +1,145 @@
+//! The trash: deleting a paper hides it from search, lists and counts but keeps its notes,
+//! tags, status and sources until the trash is emptied; restoring brings all of it back.
+//!
+//! A deleted work keeps its row with `deleted_at` set; the change log tells the search index
+//! to drop its document (and to add it again on restore).
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::db::works;
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::model::PaperId;
+
+/// A paper in the trash.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrashedPaper {
+    /// Its id (restore takes it).
+    pub id: PaperId,
+    /// Title.
+    pub title: String,
+    /// When it was deleted, RFC 3339 UTC.
+    pub deleted_at: String,
+    /// True when it has a note (kept while in the trash).
+    pub has_note: bool,
+    /// Its tags (kept while in the trash).
+    pub tags: Vec<String>,
+}
+
+fn key_of_any(tx: &rusqlite::Connection, id: &PaperId) -> Result<(i64, Option<String>)> {
+    let key = works::key_of(tx, id)?;
+    let deleted: Option<String> = tx
+        .prepare_cached("SELECT deleted_at FROM works WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok((key, deleted))
+}
+
+impl Library {
+    /// Moves papers to the trash (in one transaction: all or none, an unknown id fails the
+    /// whole call). Papers already in the trash stay as they are. Returns how many moved.
+    pub fn delete_papers(&self, ids: &[PaperId]) -> Result<usize> {
+        if ids.is_empty() {
+            return Err(Error::InvalidInput(
+                "name at least one paper to delete".into(),
+            ));
+        }
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for id in ids {
+                let (key, deleted) = key_of_any(tx, id)?;
+                if deleted.is_none() && !changed.contains(&key) {
+                    tx.prepare_cached("UPDATE works SET deleted_at = ?2 WHERE key = ?1")?
+                        .execute(params![key, now])?;
+                    changed.push(key);
+                }
+            }
+            Ok((changed.len(), changed))
+        })
+    }
+
+    /// Brings papers back from the trash with everything they had, and re-indexes them.
+    /// Returns how many came back (papers not in the trash are left as they are).
+    pub fn restore_papers(&self, ids: &[PaperId]) -> Result<usize> {
+        if ids.is_empty() {
+            return Err(Error::InvalidInput(
+                "name at least one paper to restore".into(),
+            ));
+        }
+        self.write(|tx, now| {
+            let mut changed = Vec::new();
+            for id in ids {
+                let (key, deleted) = key_of_any(tx, id)?;
+                if deleted.is_some() && !changed.contains(&key) {
+                    tx.prepare_cached(
+                        "UPDATE works SET deleted_at = NULL, modified_at = ?2 WHERE key = ?1",
+                    )?
+                    .execute(params![key, now])?;
+                    changed.push(key);
+                }
+            }
+            Ok((changed.len(), changed))
+        })
+    }
+
+    /// The papers in the trash, most recently deleted first.
+    pub fn trash(&self) -> Result<Vec<TrashedPaper>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT key, id, title, deleted_at,
+                EXISTS(SELECT 1 FROM notes n WHERE n.work_key = works.key)
+             FROM works WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, key DESC",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(key, id, title, deleted_at, has_note)| {
+                Ok(TrashedPaper {
+                    id: PaperId::new(id),
+                    title,
+                    deleted_at,
+                    has_note,
+                    tags: crate::db::tags::tags_of(&conn, key)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes for good the papers in the trash, or only those deleted more than
+    /// `older_than_days` days ago. Returns how many were removed.
+    pub fn empty_trash(&self, older_than_days: Option<u32>) -> Result<usize> {
+        let cutoff = match older_than_days {
+            Some(days) => {
+                let t = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            }
+            // Every RFC 3339 time sorts before this.
+            None => "9999".to_string(),
+        };
+        self.write(|tx, _| {
+            let keys: Vec<i64> = tx
+                .prepare("SELECT key FROM works WHERE deleted_at IS NOT NULL AND deleted_at < ?1")?
+                .query_map([&cutoff], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for key in &keys {
+                // Satellites (versions, sources, tags, notes, aliases, signals) cascade.
+                tx.prepare_cached("DELETE FROM works WHERE key = ?1")?
+                    .execute([key])?;
+            }
+            Ok((keys.len(), keys))
+        })
+    }
+}
