@@ -76,6 +76,11 @@ enum Command {
     Stats(cmd::papers::StatsArgs),
     /// Rebuild the search index from the database
     Reindex,
+    /// Export papers as BibTeX, CSL-JSON, RIS or Markdown notes
+    Export(cmd::interop::ExportArgs),
+    /// The open mirror: a folder kept in step with the library in open formats
+    #[command(subcommand)]
+    Mirror(cmd::interop::MirrorCommand),
 }
 
 fn main() -> ExitCode {
@@ -121,7 +126,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let lib = Library::open(&dir)
         .with_context(|| format!("cannot open the library in {}", dir.display()))?;
-    match cli.command {
+    let refresh_mirror = !matches!(cli.command, Command::Mirror(_));
+    let result = run_command(&lib, &dir, cli.command);
+    if refresh_mirror {
+        cmd::interop::refresh_before_exit(&lib);
+    }
+    result
+}
+
+fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Init => {
             let stats = lib.stats()?;
             outln!(
@@ -150,5 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             outln!("reindexed {n} papers");
             Ok(())
         }
+        Command::Export(a) => cmd::interop::export(lib, a),
+        Command::Mirror(c) => cmd::interop::mirror(lib, c),
     }
 }

@@ -29,7 +29,9 @@ pub mod demo;
 mod error;
 pub mod import;
 mod index;
+pub mod interop;
 mod library;
+mod library_interop;
 pub mod model;
 pub mod search;
 pub mod sources;
@@ -39,9 +41,12 @@ pub mod text;
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use import::SkippedEntry;
+pub use interop::mirror::{MirrorStatus, MirrorWorker};
+pub use interop::Format;
 pub use library::{
     default_library_dir, ImportProgress, ImportReport, Library, ListFilter, PaperSummary, Stats,
     TagCount, LIBRARY_ENV,
 };
+pub use library_interop::{EntryOutcome, EntryReport, ExportSelection, InteropReport};
 pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
 pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};

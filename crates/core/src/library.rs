@@ -145,6 +145,8 @@ pub struct Library {
     /// The change seq this process's index reader reflects; behind the database's newest seq
     /// means another writer (maybe another process) changed the library since.
     reader_seq: AtomicU64,
+    /// Marks the open mirror dirty after each write (see [`crate::interop::mirror`]).
+    mirror: crate::interop::mirror::MirrorHook,
 }
 
 impl Library {
@@ -168,6 +170,7 @@ impl Library {
             conn: Mutex::new(conn),
             index: RwLock::new(index),
             reader_seq: AtomicU64::new(0),
+            mirror: Default::default(),
         };
         lib.check_index()?;
         Ok(lib)
@@ -178,7 +181,12 @@ impl Library {
         &self.dir
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// The open mirror's dirty flag and worker channel.
+    pub(crate) fn mirror_hook(&self) -> &crate::interop::mirror::MirrorHook {
+        &self.mirror
+    }
+
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -237,7 +245,7 @@ impl Library {
     }
 
     /// Runs one write transaction, logs the works it changed, commits, then updates the index.
-    fn write<T>(
+    pub(crate) fn write<T>(
         &self,
         f: impl FnOnce(&Transaction<'_>, &str) -> Result<(T, Vec<i64>)>,
     ) -> Result<T> {
@@ -251,6 +259,9 @@ impl Library {
             }
             tx.commit()?;
             drop(conn);
+            if !changed.is_empty() {
+                self.mirror.mark_dirty();
+            }
             match self.catch_up() {
                 Ok(()) => {}
                 // Another process holds the index writer; it catches up from the log.
@@ -551,6 +562,9 @@ impl Library {
                 &now,
             )?;
             tx.commit()?;
+            if !changed.is_empty() {
+                self.mirror.mark_dirty();
+            }
             // Stage the batch in the index; it becomes durable at the next index commit.
             let (keys, last) = changes::since(&conn, applied)?;
             for key in keys {
@@ -806,7 +820,7 @@ impl Library {
     }
 }
 
-fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
+pub(crate) fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
     match outcome {
         works::Upserted::Added(k) => {
             report.added += 1;

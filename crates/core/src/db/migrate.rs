@@ -9,6 +9,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("migrations/0001_init.sql")),
     (2, include_str!("migrations/0002_note_history.sql")),
     (3, include_str!("migrations/0003_sources.sql")),
+    (6, include_str!("migrations/0006_import_raw.sql")),
 ];
 
 /// The schema version this build writes.
