@@ -195,8 +195,12 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
         line + line_at(raw, in_entry) - 1
     };
     let raw_bib = RawBibliography::parse(&source).map_err(|e| SkippedEntry {
-        line: error_line(e.span.start),
-        reason: format!("unreadable entry: {}", e.kind),
+        line,
+        reason: format!(
+            "unreadable entry: {} (line {})",
+            e.kind,
+            error_line(e.span.start)
+        ),
     })?;
     let Some(raw_entry) = raw_bib.entries.first() else {
         return Err(SkippedEntry {
@@ -222,8 +226,12 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
         raw_fields.insert(pair.key.v.to_ascii_lowercase(), value);
     }
     let bib = Bibliography::from_raw(raw_bib.clone()).map_err(|e| SkippedEntry {
-        line: error_line(e.span.start),
-        reason: format!("entry `{key}`: {}", e.kind),
+        line,
+        reason: format!(
+            "entry `{key}`: {} (line {})",
+            e.kind,
+            error_line(e.span.start)
+        ),
     })?;
     let Some(entry) = bib.iter().next() else {
         return Err(SkippedEntry {

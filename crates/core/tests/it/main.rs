@@ -2,6 +2,7 @@
 
 mod import_jsonl;
 mod index_recovery;
+mod interop;
 mod library;
 mod migrations;
 mod search;
