@@ -292,7 +292,7 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
         }
     }
     let mut url = field("url");
-    if let Some(doi) = field("doi") {
+    if let Some(doi) = field("doi").map(|d| d.replace("\\_", "_")) {
         match clean_doi(&doi) {
             Some(d) => paper.doi = Some(d),
             None => {
@@ -509,6 +509,11 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// A verbatim field's value (`doi`, `url`, `eprint`): unbalanced braces dropped, nothing escaped.
+fn verbatim(s: &str) -> String {
+    s.replace(['{', '}'], "")
+}
+
 /// Escapes a title and braces words with a capital after the first letter (`BERT`,
 /// `ImageNet`) so bibliography styles keep their case.
 fn escape_title(title: &str) -> String {
@@ -579,14 +584,15 @@ fn write_entry(out: &mut String, e: &ExportEntry) {
         fields.push(("month", MONTH_MACROS[m as usize - 1].to_string()));
     }
     if let Some(a) = &p.arxiv_id {
-        fields.push(("eprint", format!("{{{}}}", escape(a))));
+        fields.push(("eprint", format!("{{{}}}", verbatim(a))));
         fields.push(("archivePrefix", "{arXiv}".into()));
         if let Some(c) = p.categories.first() {
             fields.push(("primaryClass", format!("{{{}}}", escape(c))));
         }
     }
     if let Some(d) = &p.doi {
-        fields.push(("doi", format!("{{{}}}", escape(d))));
+        // `doi`, `eprint` and `url` are verbatim fields: written as they are.
+        fields.push(("doi", format!("{{{}}}", verbatim(d))));
     }
     if let Some(a) = p.arxiv_id.as_deref().and_then(|a| ArxivId::parse(a).ok()) {
         fields.push(("url", format!("{{{}}}", a.0.abs_url())));
