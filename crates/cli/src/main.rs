@@ -145,20 +145,20 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
             );
             Ok(())
         }
-        Command::Add(a) => cmd::sources::add(&lib, a),
-        Command::Inbox(a) => cmd::sources::inbox(&lib, a),
-        Command::Subscribe(c) => cmd::sources::subscribe(&lib, c),
-        Command::Subscriptions(a) => cmd::sources::subscriptions(&lib, a),
-        Command::Unsubscribe(a) => cmd::sources::unsubscribe(&lib, a),
-        Command::Sync(a) => cmd::sources::sync(&lib, a),
-        Command::Import(c) => cmd::import::run(&lib, c),
-        Command::Search(a) => cmd::search::run(&lib, a),
-        Command::Show(a) => cmd::papers::show(&lib, a),
-        Command::List(a) => cmd::papers::list(&lib, a),
-        Command::Tag(c) => cmd::papers::tag(&lib, c),
-        Command::Status(a) => cmd::papers::status(&lib, a),
-        Command::Note(c) => cmd::notes::run(&lib, c),
-        Command::Stats(a) => cmd::papers::stats(&lib, a),
+        Command::Add(a) => cmd::sources::add(lib, a),
+        Command::Inbox(a) => cmd::sources::inbox(lib, a),
+        Command::Subscribe(c) => cmd::sources::subscribe(lib, c),
+        Command::Subscriptions(a) => cmd::sources::subscriptions(lib, a),
+        Command::Unsubscribe(a) => cmd::sources::unsubscribe(lib, a),
+        Command::Sync(a) => cmd::sources::sync(lib, a),
+        Command::Import(c) => cmd::import::run(lib, c),
+        Command::Search(a) => cmd::search::run(lib, a),
+        Command::Show(a) => cmd::papers::show(lib, a),
+        Command::List(a) => cmd::papers::list(lib, a),
+        Command::Tag(c) => cmd::papers::tag(lib, c),
+        Command::Status(a) => cmd::papers::status(lib, a),
+        Command::Note(c) => cmd::notes::run(lib, c),
+        Command::Stats(a) => cmd::papers::stats(lib, a),
         Command::Reindex => {
             let n = lib.reindex()?;
             outln!("reindexed {n} papers");

@@ -139,7 +139,10 @@ fn unquote(v: &str) -> Result<String, String> {
 }
 
 /// Splits front matter from body; errors carry a 1-based line.
-fn front_matter(text: &str) -> Result<(Vec<(String, Yaml)>, String), (usize, String)> {
+/// Front-matter fields and the body.
+type FrontMatter = (Vec<(String, Yaml)>, String);
+
+fn front_matter(text: &str) -> Result<FrontMatter, (usize, String)> {
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, l)) if l.trim_end() == "---" => {}

@@ -25,11 +25,14 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// A record being read: its first line, its fields and its raw lines.
+type Open<'a> = (usize, Vec<(String, String)>, Vec<&'a str>);
+
 /// Parses an RIS file. Never fails: bad records are reported with their line.
 pub fn parse(text: &str) -> Parsed {
     let text = normalise_text(text);
     let mut parsed = Parsed::default();
-    let mut current: Option<(usize, Vec<(String, String)>, Vec<&str>)> = None;
+    let mut current: Option<Open<'_>> = None;
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         match tag_line(line) {

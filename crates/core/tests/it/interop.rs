@@ -284,10 +284,8 @@ fn sample_library() -> TempLibrary {
     t
 }
 
-/// What must survive a round trip.
-fn essence(
-    lib: &Library,
-) -> Vec<(
+/// Title, authors, year, arXiv id, DOI, tags, note.
+type Essence = (
     String,
     Vec<String>,
     Option<i32>,
@@ -295,7 +293,10 @@ fn essence(
     Option<String>,
     Vec<String>,
     Option<String>,
-)> {
+);
+
+/// What must survive a round trip.
+fn essence(lib: &Library) -> Vec<Essence> {
     let mut out: Vec<_> = lib
         .export_entries(&ExportSelection::default())
         .unwrap()
