@@ -90,6 +90,11 @@ enum Command {
     Delete(cmd::safety::DeleteArgs),
     /// List the trash; `trash restore ID...`, `trash empty [--older-than DAYS]`
     Trash(cmd::safety::TrashArgs),
+    /// Export papers as BibTeX, CSL-JSON, RIS or Markdown notes
+    Export(cmd::interop::ExportArgs),
+    /// The open mirror: a folder kept in step with the library in open formats
+    #[command(subcommand)]
+    Mirror(cmd::interop::MirrorCommand),
 }
 
 fn main() -> ExitCode {
@@ -141,6 +146,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let lib = Library::open(&dir)
         .with_context(|| format!("cannot open the library in {}", dir.display()))?;
+    let refresh_mirror = !matches!(command, Command::Mirror(_));
+    let result = run_command(&lib, &dir, command);
+    if refresh_mirror {
+        cmd::interop::refresh_before_exit(&lib);
+    }
+    result
+}
+
+fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Init => {
             let stats = lib.stats()?;
@@ -151,34 +165,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Add(a) => cmd::sources::add(&lib, a),
-        Command::Inbox(a) => cmd::sources::inbox(&lib, a),
-        Command::Subscribe(c) => cmd::sources::subscribe(&lib, c),
-        Command::Subscriptions(a) => cmd::sources::subscriptions(&lib, a),
-        Command::Unsubscribe(a) => cmd::sources::unsubscribe(&lib, a),
-        Command::Sync(a) => cmd::sources::sync(&lib, a),
+        Command::Add(a) => cmd::sources::add(lib, a),
+        Command::Inbox(a) => cmd::sources::inbox(lib, a),
+        Command::Subscribe(c) => cmd::sources::subscribe(lib, c),
+        Command::Subscriptions(a) => cmd::sources::subscriptions(lib, a),
+        Command::Unsubscribe(a) => cmd::sources::unsubscribe(lib, a),
+        Command::Sync(a) => cmd::sources::sync(lib, a),
         Command::References(a) => {
-            cmd::sources::graph(&lib, a, papershelf_core::graph::Direction::References)
+            cmd::sources::graph(lib, a, papershelf_core::graph::Direction::References)
         }
         Command::Citations(a) => {
-            cmd::sources::graph(&lib, a, papershelf_core::graph::Direction::Citations)
+            cmd::sources::graph(lib, a, papershelf_core::graph::Direction::Citations)
         }
-        Command::Import(c) => cmd::import::run(&lib, c),
-        Command::Search(a) => cmd::search::run(&lib, a),
-        Command::Show(a) => cmd::papers::show(&lib, a),
-        Command::List(a) => cmd::papers::list(&lib, a),
-        Command::Tag(c) => cmd::papers::tag(&lib, c),
-        Command::Status(a) => cmd::papers::status(&lib, a),
-        Command::Note(c) => cmd::notes::run(&lib, c),
-        Command::Stats(a) => cmd::papers::stats(&lib, a),
+        Command::Import(c) => cmd::import::run(lib, c),
+        Command::Search(a) => cmd::search::run(lib, a),
+        Command::Show(a) => cmd::papers::show(lib, a),
+        Command::List(a) => cmd::papers::list(lib, a),
+        Command::Tag(c) => cmd::papers::tag(lib, c),
+        Command::Status(a) => cmd::papers::status(lib, a),
+        Command::Note(c) => cmd::notes::run(lib, c),
+        Command::Stats(a) => cmd::papers::stats(lib, a),
         Command::Reindex => {
             let n = lib.reindex()?;
             outln!("reindexed {n} papers");
             Ok(())
         }
-        Command::Backup(a) => cmd::safety::backup(&lib, a),
-        Command::Delete(a) => cmd::safety::delete(&lib, a),
-        Command::Trash(a) => cmd::safety::trash(&lib, a),
+        Command::Backup(a) => cmd::safety::backup(lib, a),
+        Command::Delete(a) => cmd::safety::delete(lib, a),
+        Command::Trash(a) => cmd::safety::trash(lib, a),
         Command::Backups(_) | Command::Restore(_) => unreachable!("handled before opening"),
+        Command::Export(a) => cmd::interop::export(lib, a),
+        Command::Mirror(c) => cmd::interop::mirror(lib, c),
     }
 }

@@ -31,7 +31,9 @@ mod error;
 pub mod graph;
 pub mod import;
 mod index;
+pub mod interop;
 mod library;
+mod library_interop;
 pub mod model;
 pub mod search;
 pub mod sources;
@@ -43,10 +45,13 @@ pub use backup::{BackupInfo, RestoreReport};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use import::SkippedEntry;
+pub use interop::mirror::{MirrorStatus, MirrorWorker};
+pub use interop::Format;
 pub use library::{
     default_library_dir, ImportProgress, ImportReport, Library, ListFilter, ListSort, PaperSummary,
     Stats, TagCount, LIBRARY_ENV,
 };
+pub use library_interop::{EntryOutcome, EntryReport, ExportSelection, InteropReport};
 pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
 pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};
 pub use trash::TrashedPaper;

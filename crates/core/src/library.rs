@@ -175,6 +175,8 @@ pub struct Library {
     /// The change seq this process's index reader reflects; behind the database's newest seq
     /// means another writer (maybe another process) changed the library since.
     reader_seq: AtomicU64,
+    /// Marks the open mirror dirty after each write (see [`crate::interop::mirror`]).
+    mirror: crate::interop::mirror::MirrorHook,
 }
 
 impl Library {
@@ -201,6 +203,7 @@ impl Library {
             conn: Mutex::new(conn),
             index: RwLock::new(index),
             reader_seq: AtomicU64::new(0),
+            mirror: Default::default(),
         };
         lib.check_index()?;
         Ok(lib)
@@ -209,6 +212,11 @@ impl Library {
     /// The library directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The open mirror's dirty flag and worker channel.
+    pub(crate) fn mirror_hook(&self) -> &crate::interop::mirror::MirrorHook {
+        &self.mirror
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -293,6 +301,9 @@ impl Library {
             }
             tx.commit()?;
             drop(conn);
+            if !changed.is_empty() {
+                self.mirror.mark_dirty();
+            }
             match self.catch_up() {
                 Ok(()) => {}
                 // Another process holds the index writer; it catches up from the log.
@@ -607,6 +618,9 @@ impl Library {
                 &now,
             )?;
             tx.commit()?;
+            if !changed.is_empty() {
+                self.mirror.mark_dirty();
+            }
             // Stage the batch in the index; it becomes durable at the next index commit.
             let (keys, last) = changes::since(&conn, applied)?;
             for key in keys {
@@ -902,7 +916,7 @@ impl Library {
     }
 }
 
-fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
+pub(crate) fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
     match outcome {
         works::Upserted::Added(k) => {
             report.added += 1;

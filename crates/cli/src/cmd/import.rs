@@ -1,4 +1,4 @@
-//! `papershelf import hf-page|arxiv-jsonl`.
+//! `papershelf import hf-page|arxiv-jsonl|bibtex|ris|csl-json|markdown`.
 
 use std::path::PathBuf;
 
@@ -21,10 +21,23 @@ pub enum ImportCommand {
         /// The .jsonl file
         file: PathBuf,
     },
+    /// A BibTeX/BibLaTeX file (Zotero, Better BibTeX, JabRef); duplicates merge
+    Bibtex(super::interop::ImportFileArgs),
+    /// An RIS file (Zotero and most reference managers); duplicates merge
+    Ris(super::interop::ImportFileArgs),
+    /// A CSL-JSON file (Zotero, pandoc); duplicates merge
+    CslJson(super::interop::ImportFileArgs),
+    /// A folder of Markdown notes files as `export --format markdown` writes them
+    Markdown(super::interop::ImportDirArgs),
 }
 
 pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
+    use papershelf_core::Format;
     match cmd {
+        ImportCommand::Bibtex(a) => super::interop::import_file(lib, Format::Bibtex, a),
+        ImportCommand::Ris(a) => super::interop::import_file(lib, Format::Ris, a),
+        ImportCommand::CslJson(a) => super::interop::import_file(lib, Format::CslJson, a),
+        ImportCommand::Markdown(a) => super::interop::import_dir(lib, a),
         ImportCommand::HfPage { files } => {
             for file in files {
                 let bytes = std::fs::read(&file)

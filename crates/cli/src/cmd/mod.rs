@@ -1,6 +1,7 @@
 //! One module per group of subcommands.
 
 pub mod import;
+pub mod interop;
 pub mod notes;
 pub mod papers;
 pub mod safety;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("migrations/0003_sources.sql")),
     (4, include_str!("migrations/0004_identity_graph.sql")),
     (5, include_str!("migrations/0005_trash.sql")),
+    (6, include_str!("migrations/0006_import_raw.sql")),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@ mod graph_identity;
 mod hostile_http;
 mod import_jsonl;
 mod index_recovery;
+mod interop;
 mod library;
 mod migrations;
 mod properties;

@@ -1,0 +1,687 @@
+//! BibTeX and BibLaTeX in and out.
+//!
+//! Reading uses the [`biblatex`] crate (typst's, maintained, MIT/Apache): it resolves `@string`
+//! macros, `#` concatenation, month macros, nested braces and LaTeX accents and commands to
+//! Unicode, and parses name lists (`Last, First and {Org}`, `van der` particles). It parses a
+//! whole file or fails as a whole and its errors carry byte spans of its input, so this module
+//! splits the file into entries itself (tracking lines and recovering from unbalanced braces at
+//! the next line starting with `@type{`), and hands the crate one entry at a time with the
+//! `@string` definitions seen so far. A malformed entry is reported with its line; the rest
+//! imports.
+//!
+//! Quirks handled: Zotero, Better BibTeX and JabRef exports; `@string` macros and `#`
+//! concatenation; `month = jan` macros; `{\"o}`, `\"{o}`, `\'e`, `\c{c}`, `{\ss}` and other
+//! accents; `{{Title Case Protected}}` and `{BERT}` braces; `\emph{…}`/`\textbf{…}` kept as their
+//! text; `@comment` (JabRef's `jabref-meta`), `@preamble`, text between entries; `(`…`)`
+//! delimiters; `eprint` + `archivePrefix`/`eprinttype` + `primaryClass`/`eprintclass`, arXiv
+//! URLs, the arXiv DOI `10.48550/arXiv.<id>` and `arXiv:<id>` in `note` as arXiv ids; `doi`
+//! with or without a resolver prefix; `keywords` split on `,`/`;` into tags; `file` fields
+//! (Zotero `desc:path:mime;…`, Better BibTeX plain paths) noted, never read; `annote`,
+//! `annotation` (BibLaTeX) and `comment` (JabRef) as the note, newlines kept; CRLF line
+//! endings and a byte-order mark.
+//!
+//! Writing escapes `& % $ # _ { } ~ ^ \` and keeps non-ASCII as UTF-8 (for biber, or BibTeX
+//! with a UTF-8 aware setup such as `inputenc`); words with inner capitals are braced so styles
+//! keep their case.
+
+use std::collections::BTreeMap;
+
+use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
+
+use super::{
+    arxiv_from, arxiv_in_text, clean_doi, line_at, normalise_text, split_keywords, ExportEntry,
+    Parsed, Record,
+};
+use crate::import::SkippedEntry;
+use crate::model::{ArxivId, NewPaper, PartialDate};
+use crate::text::collapse_whitespace;
+
+/// One `@type{…}` block found by the splitter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Block {
+    /// Lower-case entry type.
+    kind: String,
+    /// Byte range in the (normalised) text.
+    start: usize,
+    end: usize,
+}
+
+/// Splits `text` into `@type{…}` blocks; unterminated ones become skipped entries.
+fn split(text: &str) -> (Vec<Block>, Vec<SkippedEntry>) {
+    let bytes = text.as_bytes();
+    let mut blocks = Vec::new();
+    let mut skipped = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'@' {
+            i += 1;
+            continue;
+        }
+        let Some((kind, open_at)) = entry_head(bytes, i) else {
+            if at_line_start(bytes, i) {
+                skipped.push(SkippedEntry {
+                    line: line_at(text, i),
+                    reason: "`@` not followed by an entry type and `{`; ignored".into(),
+                });
+            }
+            i += 1;
+            continue;
+        };
+        let close = if bytes[open_at] == b'(' { b')' } else { b'}' };
+        let mut depth = 0usize;
+        let mut j = open_at + 1;
+        let mut end = None;
+        let mut restart = None;
+        while j < bytes.len() {
+            match bytes[j] {
+                b'\\' => j += 1,
+                b'{' => depth += 1,
+                b'}' if depth > 0 => depth -= 1,
+                c if c == close && depth == 0 => {
+                    end = Some(j + 1);
+                    break;
+                }
+                b'\n' => {
+                    // A new entry at the start of a line means this one never closed.
+                    let mut k = j + 1;
+                    while k < bytes.len() && (bytes[k] == b' ' || bytes[k] == b'\t') {
+                        k += 1;
+                    }
+                    if k < bytes.len() && bytes[k] == b'@' && entry_head(bytes, k).is_some() {
+                        restart = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        match end {
+            Some(end) => {
+                blocks.push(Block {
+                    kind,
+                    start: i,
+                    end,
+                });
+                i = end;
+            }
+            None => {
+                let reason = match restart {
+                    Some(k) => format!(
+                        "unbalanced braces: the entry is not closed before the next entry on line {}",
+                        line_at(text, k)
+                    ),
+                    None => "unbalanced braces: the entry is not closed before the end of the file"
+                        .to_string(),
+                };
+                skipped.push(SkippedEntry {
+                    line: line_at(text, i),
+                    reason,
+                });
+                i = restart.unwrap_or(bytes.len());
+            }
+        }
+    }
+    (blocks, skipped)
+}
+
+fn at_line_start(bytes: &[u8], i: usize) -> bool {
+    bytes[..i]
+        .iter()
+        .rev()
+        .take_while(|b| **b != b'\n')
+        .all(|b| *b == b' ' || *b == b'\t')
+}
+
+/// `@type {` at `at`: the lower-case type and the offset of the opening delimiter.
+fn entry_head(bytes: &[u8], at: usize) -> Option<(String, usize)> {
+    let mut j = at + 1;
+    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    let start = j;
+    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
+        j += 1;
+    }
+    if j == start {
+        return None;
+    }
+    let kind = String::from_utf8_lossy(&bytes[start..j]).to_ascii_lowercase();
+    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    match bytes.get(j) {
+        Some(b'{') | Some(b'(') => Some((kind, j)),
+        _ => None,
+    }
+}
+
+/// Parses a BibTeX/BibLaTeX file. Never fails: unreadable entries are reported in
+/// [`Parsed::skipped`] with their line.
+pub fn parse(text: &str) -> Parsed {
+    let text = normalise_text(text);
+    let (blocks, mut skipped) = split(&text);
+    let mut records = Vec::new();
+    let mut strings = String::new();
+    for block in blocks {
+        let line = line_at(&text, block.start);
+        let raw = &text[block.start..block.end];
+        match block.kind.as_str() {
+            "comment" | "preamble" => {}
+            "string" => match RawBibliography::parse(raw) {
+                Ok(_) => {
+                    strings.push_str(raw);
+                    strings.push('\n');
+                }
+                Err(e) => skipped.push(SkippedEntry {
+                    line: line + line_at(raw, e.span.start.min(raw.len())) - 1,
+                    reason: format!("@string definition unreadable: {}", e.kind),
+                }),
+            },
+            _ => match parse_entry(&strings, raw, line) {
+                Ok(record) => records.push(record),
+                Err(reason) => skipped.push(reason),
+            },
+        }
+    }
+    skipped.sort_by_key(|s| s.line);
+    Parsed { records, skipped }
+}
+
+fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedEntry> {
+    let source = format!("{strings}{raw}");
+    let error_line = |offset: usize| {
+        let in_entry = offset.saturating_sub(strings.len()).min(raw.len());
+        line + line_at(raw, in_entry) - 1
+    };
+    let raw_bib = RawBibliography::parse(&source).map_err(|e| SkippedEntry {
+        line,
+        reason: format!(
+            "unreadable entry: {} (line {})",
+            e.kind,
+            error_line(e.span.start)
+        ),
+    })?;
+    let Some(raw_entry) = raw_bib.entries.first() else {
+        return Err(SkippedEntry {
+            line,
+            reason: "unreadable entry".into(),
+        });
+    };
+    let key = raw_entry.v.key.v.trim().to_string();
+    if key.is_empty() {
+        return Err(SkippedEntry {
+            line,
+            reason: "entry has no citation key".into(),
+        });
+    }
+    let mut raw_fields: BTreeMap<String, String> = BTreeMap::new();
+    for pair in &raw_entry.v.fields {
+        let mut value = String::new();
+        for chunk in &pair.value.v {
+            match chunk.v {
+                RawChunk::Normal(s) | RawChunk::Abbreviation(s) => value.push_str(s),
+            }
+        }
+        raw_fields.insert(pair.key.v.to_ascii_lowercase(), value);
+    }
+    let bib = Bibliography::from_raw(raw_bib.clone()).map_err(|e| SkippedEntry {
+        line,
+        reason: format!(
+            "entry `{key}`: {} (line {})",
+            e.kind,
+            error_line(e.span.start)
+        ),
+    })?;
+    let Some(entry) = bib.iter().next() else {
+        return Err(SkippedEntry {
+            line,
+            reason: format!("entry `{key}` unreadable"),
+        });
+    };
+    let field = |name: &str| -> Option<String> {
+        entry
+            .get(name)
+            .map(|c| clean_latex(&c.format_verbatim()))
+            .filter(|s| !s.is_empty())
+    };
+    let Some(title) = field("title") else {
+        return Err(SkippedEntry {
+            line,
+            reason: format!("entry `{key}` has no title"),
+        });
+    };
+
+    let mut paper = NewPaper {
+        title,
+        ..Default::default()
+    };
+    if let Ok(people) = entry.author() {
+        paper.authors = people
+            .iter()
+            .map(|p| {
+                let name = [
+                    p.given_name.as_str(),
+                    p.prefix.as_str(),
+                    p.name.as_str(),
+                    p.suffix.as_str(),
+                ]
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+                clean_latex(&name)
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+    }
+    paper.abstract_text = field("abstract").unwrap_or_default();
+    paper.published = date_of(field("date"), field("year"), field("month"));
+    paper.journal_ref = field("journal")
+        .or_else(|| field("journaltitle"))
+        .or_else(|| field("booktitle"));
+
+    // arXiv: eprint fields first, then the DOI alias, the URL and a note.
+    let archive = field("archiveprefix")
+        .or_else(|| field("eprinttype"))
+        .map(|a| a.to_ascii_lowercase());
+    if let Some(eprint) = field("eprint") {
+        if archive.as_deref().is_none_or(|a| a == "arxiv") {
+            paper.arxiv_id = arxiv_from(&eprint);
+        }
+    }
+    let mut url = field("url");
+    if let Some(doi) = field("doi").map(|d| d.replace("\\_", "_")) {
+        match clean_doi(&doi) {
+            Some(d) => paper.doi = Some(d),
+            None => {
+                if paper.arxiv_id.is_none() {
+                    paper.arxiv_id = arxiv_from(&doi);
+                }
+            }
+        }
+    }
+    if let Some(u) = &url {
+        if let Some(id) = arxiv_from(u) {
+            paper.arxiv_id.get_or_insert(id);
+            url = None;
+        } else if let Some(d) = clean_doi(u) {
+            paper.doi.get_or_insert(d);
+            url = None;
+        }
+    }
+    if paper.arxiv_id.is_none() {
+        paper.arxiv_id = field("note").as_deref().and_then(arxiv_in_text);
+    }
+    if let Some(class) = field("primaryclass").or_else(|| field("eprintclass")) {
+        paper.categories = vec![class];
+    }
+
+    let tags = field("keywords")
+        .map(|k| split_keywords(&k))
+        .unwrap_or_default();
+    let note = ["annote", "annotation", "comment"]
+        .iter()
+        .find_map(|f| raw_fields.get(*f))
+        .map(|n| unescape_note(n))
+        .filter(|n| !n.is_empty());
+    let files = raw_fields
+        .get("file")
+        .map(|f| file_paths(f))
+        .unwrap_or_default();
+    Ok(Record {
+        line,
+        key: Some(key),
+        paper,
+        tags,
+        note,
+        status: None,
+        files,
+        url,
+        raw: raw.to_string(),
+    })
+}
+
+/// The date from BibLaTeX `date` (`2017-06-12`, `2017-06`) or BibTeX `year` + `month`.
+fn date_of(
+    date: Option<String>,
+    year: Option<String>,
+    month: Option<String>,
+) -> Option<PartialDate> {
+    if let Some(d) = date {
+        let parts: Vec<&str> = d.split(['-', '/']).map(str::trim).collect();
+        let y = parts.first().and_then(|p| first_year(p));
+        if y.is_some() {
+            return Some(PartialDate {
+                year: y,
+                month: parts
+                    .get(1)
+                    .and_then(|m| m.parse().ok())
+                    .filter(|m| (1..=12).contains(m)),
+                day: parts
+                    .get(2)
+                    .and_then(|m| m.parse().ok())
+                    .filter(|d| (1..=31).contains(d)),
+            });
+        }
+    }
+    let year = year.as_deref().and_then(first_year)?;
+    let month = month.and_then(|m| {
+        m.trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .or_else(|| PartialDate::month_from_name(&m))
+    });
+    Some(PartialDate {
+        year: Some(year),
+        month,
+        day: None,
+    })
+}
+
+fn first_year(s: &str) -> Option<i32> {
+    let digits: Vec<char> = s.chars().collect();
+    digits
+        .windows(4)
+        .find(|w| w.iter().all(char::is_ascii_digit))
+        .and_then(|w| w.iter().collect::<String>().parse().ok())
+}
+
+/// Paths named by a `file` field: Zotero/JabRef `description:path:mime;…` or plain paths.
+fn file_paths(field: &str) -> Vec<String> {
+    field
+        .split(';')
+        .map(|item| item.trim().replace("\\:", "\u{0}"))
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let parts: Vec<&str> = item.split(':').collect();
+            let path = if parts.len() >= 3 {
+                parts[1..parts.len() - 1].join(":")
+            } else {
+                item.clone()
+            };
+            path.replace('\u{0}', ":")
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Formatting commands whose argument is the text (`\emph{deep}` → `deep`).
+const TEXT_COMMANDS: [&str; 10] = [
+    "emph",
+    "textit",
+    "textbf",
+    "textsc",
+    "texttt",
+    "textrm",
+    "textsf",
+    "textup",
+    "mkbibquote",
+    "enquote",
+];
+
+/// Drops formatting commands around text and collapses whitespace.
+pub fn clean_latex(s: &str) -> String {
+    let mut out = s.to_string();
+    for cmd in TEXT_COMMANDS {
+        let pat = format!("\\{cmd}{{");
+        while let Some(pos) = out.find(&pat) {
+            let arg_start = pos + pat.len();
+            let mut depth = 1;
+            let mut end = None;
+            for (i, c) in out[arg_start..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(arg_start + i);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let Some(end) = end else { break };
+            let inner = out[arg_start..end].to_string();
+            out.replace_range(pos..end + 1, &inner);
+        }
+    }
+    collapse_whitespace(&out)
+}
+
+/// Undoes [`escape`] in a raw note field, keeping line breaks.
+fn unescape_note(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(pos) = rest.find('\\') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let mut matched = false;
+        for (cmd, ch) in [
+            ("\\textbackslash{}", '\\'),
+            ("\\textasciitilde{}", '~'),
+            ("\\textasciicircum{}", '^'),
+        ] {
+            if let Some(r) = rest.strip_prefix(cmd) {
+                out.push(ch);
+                rest = r;
+                matched = true;
+                break;
+            }
+        }
+        if matched {
+            continue;
+        }
+        let mut chars = rest[1..].chars();
+        match chars.next() {
+            Some(c) if "{}&%$#_".contains(c) => {
+                out.push(c);
+                rest = &rest[1 + c.len_utf8()..];
+            }
+            _ => {
+                out.push('\\');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+/// Escapes BibTeX's special characters; non-ASCII stays UTF-8.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A verbatim field's value (`doi`, `url`, `eprint`): unbalanced braces dropped, nothing escaped.
+fn verbatim(s: &str) -> String {
+    s.replace(['{', '}'], "")
+}
+
+/// Escapes a title and braces words with a capital after the first letter (`BERT`,
+/// `ImageNet`) so bibliography styles keep their case.
+fn escape_title(title: &str) -> String {
+    title
+        .split(' ')
+        .map(|w| {
+            let e = escape(w);
+            if w.chars().skip(1).any(char::is_uppercase) && !w.contains(['{', '}', '\\']) {
+                format!("{{{e}}}")
+            } else {
+                e
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An author as BibTeX wants it: `Last, First`, or `{Name}` for a single-word name or
+/// organisation (braced so it is not split).
+fn bib_name(name: &str) -> String {
+    let (given, family) = super::split_name(name);
+    if given.is_empty() {
+        format!("{{{}}}", escape(&family))
+    } else {
+        format!("{}, {}", escape(&family), escape(&given))
+    }
+}
+
+const MONTH_MACROS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// Writes entries as BibTeX (one `@misc`/`@article` per paper, fields in a fixed order).
+pub fn write(entries: &[ExportEntry]) -> String {
+    let mut out = String::from(
+        "% Exported by Papershelf. UTF-8: use biber, or BibTeX with a UTF-8 aware setup.\n",
+    );
+    for e in entries {
+        out.push('\n');
+        write_entry(&mut out, e);
+    }
+    out
+}
+
+fn write_entry(out: &mut String, e: &ExportEntry) {
+    let p = &e.paper;
+    let kind = if p.journal_ref.is_some() {
+        "article"
+    } else {
+        "misc"
+    };
+    let mut fields: Vec<(&str, String)> =
+        vec![("title", format!("{{{}}}", escape_title(&p.title)))];
+    if !p.authors.is_empty() {
+        let names: Vec<String> = p.authors.iter().map(|a| bib_name(a)).collect();
+        fields.push(("author", format!("{{{}}}", names.join(" and "))));
+    } else if let Some(org) = &p.organization {
+        fields.push(("author", format!("{{{{{}}}}}", escape(org))));
+    }
+    if let Some(j) = &p.journal_ref {
+        fields.push(("journal", format!("{{{}}}", escape(j))));
+    }
+    let date = p.published.filter(|d| d.year.is_some());
+    if let Some(year) = date.and_then(|d| d.year).or(p.year) {
+        fields.push(("year", format!("{{{year}}}")));
+    }
+    if let Some(m) = date.and_then(|d| d.month).filter(|m| (1..=12).contains(m)) {
+        fields.push(("month", MONTH_MACROS[m as usize - 1].to_string()));
+    }
+    if let Some(a) = &p.arxiv_id {
+        fields.push(("eprint", format!("{{{}}}", verbatim(a))));
+        fields.push(("archivePrefix", "{arXiv}".into()));
+        if let Some(c) = p.categories.first() {
+            fields.push(("primaryClass", format!("{{{}}}", escape(c))));
+        }
+    }
+    if let Some(d) = &p.doi {
+        // `doi`, `eprint` and `url` are verbatim fields: written as they are.
+        fields.push(("doi", format!("{{{}}}", verbatim(d))));
+    }
+    if let Some(a) = p.arxiv_id.as_deref().and_then(|a| ArxivId::parse(a).ok()) {
+        fields.push(("url", format!("{{{}}}", a.0.abs_url())));
+    }
+    if !p.abstract_text.is_empty() {
+        fields.push(("abstract", format!("{{{}}}", escape(&p.abstract_text))));
+    }
+    if !p.tags.is_empty() {
+        fields.push(("keywords", format!("{{{}}}", escape(&p.tags.join(", ")))));
+    }
+    if let Some(n) = p.note.as_ref().filter(|n| !n.body.trim().is_empty()) {
+        fields.push(("annote", format!("{{{}}}", escape(n.body.trim()))));
+    }
+    out.push_str(&format!("@{kind}{{{},\n", e.key));
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in &fields {
+        out.push_str(&format!("  {k:<width$} = {v},\n"));
+    }
+    out.push_str("}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_concatenation_months_and_accents_resolve() {
+        let p = parse(
+            "@string{nips = \"Advances in Neural \" # \"Information Processing Systems\"}\n\
+             @inproceedings{a, title = {{BERT}: Pre-training of Schr{\\\"o}dinger \\\"{o} \\emph{deep}},\n\
+             author = {M{\\\"u}ller, J{\\\"o}rg and van der Berg, Anna and {OpenAI}},\n\
+             booktitle = nips, month = jan, year = 2019}\n",
+        );
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        let r = &p.records[0];
+        assert_eq!(r.paper.title, "BERT: Pre-training of Schrödinger ö deep");
+        assert_eq!(
+            r.paper.authors,
+            vec!["Jörg Müller", "Anna van der Berg", "OpenAI"]
+        );
+        assert_eq!(
+            r.paper.journal_ref.as_deref(),
+            Some("Advances in Neural Information Processing Systems")
+        );
+        assert_eq!(r.paper.published.unwrap().month, Some(1));
+        assert_eq!(r.line, 2);
+    }
+
+    #[test]
+    fn an_unbalanced_entry_is_reported_and_the_next_one_still_reads() {
+        let p = parse(
+            "@article{bad, title = {Open {brace}, year = 2020,\n\
+             \n\
+             @article{good, title = {Fine}, year = 2021}\n",
+        );
+        assert_eq!(p.records.len(), 1);
+        assert_eq!(p.records[0].paper.title, "Fine");
+        assert_eq!(p.skipped.len(), 1);
+        assert_eq!(p.skipped[0].line, 1);
+        assert!(
+            p.skipped[0].reason.contains("line 3"),
+            "{}",
+            p.skipped[0].reason
+        );
+    }
+
+    #[test]
+    fn escaping_round_trips_through_the_parser() {
+        let nasty = "50% of A & B cost $5 #1 under_score {x} ~ ^ back\\slash";
+        let text = format!(
+            "@misc{{k, title = {{{}}}, annote = {{{}}}}}",
+            escape(nasty),
+            escape("line 1\n\n{line} 2 & 50%")
+        );
+        let p = parse(&text);
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        assert_eq!(p.records[0].paper.title, nasty);
+        assert_eq!(
+            p.records[0].note.as_deref(),
+            Some("line 1\n\n{line} 2 & 50%")
+        );
+    }
+
+    #[test]
+    fn zotero_file_fields_are_noted() {
+        assert_eq!(
+            file_paths("Full Text PDF:/home/u/Zotero/storage/X/x.pdf:application/pdf;Snapshot:/s/y.html:text/html"),
+            vec!["/home/u/Zotero/storage/X/x.pdf", "/s/y.html"]
+        );
+        assert_eq!(file_paths("C\\:/Papers/x.pdf"), vec!["C:/Papers/x.pdf"]);
+    }
+}

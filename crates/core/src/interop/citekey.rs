@@ -1,0 +1,152 @@
+//! Citation keys: `vaswani2017attention`, stable and unique within a library.
+//!
+//! The base key is the first author's surname, the year and the first title word that is not
+//! a stop word, folded to lower-case ASCII. Papers sharing a base are ordered by when they
+//! entered the library (then by id): the first keeps the bare base, later ones get `a`, `b`, …
+//! So a paper's key does not change between runs, and adding a paper never renames an older
+//! one (removing one can shift the suffixes of later namesakes).
+
+use std::collections::HashMap;
+
+use crate::text::fold_diacritics;
+
+const STOP_WORDS: [&str; 16] = [
+    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "by", "at", "is",
+    "are", "via",
+];
+
+/// What a key is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeySource {
+    /// The paper's public id (tie-breaker and map key).
+    pub id: String,
+    /// First author, as stored ("First Last").
+    pub first_author: Option<String>,
+    /// Organisation, used when there are no authors.
+    pub organization: Option<String>,
+    /// Year, when known.
+    pub year: Option<i32>,
+    /// Title.
+    pub title: String,
+    /// When the paper entered the library (RFC 3339), for ordering namesakes.
+    pub added_at: String,
+}
+
+fn ascii_word(s: &str) -> String {
+    fold_diacritics(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The base key before collision suffixes.
+pub fn base_key(src: &KeySource) -> String {
+    let author = src
+        .first_author
+        .as_deref()
+        .map(|a| super::split_name(a).1)
+        .or_else(|| src.organization.clone())
+        .map(|a| {
+            // "van Beethoven" → "beethoven": the last word carries the name.
+            ascii_word(a.split_whitespace().last().unwrap_or(""))
+        })
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| "anon".into());
+    let year = src.year.map(|y| y.to_string()).unwrap_or_default();
+    let word = src
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(ascii_word)
+        .find(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
+        .unwrap_or_default();
+    format!("{author}{year}{word}")
+}
+
+/// Assigns a unique key to every paper: id → key.
+pub fn assign(sources: &[KeySource]) -> HashMap<String, String> {
+    let mut groups: HashMap<String, Vec<&KeySource>> = HashMap::new();
+    for s in sources {
+        groups.entry(base_key(s)).or_default().push(s);
+    }
+    let mut taken: std::collections::HashSet<String> = groups.keys().cloned().collect();
+    let mut out = HashMap::with_capacity(sources.len());
+    let mut bases: Vec<_> = groups.into_iter().collect();
+    bases.sort_by(|a, b| a.0.cmp(&b.0));
+    for (base, mut group) in bases {
+        group.sort_by(|a, b| a.added_at.cmp(&b.added_at).then(a.id.cmp(&b.id)));
+        let mut n = 0usize;
+        for (i, s) in group.iter().enumerate() {
+            if i == 0 {
+                out.insert(s.id.clone(), base.clone());
+                continue;
+            }
+            loop {
+                let candidate = format!("{base}{}", suffix(n));
+                n += 1;
+                if taken.insert(candidate.clone()) {
+                    out.insert(s.id.clone(), candidate);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `a`, `b`, …, `z`, `aa`, `ab`, …
+fn suffix(mut n: usize) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'a' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(id: &str, author: &str, year: i32, title: &str, added: &str) -> KeySource {
+        KeySource {
+            id: id.into(),
+            first_author: Some(author.into()),
+            organization: None,
+            year: Some(year),
+            title: title.into(),
+            added_at: added.into(),
+        }
+    }
+
+    #[test]
+    fn keys_follow_author_year_word() {
+        let s = src(
+            "1",
+            "Ashish Vaswani",
+            2017,
+            "Attention Is All You Need",
+            "t1",
+        );
+        assert_eq!(base_key(&s), "vaswani2017attention");
+        let s = src("2", "Jörg Müller", 2020, "On the Über-Model", "t1");
+        assert_eq!(base_key(&s), "muller2020uber");
+    }
+
+    #[test]
+    fn collisions_get_suffixes_in_library_order() {
+        let keys = assign(&[
+            src("b", "A Smith", 2020, "Learning things", "2024-02"),
+            src("a", "A Smith", 2020, "Learning stuff", "2024-01"),
+            src("c", "A Smith", 2020, "Learning more", "2024-03"),
+        ]);
+        assert_eq!(keys["a"], "smith2020learning");
+        assert_eq!(keys["b"], "smith2020learninga");
+        assert_eq!(keys["c"], "smith2020learningb");
+        assert_eq!(suffix(26), "aa");
+    }
+}

@@ -1,0 +1,319 @@
+//! Markdown notes: one file per paper, `<citekey>.md`, with YAML front matter (id, citekey,
+//! title, authors, year, date, arXiv id, DOI, links, tags, status) and then the note body.
+//!
+//! Every YAML string is double-quoted with `\\`, `\"` and control characters escaped, so a title
+//! with `: # ' "` or a leading `-` stays a string. [`parse`] reads back what [`write_one`]
+//! writes (a small YAML subset: scalars, flat lists, one level of mapping), so a notes folder
+//! can be imported into another library.
+
+use super::{arxiv_from, clean_doi, ExportEntry, Links, Parsed, Record};
+use crate::import::SkippedEntry;
+use crate::model::{NewPaper, PartialDate, Status};
+
+/// A YAML double-quoted scalar.
+pub fn yaml_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || c == '\u{feff}' || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One paper's Markdown file.
+pub fn write_one(e: &ExportEntry) -> String {
+    let p = &e.paper;
+    let mut out = String::from("---\n");
+    out.push_str(&format!("id: {}\n", yaml_str(p.id.as_str())));
+    out.push_str(&format!("citekey: {}\n", yaml_str(&e.key)));
+    out.push_str(&format!("title: {}\n", yaml_str(&p.title)));
+    if p.authors.is_empty() {
+        out.push_str("authors: []\n");
+    } else {
+        out.push_str("authors:\n");
+        for a in &p.authors {
+            out.push_str(&format!("  - {}\n", yaml_str(a)));
+        }
+    }
+    if let Some(y) = p.year.or(p.published.and_then(|d| d.year)) {
+        out.push_str(&format!("year: {y}\n"));
+    }
+    if let Some(d) = p.published.filter(|d| d.year.is_some()) {
+        out.push_str(&format!("date: {}\n", yaml_str(&d.sort_key())));
+    }
+    if let Some(a) = &p.arxiv_id {
+        out.push_str(&format!("arxiv: {}\n", yaml_str(a)));
+    }
+    if let Some(d) = &p.doi {
+        out.push_str(&format!("doi: {}\n", yaml_str(d)));
+    }
+    let links = Links::of(p);
+    let link_list = [
+        ("arxiv", &links.arxiv),
+        ("pdf", &links.pdf),
+        ("doi", &links.doi),
+        ("hf", &links.hf),
+    ];
+    if link_list.iter().any(|(_, v)| v.is_some()) {
+        out.push_str("links:\n");
+        for (k, v) in link_list {
+            if let Some(v) = v {
+                out.push_str(&format!("  {k}: {}\n", yaml_str(v)));
+            }
+        }
+    }
+    if p.tags.is_empty() {
+        out.push_str("tags: []\n");
+    } else {
+        out.push_str("tags:\n");
+        for t in &p.tags {
+            out.push_str(&format!("  - {}\n", yaml_str(t)));
+        }
+    }
+    out.push_str(&format!("status: {}\n", yaml_str(p.status.as_str())));
+    out.push_str("---\n");
+    if let Some(n) = p.note.as_ref().filter(|n| !n.body.trim().is_empty()) {
+        out.push('\n');
+        out.push_str(n.body.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A value of the front-matter subset.
+#[derive(Debug, Clone, PartialEq)]
+enum Yaml {
+    Str(String),
+    List(Vec<String>),
+    Map(Vec<(String, String)>),
+}
+
+fn unquote(v: &str) -> Result<String, String> {
+    let v = v.trim();
+    if let Some(inner) = v.strip_prefix('"') {
+        let inner = inner
+            .strip_suffix('"')
+            .ok_or_else(|| format!("unterminated string {v}"))?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some('/') => out.push('/'),
+                Some('u') => {
+                    let hex: String = chars.by_ref().take(4).collect();
+                    let c = u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or_else(|| format!("bad escape \\u{hex}"))?;
+                    out.push(c);
+                }
+                other => return Err(format!("unknown escape \\{}", other.unwrap_or(' '))),
+            }
+        }
+        Ok(out)
+    } else if let Some(inner) = v.strip_prefix('\'') {
+        Ok(inner.strip_suffix('\'').unwrap_or(inner).replace("''", "'"))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Splits front matter from body; errors carry a 1-based line.
+/// Front-matter fields and the body.
+type FrontMatter = (Vec<(String, Yaml)>, String);
+
+fn front_matter(text: &str) -> Result<FrontMatter, (usize, String)> {
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, l)) if l.trim_end() == "---" => {}
+        _ => {
+            return Err((
+                1,
+                "no YAML front matter (the file must start with `---`)".into(),
+            ))
+        }
+    }
+    let mut fields: Vec<(String, Yaml)> = Vec::new();
+    let mut end = None;
+    for (i, line) in lines.by_ref() {
+        let n = i + 1;
+        if line.trim_end() == "---" {
+            end = Some(n);
+            break;
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if let Some(item) = line
+            .strip_prefix("  - ")
+            .or_else(|| line.strip_prefix("- "))
+        {
+            let value = unquote(item).map_err(|e| (n, e))?;
+            match fields.last_mut() {
+                Some((_, Yaml::List(l))) => l.push(value),
+                Some((_, v @ Yaml::Str(_))) if *v == Yaml::Str(String::new()) => {
+                    *v = Yaml::List(vec![value])
+                }
+                _ => return Err((n, "list item outside a list".into())),
+            }
+            continue;
+        }
+        if line.starts_with("  ") {
+            let (k, v) = line
+                .trim()
+                .split_once(':')
+                .ok_or_else(|| (n, "expected `key: value`".to_string()))?;
+            let value = unquote(v).map_err(|e| (n, e))?;
+            match fields.last_mut() {
+                Some((_, Yaml::Map(m))) => m.push((k.trim().to_string(), value)),
+                Some((_, v @ Yaml::Str(_))) if *v == Yaml::Str(String::new()) => {
+                    *v = Yaml::Map(vec![(k.trim().to_string(), value)])
+                }
+                _ => return Err((n, "indented line outside a mapping".into())),
+            }
+            continue;
+        }
+        let (k, v) = line
+            .split_once(':')
+            .ok_or_else(|| (n, "expected `key: value`".to_string()))?;
+        let v = v.trim();
+        let value = if v == "[]" {
+            Yaml::List(vec![])
+        } else {
+            Yaml::Str(unquote(v).map_err(|e| (n, e))?)
+        };
+        fields.push((k.trim().to_string(), value));
+    }
+    let Some(end) = end else {
+        return Err((1, "front matter not closed by `---`".into()));
+    };
+    let body: Vec<&str> = text.lines().skip(end).collect();
+    Ok((fields, body.join("\n").trim().to_string()))
+}
+
+/// Parses one Markdown file written by [`write_one`] (or by hand in the same shape).
+pub fn parse(text: &str) -> Parsed {
+    let text = super::normalise_text(text);
+    let mut parsed = Parsed::default();
+    let (fields, body) = match front_matter(&text) {
+        Ok(x) => x,
+        Err((line, reason)) => {
+            parsed.skipped.push(SkippedEntry { line, reason });
+            return parsed;
+        }
+    };
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .and_then(|(_, v)| match v {
+                Yaml::Str(s) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            })
+    };
+    let list = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| match v {
+                Yaml::List(l) => l.clone(),
+                Yaml::Str(s) if !s.is_empty() => vec![s.clone()],
+                _ => vec![],
+            })
+            .unwrap_or_default()
+    };
+    let Some(title) = get("title") else {
+        parsed.skipped.push(SkippedEntry {
+            line: 1,
+            reason: "front matter has no title".into(),
+        });
+        return parsed;
+    };
+    let mut paper = NewPaper {
+        title,
+        authors: list("authors"),
+        ..Default::default()
+    };
+    paper.published = get("date")
+        .and_then(|d| PartialDate::from_sort_key(&d))
+        .or_else(|| {
+            get("year")
+                .and_then(|y| y.parse().ok())
+                .map(|y| PartialDate {
+                    year: Some(y),
+                    ..Default::default()
+                })
+        });
+    paper.arxiv_id = get("arxiv").as_deref().and_then(arxiv_from);
+    paper.doi = get("doi").as_deref().and_then(clean_doi);
+    let tags = list("tags")
+        .iter()
+        .filter_map(|t| super::keyword_to_tag(t))
+        .collect();
+    let status = get("status").and_then(|s| s.parse::<Status>().ok());
+    parsed.records.push(Record {
+        line: 1,
+        key: get("citekey"),
+        paper,
+        tags,
+        note: Some(body).filter(|b| !b.is_empty()),
+        status,
+        files: vec![],
+        url: None,
+        raw: text.clone(),
+    });
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_strings_are_escaped_and_read_back() {
+        let nasty = "A: \"quoted\" # not a comment \\ back\nnew line\t- ok";
+        assert_eq!(unquote(&yaml_str(nasty)).unwrap(), nasty);
+    }
+
+    #[test]
+    fn front_matter_reads() {
+        let p = parse(
+            "---\nid: \"1706.03762\"\ncitekey: \"vaswani2017attention\"\ntitle: \"Attention: \\\"all\\\"\"\n\
+             authors:\n  - \"Ashish Vaswani\"\nyear: 2017\ndate: \"2017-06-12\"\narxiv: \"1706.03762\"\n\
+             links:\n  arxiv: \"https://arxiv.org/abs/1706.03762\"\ntags:\n  - \"nlp\"\nstatus: \"read\"\n---\n\n# Notes\n\nGood.\n",
+        );
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        let r = &p.records[0];
+        assert_eq!(r.paper.title, "Attention: \"all\"");
+        assert_eq!(r.tags, vec!["nlp"]);
+        assert_eq!(r.status, Some(Status::Read));
+        assert_eq!(r.note.as_deref(), Some("# Notes\n\nGood."));
+        assert_eq!(r.paper.published, Some(PartialDate::ymd(2017, 6, 12)));
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_reported() {
+        let p = parse("just text\n");
+        assert_eq!(p.skipped[0].line, 1);
+    }
+}

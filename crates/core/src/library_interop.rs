@@ -1,0 +1,551 @@
+//! [`Library`] import, export and open-mirror operations for the interchange formats in
+//! [`crate::interop`].
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::db::{self, changes, notes, tags, works};
+use crate::error::{Error, Result};
+use crate::interop::citekey::{self, KeySource};
+use crate::interop::mirror::{
+    self, MirrorConfig, MirrorFiles, MirrorState, MirrorStatus, MirrorWorker,
+};
+use crate::interop::{bibtex, csl, markdown, ris, ExportEntry, Format, Parsed};
+use crate::library::Library;
+use crate::model::{PaperId, Status};
+use crate::search::SearchOptions;
+
+/// Which papers to export. Empty selects the whole library; set parts narrow it (AND).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportSelection {
+    /// A search in the core's query syntax.
+    pub query: Option<String>,
+    /// Only papers with this tag.
+    pub tag: Option<String>,
+    /// Only papers with this status.
+    pub status: Option<Status>,
+}
+
+/// What happened to one imported entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryOutcome {
+    /// A new paper.
+    Added,
+    /// Matched a paper in the library, which gained something (fields, tags, note).
+    Merged,
+    /// Matched a paper that already had all of it.
+    Unchanged,
+    /// Not imported; see the reason.
+    Skipped,
+}
+
+/// One entry of an import report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryReport {
+    /// The file, for imports of several files (Markdown folders).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line the entry starts on (or the error's line, for a skipped one).
+    pub line: usize,
+    /// The entry's key in the file.
+    pub key: Option<String>,
+    /// What happened.
+    pub outcome: EntryOutcome,
+    /// The paper it became or merged into.
+    pub id: Option<PaperId>,
+    /// Its title.
+    pub title: Option<String>,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Things worth knowing that did not stop the import (tags left out, files noted).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
+}
+
+/// What an interchange import did, entry by entry.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InteropReport {
+    /// The file or folder imported.
+    pub origin: String,
+    /// Its format.
+    pub format: Format,
+    /// New papers.
+    pub added: u64,
+    /// Entries merged into papers already in the library.
+    pub merged: u64,
+    /// Entries the library already had in full.
+    pub unchanged: u64,
+    /// Entries not imported.
+    pub skipped: u64,
+    /// Every entry in file order (skipped ones by line).
+    pub entries: Vec<EntryReport>,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+const MIRROR_STATE_KEY: &str = "mirror_state";
+
+impl Library {
+    /// Imports interchange text (BibTeX, RIS, CSL-JSON, or one Markdown file). Each entry is
+    /// matched against the library by arXiv id, DOI or normalised title with agreeing authors
+    /// (the upsert's identity rules): a match is merged (fields fill gaps, tags are added, the
+    /// note is kept and an imported different note appended to it); the rest are added.
+    /// Malformed entries are reported with their line while the others import.
+    pub fn import_interop(
+        &self,
+        format: Format,
+        text: &str,
+        origin: &str,
+    ) -> Result<InteropReport> {
+        let started = Instant::now();
+        let parsed = format.parse(text);
+        let mut report = self.import_parsed(format, vec![(None, parsed)], origin)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Imports a folder of Markdown notes files (`*.md`, as [`Library::export_markdown`] and
+    /// the mirror write them), in file-name order, in one transaction.
+    pub fn import_markdown_dir(&self, dir: &Path) -> Result<InteropReport> {
+        let started = Instant::now();
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
+            .collect();
+        names.sort();
+        let mut files = Vec::with_capacity(names.len());
+        for path in names {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let parsed = match fs::read_to_string(&path) {
+                Ok(text) => markdown::parse(&text),
+                Err(e) => Parsed {
+                    records: vec![],
+                    skipped: vec![crate::import::SkippedEntry {
+                        line: 1,
+                        reason: format!("unreadable: {e}"),
+                    }],
+                },
+            };
+            files.push((Some(name), parsed));
+        }
+        let origin = dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut report = self.import_parsed(Format::Markdown, files, &origin)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    fn import_parsed(
+        &self,
+        format: Format,
+        files: Vec<(Option<String>, Parsed)>,
+        origin: &str,
+    ) -> Result<InteropReport> {
+        let source = format.name();
+        let mut entries: Vec<EntryReport> = Vec::new();
+        self.write(|tx, now| {
+            let mut changed: Vec<i64> = Vec::new();
+            for (file, parsed) in &files {
+                let origin = file.as_deref().unwrap_or(origin);
+                for skip in &parsed.skipped {
+                    entries.push(EntryReport {
+                        file: file.clone(),
+                        line: skip.line,
+                        key: None,
+                        outcome: EntryOutcome::Skipped,
+                        id: None,
+                        title: None,
+                        reason: Some(skip.reason.clone()),
+                        notices: vec![],
+                    });
+                }
+                for rec in &parsed.records {
+                    let upserted = works::upsert(tx, &rec.paper, source, origin, now)?;
+                    let key = upserted.key();
+                    let mut extra = false;
+                    let mut notices = Vec::new();
+                    for t in &rec.tags {
+                        match tags::clean_tag(t) {
+                            Ok(t) => extra |= tags::add(tx, key, &t, now)?,
+                            Err(e) => notices.push(format!("tag left out: {e}")),
+                        }
+                    }
+                    if let Some(note) = rec.note.as_deref().map(str::trim).filter(|n| !n.is_empty())
+                    {
+                        let body = match notes::note(tx, key)? {
+                            None => Some(note.to_string()),
+                            Some(old) if old.body.contains(note) => None,
+                            Some(old) => {
+                                notices.push("note appended to the existing note".into());
+                                Some(format!(
+                                    "{}\n\n---\n\n*Imported from {origin}:*\n\n{note}",
+                                    old.body.trim_end()
+                                ))
+                            }
+                        };
+                        if let Some(body) = body {
+                            extra |= notes::set(tx, key, &body, now)?;
+                        }
+                    }
+                    if let (works::Upserted::Added(_), Some(status)) = (upserted, rec.status) {
+                        works::set_status(tx, key, status, now)?;
+                    }
+                    for f in &rec.files {
+                        notices.push(format!("file noted, not read: {f}"));
+                    }
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO import_raw
+                            (work_key, format, origin, entry_key, raw, imported_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    )?
+                    .execute(params![
+                        key,
+                        source,
+                        origin,
+                        rec.key.clone().unwrap_or_default(),
+                        rec.raw,
+                        now
+                    ])?;
+                    if extra {
+                        works::touch(tx, key, now)?;
+                    }
+                    let outcome = match upserted {
+                        works::Upserted::Added(_) => EntryOutcome::Added,
+                        works::Upserted::Updated(_) => EntryOutcome::Merged,
+                        works::Upserted::Unchanged(_) if extra => EntryOutcome::Merged,
+                        works::Upserted::Unchanged(_) => EntryOutcome::Unchanged,
+                    };
+                    if outcome != EntryOutcome::Unchanged && !changed.contains(&key) {
+                        changed.push(key);
+                    }
+                    let id: String =
+                        tx.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?;
+                    entries.push(EntryReport {
+                        file: file.clone(),
+                        line: rec.line,
+                        key: rec.key.clone(),
+                        outcome,
+                        id: Some(PaperId::new(id)),
+                        title: Some(rec.paper.title.clone()),
+                        reason: None,
+                        notices,
+                    });
+                }
+            }
+            Ok(((), changed))
+        })?;
+        entries.sort_by(|a, b| a.file.cmp(&b.file).then(a.line.cmp(&b.line)));
+        let count = |o: EntryOutcome| entries.iter().filter(|e| e.outcome == o).count() as u64;
+        Ok(InteropReport {
+            origin: origin.to_string(),
+            format,
+            added: count(EntryOutcome::Added),
+            merged: count(EntryOutcome::Merged),
+            unchanged: count(EntryOutcome::Unchanged),
+            skipped: count(EntryOutcome::Skipped),
+            entries,
+            seconds: 0.0,
+        })
+    }
+
+    /// The raw entries imported for a paper: (format, origin, entry key, text), oldest first.
+    pub fn raw_imports(&self, id: &PaperId) -> Result<Vec<(String, String, String, String)>> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT format, origin, entry_key, raw FROM import_raw WHERE work_key = ?1
+             ORDER BY imported_at, format, origin, entry_key",
+        )?;
+        let rows = stmt
+            .query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Citation keys of every paper (id → key), stable across runs: see
+    /// [`crate::interop::citekey`].
+    pub fn citation_keys(&self) -> Result<HashMap<String, String>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT id, title, authors, organization, year, added_at FROM works")?;
+        let sources = stmt
+            .query_map([], |r| {
+                let authors: String = r.get(2)?;
+                let authors: Vec<String> = serde_json::from_str(&authors).unwrap_or_default();
+                Ok(KeySource {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    first_author: authors.into_iter().next(),
+                    organization: r.get(3)?,
+                    year: r.get(4)?,
+                    added_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(citekey::assign(&sources))
+    }
+
+    /// The selected papers with their citation keys, ordered by key.
+    pub fn export_entries(&self, sel: &ExportSelection) -> Result<Vec<ExportEntry>> {
+        let keys = self.citation_keys()?;
+        let allowed: Option<HashSet<String>> = match sel.query.as_deref().map(str::trim) {
+            Some(q) if !q.is_empty() => {
+                let mut ids = HashSet::new();
+                let mut offset = 0;
+                loop {
+                    let page = self.search(
+                        q,
+                        &SearchOptions {
+                            limit: 1000,
+                            offset,
+                        },
+                    )?;
+                    let n = page.hits.len();
+                    ids.extend(
+                        page.hits
+                            .into_iter()
+                            .map(|h| h.paper.id.as_str().to_string()),
+                    );
+                    offset += n;
+                    if n == 0 || offset >= page.total {
+                        break;
+                    }
+                }
+                Some(ids)
+            }
+            _ => None,
+        };
+        let conn = self.conn();
+        let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(s) = sel.status {
+            args.push(s.as_str().to_string());
+            sql.push_str(&format!(" AND w.status = ?{}", args.len()));
+        }
+        if let Some(t) = &sel.tag {
+            args.push(t.trim().trim_start_matches('#').to_string());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+                   WHERE wt.work_key = w.key AND t.name = ?{})",
+                args.len()
+            ));
+        }
+        let rows = conn
+            .prepare(&sql)?
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for (key, id) in rows {
+            if allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
+                continue;
+            }
+            let paper = works::load_paper(&conn, key)?;
+            let cite = keys.get(&id).cloned().unwrap_or_else(|| id.clone());
+            out.push(ExportEntry { key: cite, paper });
+        }
+        out.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(out)
+    }
+
+    /// Exports the selection as BibTeX, RIS or CSL-JSON text. Markdown is one file per paper:
+    /// use [`Library::export_markdown`].
+    pub fn export_text(&self, format: Format, sel: &ExportSelection) -> Result<String> {
+        let entries = self.export_entries(sel)?;
+        Ok(match format {
+            Format::Bibtex => bibtex::write(&entries),
+            Format::Ris => ris::write(&entries),
+            Format::CslJson => csl::write(&entries),
+            Format::Markdown => {
+                return Err(Error::InvalidInput(
+                    "Markdown export writes one file per paper: give a directory".into(),
+                ))
+            }
+        })
+    }
+
+    /// Writes the selection as `<citekey>.md` files into `dir` (created when missing), each
+    /// atomically; returns how many were written.
+    pub fn export_markdown(&self, sel: &ExportSelection, dir: &Path) -> Result<usize> {
+        let entries = self.export_entries(sel)?;
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        for e in &entries {
+            mirror::write_atomic(
+                &dir.join(format!("{}.md", e.key)),
+                markdown::write_one(e).as_bytes(),
+            )?;
+        }
+        Ok(entries.len())
+    }
+
+    fn mirror_state(&self) -> Result<MirrorState> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [MIRROR_STATE_KEY],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+
+    fn save_mirror_state(&self, state: &MirrorState) -> Result<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![
+                MIRROR_STATE_KEY,
+                serde_json::to_string(state).unwrap_or_default()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The mirror's settings and what it last wrote.
+    pub fn mirror_status(&self) -> Result<MirrorStatus> {
+        let config = MirrorConfig::load(self.dir())?;
+        let state = self.mirror_state()?;
+        let dir = config.dir.as_ref().map(|d| d.display().to_string());
+        let dirty = config.enabled && self.mirror_is_dirty(&config, &state)?;
+        Ok(MirrorStatus {
+            enabled: config.enabled,
+            dir,
+            last_written: state.last_written,
+            papers: state.papers,
+            last_error: state.last_error,
+            dirty,
+        })
+    }
+
+    fn mirror_is_dirty(&self, config: &MirrorConfig, state: &MirrorState) -> Result<bool> {
+        let dir = config.dir.as_ref().map(|d| d.display().to_string());
+        Ok(self.mirror_hook().is_dirty()
+            || state.last_error.is_some()
+            || state.last_written.is_none()
+            || state.dir != dir
+            || changes::last_seq(&self.conn())? > state.seq)
+    }
+
+    /// Turns the mirror on, into `dir` (created when missing), and writes it now.
+    ///
+    /// # Errors
+    /// When `dir` already holds a `library.bib`/`library.json` that Papershelf did not write,
+    /// or the first write fails (the mirror stays enabled and the next refresh retries).
+    pub fn enable_mirror(&self, dir: &Path) -> Result<MirrorStatus> {
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map_err(|e| Error::io(dir, e))?
+                .join(dir)
+        };
+        if dir == self.dir() {
+            return Err(Error::InvalidInput(
+                "the mirror cannot be the library directory itself; choose another one".into(),
+            ));
+        }
+        mirror::check_dir(&dir)?;
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        MirrorConfig {
+            dir: Some(dir),
+            enabled: true,
+        }
+        .save(self.dir())?;
+        self.refresh_mirror()
+    }
+
+    /// Turns the mirror off (its files stay where they are).
+    pub fn disable_mirror(&self) -> Result<MirrorStatus> {
+        let mut config = MirrorConfig::load(self.dir())?;
+        config.enabled = false;
+        config.save(self.dir())?;
+        self.mirror_status()
+    }
+
+    /// Rewrites the whole mirror now (when enabled). A failure is recorded in the status and
+    /// returned; the files of the last complete write stay readable.
+    pub fn refresh_mirror(&self) -> Result<MirrorStatus> {
+        let config = MirrorConfig::load(self.dir())?;
+        let Some(dir) = config.dir.clone().filter(|_| config.enabled) else {
+            return self.mirror_status();
+        };
+        let started = Instant::now();
+        let seq = changes::last_seq(&self.conn())?;
+        self.mirror_hook().take_dirty();
+        let mut state = self.mirror_state()?;
+        let result = (|| {
+            let entries = self.export_entries(&ExportSelection::default())?;
+            let files = MirrorFiles {
+                bib: bibtex::write(&entries),
+                json: csl::write(&entries),
+                notes: entries
+                    .iter()
+                    .map(|e| (format!("{}.md", e.key), markdown::write_one(e)))
+                    .collect(),
+            };
+            mirror::write_files(&dir, &files)?;
+            Ok::<u64, Error>(entries.len() as u64)
+        })();
+        state.dir = Some(dir.display().to_string());
+        match result {
+            Ok(papers) => {
+                state.seq = seq;
+                state.papers = Some(papers);
+                state.last_written = Some(db::now());
+                state.last_error = None;
+                self.save_mirror_state(&state)?;
+                tracing::info!(
+                    papers,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "mirror written"
+                );
+                self.mirror_status()
+            }
+            Err(e) => {
+                state.last_error = Some(e.to_string());
+                self.save_mirror_state(&state)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Refreshes the mirror when it is enabled and the library changed since it was last
+    /// written (by this process or another); `None` when nothing was to do.
+    pub fn refresh_mirror_if_dirty(&self) -> Result<Option<MirrorStatus>> {
+        let config = MirrorConfig::load(self.dir())?;
+        if !config.enabled || config.dir.is_none() {
+            return Ok(None);
+        }
+        let state = self.mirror_state()?;
+        if !self.mirror_is_dirty(&config, &state)? {
+            return Ok(None);
+        }
+        self.refresh_mirror().map(Some)
+    }
+
+    /// Starts the debounced background mirror refresher (for long-running hosts such as the
+    /// desktop app). Keep the returned worker alive; dropping it flushes and stops it.
+    pub fn start_mirror_worker(self: &Arc<Self>, debounce: Duration) -> MirrorWorker {
+        MirrorWorker::start(self, debounce)
+    }
+}
