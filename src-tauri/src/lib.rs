@@ -3,9 +3,11 @@
 //! - [`state`]: the one [`state::AppState`] built at startup (the opened library).
 //! - [`commands`]: one module per area of one-line IPC wrappers around `Library` methods.
 //! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.
+//! - [`limits`]: bounds on command arguments, checked before the library sees them.
 //!
 //! `main.rs` wires these into the Tauri builder.
 
 pub mod commands;
 pub mod error;
+pub mod limits;
 pub mod state;

@@ -15,6 +15,8 @@ pub async fn set_note(
     id: PaperId,
     body: String,
 ) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
+    crate::limits::note(&body)?;
     blocking(&state, move |lib| lib.set_note(&id, &body)).await
 }
 
@@ -27,6 +29,8 @@ pub async fn autosave_note(
     id: PaperId,
     body: String,
 ) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
+    crate::limits::note(&body)?;
     blocking(&state, move |lib| lib.autosave_note(&id, &body)).await
 }
 

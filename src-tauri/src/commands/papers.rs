@@ -11,6 +11,7 @@ use crate::state::AppState;
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn get_paper(state: State<'_, AppState>, id: PaperId) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
     blocking(&state, move |lib| lib.paper(&id)).await
 }
 
@@ -28,7 +29,7 @@ pub async fn list_papers(
     let filter = ListFilter {
         status,
         tag,
-        limit: limit.map(|n| n.min(10_000)),
+        limit: crate::limits::page(limit),
         offset: offset.unwrap_or(0),
         sort: sort.unwrap_or_default(),
     };
@@ -54,8 +55,9 @@ pub async fn set_status_many(
     ids: Vec<PaperId>,
     status: Status,
 ) -> Result<Vec<Paper>, IpcError> {
-    if ids.len() > 10_000 {
+    if ids.len() > crate::limits::MAX_PAGE {
         return Err(IpcError::invalid("at most 10,000 papers at once"));
     }
+    ids.iter().try_for_each(crate::limits::id)?;
     blocking(&state, move |lib| lib.set_status_many(&ids, status)).await
 }

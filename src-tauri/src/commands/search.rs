@@ -16,9 +16,10 @@ pub async fn search(
     limit: Option<usize>,
     offset: Option<usize>,
 ) -> Result<SearchResults, IpcError> {
+    crate::limits::query(&query)?;
     let defaults = SearchOptions::default();
     let opts = SearchOptions {
-        limit: limit.unwrap_or(defaults.limit),
+        limit: crate::limits::page(limit).unwrap_or(defaults.limit),
         offset: offset.unwrap_or(defaults.offset),
     };
     blocking(&state, move |lib| lib.search(&query, &opts)).await

@@ -27,6 +27,7 @@ pub async fn subscribe(
     query: String,
 ) -> Result<Subscription, IpcError> {
     let kind: SubscriptionKind = kind.parse().map_err(IpcError::invalid)?;
+    crate::limits::query(&query)?;
     blocking(&state, move |lib| lib.subscribe(kind, &query)).await
 }
 

@@ -15,6 +15,8 @@ pub async fn add_tags(
     id: PaperId,
     tags: Vec<String>,
 ) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
+    crate::limits::tags(&tags)?;
     blocking(&state, move |lib| lib.add_tags(&id, &tags)).await
 }
 
@@ -26,6 +28,8 @@ pub async fn remove_tags(
     id: PaperId,
     tags: Vec<String>,
 ) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
+    crate::limits::tags(&tags)?;
     blocking(&state, move |lib| lib.remove_tags(&id, &tags)).await
 }
 
