@@ -333,7 +333,8 @@ impl Library {
             _ => None,
         };
         let conn = self.conn();
-        let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE 1 = 1");
+        // Papers in the trash are not part of the library anyone exports.
+        let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE w.deleted_at IS NULL");
         let mut args: Vec<String> = Vec::new();
         if let Some(s) = sel.status {
             args.push(s.as_str().to_string());
@@ -370,16 +371,7 @@ impl Library {
     /// use [`Library::export_markdown`].
     pub fn export_text(&self, format: Format, sel: &ExportSelection) -> Result<String> {
         let entries = self.export_entries(sel)?;
-        Ok(match format {
-            Format::Bibtex => bibtex::write(&entries),
-            Format::Ris => ris::write(&entries),
-            Format::CslJson => csl::write(&entries),
-            Format::Markdown => {
-                return Err(Error::InvalidInput(
-                    "Markdown export writes one file per paper: give a directory".into(),
-                ))
-            }
-        })
+        text_of(format, &entries)
     }
 
     /// Writes the selection as `<citekey>.md` files into `dir` (created when missing), each
@@ -393,6 +385,23 @@ impl Library {
                 markdown::write_one(e).as_bytes(),
             )?;
         }
+        Ok(entries.len())
+    }
+
+    /// Writes the selection to `path` in `format` and returns how many papers it holds: one
+    /// file written atomically (a temp file renamed over it), or for Markdown, `path` is a
+    /// folder that receives one `<citekey>.md` per paper.
+    pub fn export_to_path(
+        &self,
+        format: Format,
+        sel: &ExportSelection,
+        path: &Path,
+    ) -> Result<usize> {
+        if format == Format::Markdown {
+            return self.export_markdown(sel, path);
+        }
+        let entries = self.export_entries(sel)?;
+        mirror::write_atomic(path, text_of(format, &entries)?.as_bytes())?;
         Ok(entries.len())
     }
 
@@ -548,4 +557,18 @@ impl Library {
     pub fn start_mirror_worker(self: &Arc<Self>, debounce: Duration) -> MirrorWorker {
         MirrorWorker::start(self, debounce)
     }
+}
+
+/// One text file of `entries` in a single-file format.
+fn text_of(format: Format, entries: &[ExportEntry]) -> Result<String> {
+    Ok(match format {
+        Format::Bibtex => bibtex::write(entries),
+        Format::Ris => ris::write(entries),
+        Format::CslJson => csl::write(entries),
+        Format::Markdown => {
+            return Err(Error::InvalidInput(
+                "Markdown export writes one file per paper: give a directory".into(),
+            ))
+        }
+    })
 }
