@@ -26,6 +26,12 @@ const COMMANDS: &[&str] = &[
     "unsubscribe",
     "sync_now",
     "cancel_sync",
+    "import_file",
+    "export_papers",
+    "mirror_status",
+    "mirror_enable",
+    "mirror_disable",
+    "mirror_rebuild",
 ];
 
 fn main() {

@@ -15,6 +15,6 @@ export default defineConfig(({ mode }) => ({
     include: ["src/**/*.test.ts"],
     restoreMocks: true,
     // Unmounts rendered components after each test.
-    setupFiles: ["@testing-library/svelte/vitest"],
+    setupFiles: ["@testing-library/svelte/vitest", "./src/lib/testing/setup.ts"],
   },
 }));

@@ -2,12 +2,14 @@
 //!
 //! - [`state`]: the one [`state::AppState`] built at startup (the opened library).
 //! - [`commands`]: one module per area of one-line IPC wrappers around `Library` methods.
+//! - [`dialogs`]: native file dialogs the shell opens itself (paths never come from the window).
 //! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.
 //! - [`limits`]: bounds on command arguments, checked before the library sees them.
 //!
 //! `main.rs` wires these into the Tauri builder.
 
 pub mod commands;
+pub mod dialogs;
 pub mod error;
 pub mod limits;
 pub mod state;

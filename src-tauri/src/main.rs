@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use papershelf_app_lib::commands::{notes, papers, search, sources, stats, sync, tags};
+use papershelf_app_lib::commands::{files, notes, papers, search, sources, stats, sync, tags};
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
@@ -21,6 +21,8 @@ fn main() -> ExitCode {
     let result = tauri::Builder::default()
         // Opens http(s) links in the system browser; the capability scopes it to those schemes.
         .plugin(tauri_plugin_opener::init())
+        // File dialogs, opened from Rust only: the window gets no dialog permission.
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = papershelf_core::default_library_dir()
                 .ok_or("no library directory: set PAPERSHELF_LIBRARY or a home directory")?;
@@ -47,6 +49,12 @@ fn main() -> ExitCode {
             sync::unsubscribe,
             sync::sync_now,
             sync::cancel_sync,
+            files::import_file,
+            files::export_papers,
+            files::mirror_status,
+            files::mirror_enable,
+            files::mirror_disable,
+            files::mirror_rebuild,
         ])
         .run(tauri::generate_context!("tauri.conf.json"));
 

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use papershelf_core::sources::config::SourceConfig;
 use papershelf_core::sources::http::{HttpClient, HttpOptions};
 use papershelf_core::sync::CancelToken;
-use papershelf_core::Library;
+use papershelf_core::{Library, MirrorWorker};
 
 /// Built once in `setup` and managed by Tauri; commands get it as `State<'_, AppState>`.
 pub struct AppState {
@@ -15,7 +15,12 @@ pub struct AppState {
     pub http: Arc<HttpClient>,
     /// The running sync's cancel token; `None` when no sync runs.
     pub sync: Mutex<Option<CancelToken>>,
+    /// Keeps the open mirror in step a short quiet time after each change (when enabled).
+    pub mirror: MirrorWorker,
 }
+
+/// How long the library must be quiet before the mirror is rewritten.
+const MIRROR_DEBOUNCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl AppState {
     /// Opens the library in `dir` (creating it when missing) and, on its very first open, loads
@@ -37,8 +42,11 @@ impl AppState {
             SourceConfig::default()
         });
         let http = HttpClient::new(config, HttpOptions::default())?;
+        let library = Arc::new(library);
+        let mirror = library.start_mirror_worker(MIRROR_DEBOUNCE);
         Ok(AppState {
-            library: Arc::new(library),
+            library,
+            mirror,
             http: Arc::new(http),
             sync: Mutex::new(None),
         })

@@ -3,24 +3,47 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
 import App from "./App.svelte";
-import type { Paper, SearchResults } from "./lib/types";
+import type { BrowseRequest, BrowseResults, Paper, PaperSummary, SearchResults } from "./lib/types";
 import { hit, paper, results, stats } from "./lib/testing/fixtures";
-import { clearMocks, deferred, mockBackend, type Handler } from "./lib/testing/mockBackend";
+import { clearMocks, deferred, mockBackend, type Call, type Handler } from "./lib/testing/mockBackend";
 
 afterEach(() => clearMocks());
 
 const library = [hit(), hit({ id: "2310.02579", arxivId: "2310.02579", title: "On the Stability of Expressive Positional Encodings for Graphs" })];
 
+/**
+ * The mocked Rust side. Tests describe the list with `list_papers` (no words in the query) and
+ * `search` (words) handlers; `browse`, the one command the list calls, dispatches to them.
+ */
 function backend(extra: Record<string, Handler> = {}) {
+  const { list_papers, search, ...rest } = extra;
+  const listHandler: Handler = list_papers ?? (() => library);
+  const searchHandler: Handler = search ?? ((a) => results(String(a.query), []));
   return mockBackend({
-    list_papers: () => library,
     stats: () => stats(),
     list_tags: () => [],
     list_subscriptions: () => [],
-    search: (a) => results(String(a.query), []),
-    ...extra,
+    saved_searches: () => [],
+    mirror_status: () => ({ enabled: false, dir: null, lastWritten: null, papers: null, lastError: null, dirty: false }),
+    browse: async (a) => {
+      const r = a.request as BrowseRequest;
+      if (r.query.trim() === "") {
+        const rows = (await listHandler({ status: r.status, tag: r.tag, sort: r.sort })) as PaperSummary[];
+        return { query: r.query, total: rows.length, offset: 0, sort: r.sort ?? "added", hits: rows, facets: null, fuzzy: false, notices: [] } as unknown as BrowseResults;
+      }
+      const res = (await searchHandler({ query: r.query, status: r.status, tag: r.tag })) as SearchResults;
+      return { ...res, offset: 0, sort: r.sort ?? "relevance", facets: null } as BrowseResults;
+    },
+    ...rest,
   });
 }
+
+/** The queries the list asked for, in order (the empty first load left out). */
+const searched = (calls: Call[]) =>
+  calls
+    .filter((c) => c.cmd === "browse")
+    .map((c) => (c.args.request as BrowseRequest).query)
+    .filter((q) => q !== "");
 
 const titles = () => screen.queryAllByTestId("result-title").map((t) => t.textContent);
 const chips = () => screen.queryAllByTestId("detail-tag").map((t) => t.textContent?.replace("×", "").trim());
@@ -47,7 +70,7 @@ describe("App", () => {
     const user = userEvent.setup();
     render(App);
     await user.type(screen.getByTestId("search-input"), "gr");
-    expect(calls.filter((c) => c.cmd === "search").map((c) => c.args.query)).toEqual(["g", "gr"]);
+    expect(searched(calls)).toEqual(["g", "gr"]);
 
     // The newer answer arrives first, then the older one: the older one must be dropped.
     pending.get("gr")!.resolve(results("gr", [hit({ id: "new", title: "Graph transformers" })]));
@@ -58,14 +81,14 @@ describe("App", () => {
     expect(screen.getByTestId("result-summary").textContent).toContain("1 result");
   });
 
-  it("prefixes sidebar filters so the typed last word stays a prefix", async () => {
+  it("sends the sidebar scope with the query", async () => {
     const { calls } = backend();
     const user = userEvent.setup();
     render(App);
     await user.click(screen.getByTestId("status-count-to-read"));
     await user.type(screen.getByTestId("search-input"), "gnn");
-    const last = calls.filter((c) => c.cmd === "search").at(-1);
-    expect(last?.args.query).toBe("status:to-read gnn");
+    const last = calls.filter((c) => c.cmd === "browse").at(-1)?.args.request as BrowseRequest;
+    expect(last).toMatchObject({ query: "gnn", status: "to-read", tag: null, offset: 0, facets: true });
   });
 
   it("says when nothing matches, and shows the fuzzy notice", async () => {
@@ -294,7 +317,7 @@ describe("App", () => {
     await waitFor(() => expect(screen.getByTestId("detail-title").textContent).toBe(added.title));
     expect(screen.getByTestId("add-status").textContent).toBe("Added to Inbox");
     expect(calls.filter((c) => c.cmd === "stats").length).toBeGreaterThan(before);
-    expect(calls.filter((c) => c.cmd === "list_papers").length).toBeGreaterThan(1);
+    expect(calls.filter((c) => c.cmd === "browse").length).toBeGreaterThan(1);
     expect(calls.some((c) => c.cmd === "get_paper")).toBe(false);
 
     // Esc closes the form and hands focus back to the button.
@@ -331,5 +354,79 @@ describe("App", () => {
     expect(error.querySelector("b")).toBeNull();
     expect((screen.getByTestId("add-input") as HTMLInputElement).value).toBe("<b>nope</b>");
     expect(screen.queryByTestId("detail-title")).toBeNull();
+  });
+
+  it("narrows by a facet, saves the search, and runs it from the sidebar", async () => {
+    const saved: { id: number; name: string; query: string; sort: null; createdAt: string }[] = [];
+    const { calls } = backend({
+      browse: (a) => {
+        const r = a.request as BrowseRequest;
+        return {
+          query: r.query,
+          total: library.length,
+          offset: 0,
+          sort: "added",
+          hits: library,
+          facets: { status: [{ value: "inbox", count: 2 }], tags: [{ value: "gnn", count: 1 }], years: [{ value: "2023", count: 2 }], sources: [{ value: "hf", count: 2 }] },
+          fuzzy: false,
+          notices: [],
+        };
+      },
+      saved_searches: () => saved,
+      save_search: (a) => {
+        const s = { id: saved.length + 1, name: String(a.name), query: String(a.query), sort: null, createdAt: "" };
+        saved.push(s);
+        return s;
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(screen.getByTestId("facets")).toBeTruthy());
+    await user.type(screen.getByTestId("search-input"), "graph");
+    const yearChip = screen.getAllByTestId("facet-value").find((b) => b.dataset.clause === "year:2023")!;
+    await user.click(yearChip);
+    expect(screen.getByTestId<HTMLInputElement>("search-input").value).toBe("year:2023 graph");
+    expect((calls.filter((c) => c.cmd === "browse").at(-1)?.args.request as BrowseRequest).query).toBe("year:2023 graph");
+
+    await user.click(screen.getByTestId("save-search"));
+    await user.clear(screen.getByTestId("name-prompt-input"));
+    await user.type(screen.getByTestId("name-prompt-input"), "Recent graphs{Enter}");
+    expect(calls.find((c) => c.cmd === "save_search")?.args).toEqual({ name: "Recent graphs", query: "year:2023 graph", sort: null });
+    await waitFor(() => expect(screen.getByTestId("saved-search").textContent).toBe("Recent graphs"));
+
+    await user.clear(screen.getByTestId("search-input"));
+    await user.click(screen.getByTestId("saved-search"));
+    expect(screen.getByTestId<HTMLInputElement>("search-input").value).toBe("year:2023 graph");
+  });
+
+  it("imports a file through the dialog and shows what happened to each entry", async () => {
+    backend({
+      import_file: () => ({
+        origin: "zotero.bib",
+        kind: "bibtex",
+        added: 1,
+        merged: 0,
+        unchanged: 0,
+        skipped: 1,
+        entries: [
+          { line: 12, key: "broken", outcome: "skipped", id: null, title: null, reason: "unbalanced braces" },
+          { line: 1, key: "vaswani2017", outcome: "added", id: "1706.03762", title: "Attention Is All You Need" },
+        ],
+        entriesTruncated: false,
+        resumedAfterLine: null,
+        seconds: 0.01,
+      }),
+    });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(screen.getByTestId("import-file"));
+    const report = await screen.findByTestId("import-report");
+    expect(report.textContent).toContain("Imported zotero.bib");
+    const entries = screen.getAllByTestId("import-entry");
+    expect(entries[0].dataset.outcome).toBe("skipped");
+    expect(entries[0].textContent).toContain("unbalanced braces");
+    expect(entries[1].textContent).toContain("Attention Is All You Need");
+    await user.click(screen.getByTestId("import-report-close"));
+    expect(screen.queryByTestId("import-report")).toBeNull();
   });
 });

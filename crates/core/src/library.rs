@@ -155,7 +155,8 @@ pub struct ImportReport {
 }
 
 /// Progress of a long import, reported after each batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImportProgress {
     /// Bytes read so far.
     pub bytes_done: u64,

@@ -8,6 +8,16 @@ import { isExternalUrl } from "./markdown";
 import {
   ERROR_CODES,
   type AddedPaper,
+  type BrowseRequest,
+  type BrowseResults,
+  type BrowseSort,
+  type ExportDone,
+  type ExportFormat,
+  type FileImportReport,
+  type FileKind,
+  type ImportProgress,
+  type MirrorStatus,
+  type SavedSearch,
   type ErrorCode,
   type ListFilter,
   type Note,
@@ -60,6 +70,17 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const search = (query: string, opts: SearchOptions = {}) =>
   call<SearchResults>("search", { query, limit: opts.limit ?? null, offset: opts.offset ?? null });
+
+/** The list: a page of the papers a query and the sidebar scope select, in order, with facets. */
+export const browse = (request: BrowseRequest) => call<BrowseResults>("browse", { request });
+
+export const savedSearches = () => call<SavedSearch[]>("saved_searches");
+
+/** Keeps a query under a name; the same name replaces it. */
+export const saveSearch = (name: string, query: string, sort: BrowseSort | null) =>
+  call<SavedSearch>("save_search", { name, query, sort });
+
+export const deleteSavedSearch = (id: number) => call<void>("delete_saved_search", { id });
 
 export const getPaper = (id: PaperId) => call<Paper>("get_paper", { id });
 
@@ -121,3 +142,29 @@ export function syncNow(onEvent: (event: SyncEvent) => void): Promise<SyncReport
 
 /** Asks the running sync to stop after its current page. */
 export const cancelSync = () => call<boolean>("cancel_sync");
+
+/**
+ * Asks for a file in the system's file dialog and imports it (`kind`, or recognised from the
+ * file). `null` when the user cancelled. Long imports report progress to `onProgress`.
+ */
+export function importFile(
+  kind: FileKind | null,
+  onProgress: (p: ImportProgress) => void = () => {},
+): Promise<FileImportReport | null> {
+  const channel = new Channel<ImportProgress>();
+  channel.onmessage = onProgress;
+  return call<FileImportReport | null>("import_file", { kind, onProgress: channel });
+}
+
+/** Asks where to write and exports what the query and scope select; `null` when cancelled. */
+export const exportPapers = (format: ExportFormat, query: string, status: Status | null, tag: string | null) =>
+  call<ExportDone | null>("export_papers", { format, query, status, tag });
+
+export const mirrorStatus = () => call<MirrorStatus>("mirror_status");
+
+/** Asks for a folder and mirrors the library into it from now on; `null` when cancelled. */
+export const mirrorEnable = () => call<MirrorStatus | null>("mirror_enable");
+
+export const mirrorDisable = () => call<MirrorStatus>("mirror_disable");
+
+export const mirrorRebuild = () => call<MirrorStatus>("mirror_rebuild");

@@ -192,7 +192,11 @@ export interface Stats {
 /** How a browsed list is ordered (`ListSort` in the core); a search is ordered by relevance. */
 export type ListSort = "added" | "published" | "upvotes";
 
-export const SORT_LABELS: Record<ListSort, string> = {
+/** How the list is ordered (`BrowseSort` in the core); relevance needs words to rank by. */
+export type BrowseSort = "relevance" | ListSort;
+
+export const SORT_LABELS: Record<BrowseSort, string> = {
+  relevance: "Best match",
   added: "Recently added",
   published: "Newest published",
   upvotes: "Most upvoted",
@@ -204,6 +208,113 @@ export interface ListFilter {
   limit?: number;
   offset?: number;
   sort?: ListSort;
+}
+
+/** One call for the list: the query, the sidebar scope, the order and the page (`BrowseRequest`). */
+export interface BrowseRequest {
+  query: string;
+  status: Status | null;
+  tag: string | null;
+  /** `null`: relevance when the query has words, else recently added. */
+  sort: BrowseSort | null;
+  offset: number;
+  limit: number;
+  /** Count facets over every match (only the first page needs them). */
+  facets: boolean;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** Counts over all matches, per field; each value filters the list when clicked. */
+export interface Facets {
+  status: FacetCount[];
+  tags: FacetCount[];
+  years: FacetCount[];
+  sources: FacetCount[];
+}
+
+export interface BrowseResults {
+  query: string;
+  total: number;
+  offset: number;
+  /** The order actually used. */
+  sort: BrowseSort;
+  hits: SearchHit[];
+  facets: Facets | null;
+  fuzzy: boolean;
+  notices: string[];
+}
+
+/** A query kept under a name (`SavedSearch` in the core). */
+export interface SavedSearch {
+  id: number;
+  name: string;
+  query: string;
+  sort: BrowseSort | null;
+  createdAt: string;
+}
+
+/** What an import file can be (`FileKind` in the core). */
+export type FileKind = "hf-page" | "arxiv-jsonl" | "bibtex" | "ris" | "csl-json" | "markdown";
+
+export type EntryOutcome = "added" | "merged" | "unchanged" | "skipped";
+
+export interface EntryReport {
+  file?: string;
+  line: number;
+  key: string | null;
+  outcome: EntryOutcome;
+  id: PaperId | null;
+  title: string | null;
+  reason?: string;
+  notices?: string[];
+}
+
+/** What importing one file did (`FileImportReport` in the core). */
+export interface FileImportReport {
+  origin: string;
+  kind: FileKind;
+  added: number;
+  merged: number;
+  unchanged: number;
+  skipped: number;
+  entries: EntryReport[];
+  entriesTruncated: boolean;
+  resumedAfterLine: number | null;
+  seconds: number;
+}
+
+export interface ImportProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+}
+
+export type ExportFormat = "bibtex" | "csl-json" | "ris" | "markdown";
+
+export const EXPORT_LABELS: Record<ExportFormat, string> = {
+  bibtex: "BibTeX (.bib)",
+  "csl-json": "CSL-JSON (.json)",
+  ris: "RIS (.ris)",
+  markdown: "Markdown notes (folder)",
+};
+
+export interface ExportDone {
+  path: string;
+  papers: number;
+}
+
+/** The open mirror's settings and last write (`MirrorStatus` in the core). */
+export interface MirrorStatus {
+  enabled: boolean;
+  dir: string | null;
+  lastWritten: string | null;
+  papers: number | null;
+  lastError: string | null;
+  dirty: boolean;
 }
 
 export interface SearchOptions {

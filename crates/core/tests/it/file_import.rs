@@ -137,7 +137,9 @@ fn export_to_a_path_writes_the_selection_and_leaves_the_trash_out() {
     import(t.lib(), &hf_page_path(ENCODING_PAGE)).unwrap();
     let all = t.all();
     let gone = all[0].clone();
-    t.lib().delete_papers(std::slice::from_ref(&gone.id)).unwrap();
+    t.lib()
+        .delete_papers(std::slice::from_ref(&gone.id))
+        .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let bib = dir.path().join("library.bib");

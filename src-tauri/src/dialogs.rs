@@ -1,0 +1,88 @@
+//! Native file dialogs, opened by the shell (never by the webview): a command that needs a path
+//! asks the user here, so the window can only ever reach files the user picked.
+//!
+//! For the end-to-end tests, debug builds honour `PAPERSHELF_TEST_PICK`: the path it names is
+//! "picked" instead of showing a dialog that WebDriver cannot drive. Release builds (the
+//! installed app) ignore it.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::IpcError;
+
+/// What to ask the user for.
+#[derive(Debug, Clone)]
+pub enum Pick {
+    /// An existing file; `filters` are (name, extensions) pairs shown in the dialog.
+    OpenFile {
+        /// Dialog title.
+        title: String,
+        /// (name, extensions) pairs.
+        filters: Vec<(String, Vec<String>)>,
+    },
+    /// A file to write, suggested under `file_name`.
+    SaveFile {
+        /// Dialog title.
+        title: String,
+        /// Suggested name.
+        file_name: String,
+        /// (name, extensions) pairs.
+        filters: Vec<(String, Vec<String>)>,
+    },
+    /// A folder (to write into).
+    Folder {
+        /// Dialog title.
+        title: String,
+    },
+}
+
+/// The environment variable debug builds read instead of showing a dialog.
+pub const TEST_PICK_ENV: &str = "PAPERSHELF_TEST_PICK";
+
+/// Shows the dialog and waits for the user; `None` when they cancel.
+pub async fn pick<R: Runtime>(app: &AppHandle<R>, what: Pick) -> Result<Option<PathBuf>, IpcError> {
+    if cfg!(debug_assertions) {
+        if let Some(path) = std::env::var_os(TEST_PICK_ENV) {
+            tracing::warn!(path = ?path, "{TEST_PICK_ENV} set: picking without a dialog");
+            return Ok(Some(PathBuf::from(path)));
+        }
+    }
+    let app = app.clone();
+    // The blocking dialog calls must not run on the event loop's thread; a blocking worker
+    // waits on them while the window stays responsive.
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let with_filters = |mut b: tauri_plugin_dialog::FileDialogBuilder<R>,
+                            filters: &[(String, Vec<String>)]| {
+            for (name, exts) in filters {
+                let exts: Vec<&str> = exts.iter().map(String::as_str).collect();
+                b = b.add_filter(name, &exts);
+            }
+            b
+        };
+        match what {
+            Pick::OpenFile { title, filters } => {
+                with_filters(app.dialog().file().set_title(title), &filters).blocking_pick_file()
+            }
+            Pick::SaveFile {
+                title,
+                file_name,
+                filters,
+            } => with_filters(
+                app.dialog()
+                    .file()
+                    .set_title(title)
+                    .set_file_name(file_name),
+                &filters,
+            )
+            .blocking_save_file(),
+            Pick::Folder { title } => app.dialog().file().set_title(title).blocking_pick_folder(),
+        }
+    })
+    .await
+    .map_err(IpcError::internal)?;
+    picked
+        .map(|p| p.into_path().map_err(IpcError::internal))
+        .transpose()
+}
