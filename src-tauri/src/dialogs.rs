@@ -1,11 +1,12 @@
 //! Native file dialogs, opened by the shell (never by the webview): a command that needs a path
 //! asks the user here, so the window can only ever reach files the user picked.
 //!
-//! For the end-to-end tests, debug builds honour `PAPERSHELF_TEST_PICK`: the path it names is
-//! "picked" instead of showing a dialog that WebDriver cannot drive. Release builds (the
-//! installed app) ignore it.
+//! For the end-to-end tests, debug builds honour `PAPERSHELF_TEST_PICK`: a list of paths (joined
+//! like `PATH`), each "picked" in turn instead of showing a dialog that WebDriver cannot drive;
+//! when the list runs out, the user "cancels". Release builds (the installed app) ignore it.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
@@ -44,9 +45,12 @@ pub const TEST_PICK_ENV: &str = "PAPERSHELF_TEST_PICK";
 /// Shows the dialog and waits for the user; `None` when they cancel.
 pub async fn pick<R: Runtime>(app: &AppHandle<R>, what: Pick) -> Result<Option<PathBuf>, IpcError> {
     if cfg!(debug_assertions) {
-        if let Some(path) = std::env::var_os(TEST_PICK_ENV) {
-            tracing::warn!(path = ?path, "{TEST_PICK_ENV} set: picking without a dialog");
-            return Ok(Some(PathBuf::from(path)));
+        if let Some(list) = std::env::var_os(TEST_PICK_ENV) {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let at = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = std::env::split_paths(&list).nth(at);
+            tracing::warn!(?path, "{TEST_PICK_ENV} set: picking without a dialog");
+            return Ok(path);
         }
     }
     let app = app.clone();

@@ -53,11 +53,15 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
       }
     });
     assert.equal(outcome, "EvalError");
-    // Nothing relies on inline styles or scripts, which style-src/script-src 'self' would block.
-    const inline = await browser.execute(
-      () => document.querySelectorAll("style, [style], script:not([src])").length,
-    );
+    // Nothing relies on inline <style> or <script>, which style-src/script-src 'self' block. (The
+    // virtual list places rows through the CSSOM, which CSP does not govern.)
+    const inline = await browser.execute(() => document.querySelectorAll("style, script:not([src])").length);
     assert.equal(inline, 0);
+    // ...and those positions took effect: rows stack downwards.
+    const tops = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="result-row"]')].slice(0, 3).map((r) => r.getBoundingClientRect().top),
+    );
+    assert.ok(tops.length === 3 && tops[0] < tops[1] && tops[1] < tops[2], `rows overlap: ${tops}`);
   });
 
   it("finds a paper as you type and marks the matched words", async () => {

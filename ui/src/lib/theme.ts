@@ -20,11 +20,24 @@ export function nextTheme(t: Theme): Theme {
   return ORDER[(ORDER.indexOf(t) + 1) % ORDER.length];
 }
 
-/** Sets `data-theme` on <html> (the CSS keys off it) and remembers the choice. */
+const DARK_QUERY = "(prefers-color-scheme: dark)";
+let systemDark: MediaQueryList | null = null;
+
+/** The theme to draw: the system's preference when following it. */
+export function resolveTheme(t: Theme, prefersDark: boolean): "light" | "dark" {
+  return t === "system" ? (prefersDark ? "dark" : "light") : t;
+}
+
+/**
+ * Sets `data-theme` on <html> to the theme to draw (the CSS keys off it, so the dark tokens live
+ * in one place), follows the system's changes while on "system", and remembers the choice.
+ */
 export function applyTheme(t: Theme): void {
   const root = document.documentElement;
-  if (t === "system") delete root.dataset.theme;
-  else root.dataset.theme = t;
+  systemDark ??= typeof window.matchMedia === "function" ? window.matchMedia(DARK_QUERY) : null;
+  const draw = () => (root.dataset.theme = resolveTheme(t, systemDark?.matches ?? false));
+  draw();
+  if (systemDark) systemDark.onchange = t === "system" ? draw : null;
   try {
     localStorage.setItem(KEY, t);
   } catch {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the .deb with the Tauri bundler, installs it with `dpkg -i`, and proves the installed
+# app works: the desktop entry and icon are in place, and the first end-to-end test file
+# (demo library, search, a paper opened) passes against the installed binary under Xvfb.
+# Needs root or sudo (dpkg -i). Run after scripts/install-deps.sh.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+echo "==> .deb: npm run tauri build -- --bundles deb"
+npm run --prefix ui tauri -- build --bundles deb
+deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)"
+echo "built $(basename "$deb"): $(du -k "$deb" | cut -f1) KiB"
+
+echo "==> dpkg -i $(basename "$deb")"
+$SUDO dpkg -i "$deb"
+package="$(dpkg-deb -f "$deb" Package)"
+bin="$(dpkg -L "$package" | grep -E '^/usr/bin/[^/]+$' | head -n 1)"
+desktop="$(dpkg -L "$package" | grep -E '\.desktop$' | head -n 1)"
+[ -x "$bin" ] || { echo "error: the package installs no binary in /usr/bin" >&2; exit 1; }
+[ -f "$desktop" ] || { echo "error: the package installs no desktop entry" >&2; exit 1; }
+grep -q "^Exec=" "$desktop" && grep -q "^Icon=" "$desktop" || {
+  echo "error: $desktop lacks Exec= or Icon=" >&2
+  exit 1
+}
+dpkg -L "$package" | grep -q '/icons/hicolor/.*\.png$' || { echo "error: no icon installed" >&2; exit 1; }
+echo "installed $bin, $desktop"
+
+echo "==> the installed app under Xvfb"
+PAPERSHELF_APP="$bin" xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/app.test.mjs

@@ -1,0 +1,117 @@
+// Measures the release app in its window: startup to the first list of results, and keystroke
+// to rendered results while typing real queries one character at a time. The app records
+// `results-rendered` performance measures (request sent on the keystroke -> the frame after the
+// rows were drawn) and `first-results` (navigation start -> first list drawn); this script reads
+// them, adds the wall time from launching the process, and writes the table into
+// docs/benchmarks.md between the "ui-bench" markers. Run it through scripts/ui-bench.sh.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { launch, ROOT } from "../support.mjs";
+
+const library = process.env.BENCH_LIBRARY;
+const queriesFile = process.env.BENCH_QUERIES;
+const size = Number(process.env.BENCH_SIZE ?? 0);
+if (!library || !queriesFile) throw new Error("run through scripts/ui-bench.sh");
+
+const QUERIES = 60;
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+function pct(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+const round = (x) => (x === null ? null : Math.round(x * 10) / 10);
+
+const queries = readFileSync(queriesFile, "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => JSON.parse(l))
+  .filter((q) => ["term", "prefix", "author", "phrase", "fielded"].includes(q.kind))
+  .slice(0, QUERIES);
+
+async function startup() {
+  const started = performance.now();
+  const app = await launch({ library });
+  const { browser } = app;
+  await browser.$(byTestId("result-row")).waitForDisplayed({ timeout: 60_000 });
+  const wall = performance.now() - started;
+  const inPage = await browser.execute(() => performance.getEntriesByName("first-results")[0]?.duration ?? null);
+  return { app, wall, inPage };
+}
+
+const runs = [];
+let app;
+for (let i = 0; i < 3; i++) {
+  const s = await startup();
+  runs.push(s);
+  if (i < 2) await s.app.stop();
+  else app = s.app;
+}
+const { browser } = app;
+const input = await browser.$(byTestId("search-input"));
+
+const latencies = [];
+for (const { q } of queries) {
+  await browser.execute(() => performance.clearMeasures("results-rendered"));
+  await input.click();
+  await browser.execute(() => document.querySelector('[data-testid="search-input"]').select());
+  await browser.keys(["Backspace"]);
+  for (const ch of q) await browser.keys([ch]);
+  // Let the last answer land, then collect every answer that was drawn while typing.
+  await browser.pause(150);
+  const measured = await browser.execute(() =>
+    performance.getEntriesByName("results-rendered").map((m) => m.duration),
+  );
+  latencies.push(...measured);
+}
+await app.stop();
+
+latencies.sort((a, b) => a - b);
+const walls = runs.map((r) => r.wall).sort((a, b) => a - b);
+const paints = runs.map((r) => r.inPage).filter((x) => x !== null).sort((a, b) => a - b);
+const result = {
+  size,
+  keystrokes: latencies.length,
+  p50_ms: round(pct(latencies, 50)),
+  p95_ms: round(pct(latencies, 95)),
+  max_ms: round(latencies.at(-1) ?? null),
+  startup_wall_ms: round(walls[1]),
+  first_paint_in_page_ms: round(paints[Math.floor(paints.length / 2)] ?? null),
+};
+console.log(JSON.stringify(result, null, 2));
+
+let commit = "unknown";
+try {
+  commit = execFileSync("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]).toString().trim();
+} catch {
+  /* not a checkout */
+}
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const section = [
+  "<!-- ui-bench:start -->",
+  `Measured ${new Date().toISOString().slice(0, 10)} at commit \`${commit}\` on ${os.cpus().length} × ${cpu}, ` +
+    `release build under Xvfb, with \`scripts/ui-bench.sh ${size}\`.`,
+  "",
+  "| Library | Keystrokes measured | Keystroke → rendered p50 | p95 | max | Startup → first results (wall, median of 3) | of which in the page |",
+  "|---|---|---|---|---|---|---|",
+  `| ${size.toLocaleString("en-US")} papers | ${result.keystrokes} | ${result.p50_ms} ms | ${result.p95_ms} ms | ${result.max_ms} ms | ${result.startup_wall_ms} ms | ${result.first_paint_in_page_ms} ms |`,
+  "",
+  "Keystroke → rendered: from the input event to the frame after the new rows are in the DOM (the",
+  "app's `results-rendered` performance measure), for every answer drawn while typing " +
+    `${queries.length} queries from \`gen_corpus.py --queries\` one character at a time. Startup (wall):`,
+  "from starting the process (through tauri-driver) to the first row on screen, which includes",
+  "WebDriver's own start-up; \"in the page\" counts from the webview's navigation start.",
+  "<!-- ui-bench:end -->",
+].join("\n");
+const doc = path.join(ROOT, "docs", "benchmarks.md");
+const text = readFileSync(doc, "utf8");
+const start = text.indexOf("<!-- ui-bench:start -->");
+const end = text.indexOf("<!-- ui-bench:end -->");
+const next =
+  start >= 0 && end > start
+    ? text.slice(0, start) + section + text.slice(end + "<!-- ui-bench:end -->".length)
+    : `${text.trimEnd()}\n\n## Desktop app: typing and startup\n\n${section}\n`;
+writeFileSync(doc, next);

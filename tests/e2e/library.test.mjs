@@ -1,0 +1,238 @@
+// The built app on a 3,000-paper library prepared with the CLI: the virtual list scrolls to the
+// last paper (fetched page by page), facets narrow the list, a search is saved and run again from
+// the sidebar, a BibTeX file is imported through the (test-picked) file dialog with its report,
+// the list is exported, and the open mirror follows a change. Light and dark screenshots.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { launch, libraryWith, ROOT, screenshotPath } from "./support.mjs";
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+const PAPERS = 3000;
+const WORDS = ["graph", "diffusion", "attention", "retrieval", "sparse", "kernel", "reward", "vision", "token", "memory"];
+
+/** A deterministic corpus: every 7th paper is from 2019, titles mix a few topic words. */
+function corpus() {
+  const lines = [];
+  let in2019 = 0;
+  for (let i = 0; i < PAPERS; i++) {
+    const year = i % 7 === 0 ? 2019 : 2020 + (i % 5);
+    if (year === 2019) in2019++;
+    const a = WORDS[i % WORDS.length];
+    const b = WORDS[(i * 3 + 1) % WORDS.length];
+    const month = String((i % 12) + 1).padStart(2, "0");
+    lines.push(
+      JSON.stringify({
+        id: `${String(year).slice(2)}${month}.${String(10000 + i).padStart(5, "0")}`,
+        title: `Paper ${i}: ${a} models for ${b} learning`,
+        abstract: `We study ${a} and ${b} in paper number ${i}.`,
+        authors: `Author ${i % 97} and Coauthor ${i % 89}`,
+        categories: "cs.LG",
+        versions: [{ version: "v1", created: `Mon, 2 ${["Jan", "Feb", "Mar"][i % 3]} ${year} 10:00:00 GMT` }],
+        update_date: `${year}-${month}-02`,
+      }),
+    );
+  }
+  return { jsonl: lines.join("\n"), in2019 };
+}
+
+describe("A 3,000-paper library: scrolling, facets, saved searches, files", { timeout: 300_000 }, () => {
+  const { jsonl, in2019 } = corpus();
+  let seed;
+  let app;
+  let browser;
+  let scratch;
+
+  before(async () => {
+    seed = libraryWith(jsonl);
+    scratch = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-files-"));
+    // The file "dialogs" in turn: the file to import, where to export, the mirror folder.
+    const picks = [
+      path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
+      path.join(scratch, "export.bib"),
+      path.join(scratch, "mirror"),
+    ];
+    app = await launch({ library: seed.library, env: { PAPERSHELF_TEST_PICK: picks.join(path.delimiter) } });
+    browser = app.browser;
+    await browser.$(byTestId("search-input")).waitForDisplayed({ timeout: 30_000 });
+    await browser.waitUntil(async () => (await total()) === PAPERS, {
+      timeout: 30_000,
+      timeoutMsg: "the prepared library never showed up",
+    });
+  });
+
+  after(async () => {
+    await app?.stop();
+    seed?.remove();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const total = async () => {
+    const text = await browser.execute(() => document.querySelector('[data-testid="result-summary"]')?.textContent ?? "");
+    const m = text.replace(/,/g, "").match(/(\d+) (papers?|results?)/);
+    return m ? Number(m[1]) : -1;
+  };
+  const setQuery = async (q) => {
+    const input = await browser.$(byTestId("search-input"));
+    await input.click();
+    await browser.execute(() => {
+      const el = document.querySelector('[data-testid="search-input"]');
+      el.select();
+    });
+    await browser.keys(["Backspace"]);
+    if (q) await input.addValue(q);
+  };
+
+  it("scrolls the virtual list to the last paper, fetching pages as it goes", async () => {
+    const drawn = await browser.execute(() => document.querySelectorAll('[data-testid="result-row"]').length);
+    assert.ok(drawn > 3 && drawn < 60, `only the visible window is drawn, got ${drawn} rows`);
+    await browser.execute(() => {
+      const list = document.querySelector('[data-testid="result-list"]');
+      list.scrollTop = list.scrollHeight;
+      list.dispatchEvent(new Event("scroll"));
+    });
+    await browser.waitUntil(
+      async () =>
+        browser.execute(() => {
+          const slots = [...document.querySelectorAll('[role="listitem"]')];
+          const lastSlot = slots.find((s) => s.getAttribute("aria-posinset") === "3000");
+          return Boolean(lastSlot?.querySelector('[data-testid="result-row"]'));
+        }),
+      { timeout: 20_000, timeoutMsg: "the last row never loaded" },
+    );
+    await browser.saveScreenshot(screenshotPath("list-end.png"));
+  });
+
+  it("narrows by a facet value and widens again", async () => {
+    await browser.execute(() => {
+      const list = document.querySelector('[data-testid="result-list"]');
+      list.scrollTop = 0;
+    });
+    const chip = await browser.$(`${byTestId("facet-value")}[data-clause="year:2019"]`);
+    await chip.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await chip.getText(), new RegExp(`${in2019.toLocaleString("en-US")}$`));
+    await chip.click();
+    await browser.waitUntil(async () => (await total()) === in2019, {
+      timeout: 10_000,
+      timeoutMsg: `year:2019 should leave ${in2019} papers`,
+    });
+    assert.equal(await browser.$(byTestId("search-input")).getValue(), "year:2019");
+    await browser.saveScreenshot(screenshotPath("facets.png"));
+    await browser.$(`${byTestId("facet-value")}[data-clause="year:2019"]`).click();
+    await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
+  });
+
+  it("saves a search and runs it again from the sidebar", async () => {
+    await setQuery("diffusion");
+    await browser.waitUntil(async () => (await total()) > 0 && (await total()) < PAPERS, { timeout: 10_000 });
+    const hits = await total();
+    await browser.$(byTestId("save-search")).click();
+    const name = await browser.$(byTestId("name-prompt-input"));
+    await name.waitForDisplayed();
+    await browser.execute(() => document.querySelector('[data-testid="name-prompt-input"]').select());
+    await name.addValue("Diffusion reading");
+    await browser.keys(["Enter"]);
+    const saved = await browser.$(byTestId("saved-search"));
+    await saved.waitForDisplayed({ timeout: 10_000 });
+    assert.equal(await saved.getText(), "Diffusion reading");
+
+    await setQuery("");
+    await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
+    await saved.click();
+    await browser.waitUntil(async () => (await total()) === hits, { timeout: 10_000 });
+    assert.equal(await browser.$(byTestId("search-input")).getValue(), "diffusion");
+    await setQuery("");
+    await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
+  });
+
+  it("imports a BibTeX file through the file dialog and reports every entry", async () => {
+    await browser.$(byTestId("import-file")).click();
+    const report = await browser.$(byTestId("import-report"));
+    await report.waitForDisplayed({ timeout: 20_000 });
+    const text = await report.getText();
+    assert.match(text, /Imported zotero\.bib/);
+    assert.match(text, /Read as BibTeX/);
+    const entries = await browser.$$(byTestId("import-entry"));
+    assert.ok(entries.length > 0, "the report lists the entries");
+    const added = Number(
+      (await browser.execute(() => document.querySelector('[data-testid="import-counts"] strong')?.textContent ?? "0")).replace(/\D/g, ""),
+    );
+    assert.ok(added > 0, "the Zotero file adds papers");
+    await browser.saveScreenshot(screenshotPath("import-report.png"));
+    await browser.$(byTestId("import-report-close")).click();
+    await browser.waitUntil(async () => (await total()) === PAPERS + added, {
+      timeout: 10_000,
+      timeoutMsg: "the list did not grow by the imported papers",
+    });
+  });
+
+  it("exports the current list as BibTeX", async () => {
+    await setQuery("diffusion");
+    await browser.waitUntil(async () => (await total()) < PAPERS, { timeout: 10_000 });
+    const shown = await total();
+    await browser.$(byTestId("export-list")).click();
+    await browser.$(byTestId("export-go")).waitForDisplayed();
+    await browser.$(byTestId("export-go")).click();
+    const file = path.join(scratch, "export.bib");
+    await browser.waitUntil(async () => existsSync(file), { timeout: 20_000, timeoutMsg: "nothing was exported" });
+    const bib = readFileSync(file, "utf8");
+    assert.equal((bib.match(/^@\w+\{/gm) ?? []).length, shown);
+    const notice = await browser.$(byTestId("triage-notice"));
+    await browser.waitUntil(async () => (await notice.getText()).includes(`Exported ${shown} papers`), { timeout: 10_000 });
+    await setQuery("");
+  });
+
+  it("keeps the open mirror in step after a change", async () => {
+    await browser.$(byTestId("mirror-enable")).click();
+    const dir = path.join(scratch, "mirror");
+    await browser.waitUntil(async () => existsSync(path.join(dir, "library.bib")), {
+      timeout: 30_000,
+      timeoutMsg: "the mirror was not written",
+    });
+    assert.match(await browser.$(byTestId("mirror-status")).getText(), /Mirror in/);
+    // Tag the first paper; the mirror follows a couple of seconds later.
+    await browser.$(byTestId("result-row")).click();
+    const input = await browser.$(byTestId("tag-input"));
+    await input.waitForDisplayed();
+    await input.addValue("mirrored-tag");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(async () => readFileSync(path.join(dir, "library.bib"), "utf8").includes("mirrored-tag"), {
+      timeout: 30_000,
+      timeoutMsg: "the mirror never picked up the new tag",
+    });
+  });
+
+  it("completes tags from the library", async () => {
+    const input = await browser.$(byTestId("tag-input"));
+    const rows = await browser.$$(byTestId("result-row"));
+    await rows[1].click();
+    await input.waitForDisplayed();
+    await input.click();
+    await input.addValue("mirr");
+    const suggestion = await browser.$(byTestId("tag-suggestion"));
+    await suggestion.waitForDisplayed({ timeout: 5_000 });
+    assert.equal(await suggestion.getText(), "#mirrored-tag");
+    await browser.keys(["ArrowDown", "Enter"]);
+    assert.equal(await input.getValue(), "mirrored-tag");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(
+      async () => (await browser.execute(() => [...document.querySelectorAll('[data-testid="detail-tag"]')].map((t) => t.textContent))).some((t) => t.includes("mirrored-tag")),
+      { timeout: 10_000 },
+    );
+  });
+
+  it("looks right in the dark theme too", async () => {
+    // system -> light -> dark
+    await browser.$(byTestId("theme-toggle")).click();
+    await browser.$(byTestId("theme-toggle")).click();
+    assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
+    await setQuery("graph");
+    await browser.waitUntil(async () => (await total()) > 0, { timeout: 10_000 });
+    await browser.saveScreenshot(screenshotPath("facets-dark.png"));
+    // Back to following the system: the choice is remembered for the next launches.
+    await browser.$(byTestId("theme-toggle")).click();
+  });
+});
