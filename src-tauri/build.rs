@@ -8,9 +8,11 @@
 
 /// Every command `main.rs` registers; each gets an `allow-<name>` permission.
 const COMMANDS: &[&str] = &[
-    "search",
+    "browse",
+    "saved_searches",
+    "save_search",
+    "delete_saved_search",
     "get_paper",
-    "list_papers",
     "set_status",
     "add_tags",
     "remove_tags",

@@ -31,9 +31,11 @@ fn main() -> ExitCode {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            search::search,
+            search::browse,
+            search::saved_searches,
+            search::save_search,
+            search::delete_saved_search,
             papers::get_paper,
-            papers::list_papers,
             papers::set_status,
             papers::set_status_many,
             tags::add_tags,

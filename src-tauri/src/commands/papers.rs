@@ -1,6 +1,6 @@
 //! Reading and triaging papers.
 
-use papershelf_core::{ListFilter, ListSort, Paper, PaperId, PaperSummary, Status};
+use papershelf_core::{Paper, PaperId, Status};
 use tauri::State;
 
 use super::blocking;
@@ -13,27 +13,6 @@ use crate::state::AppState;
 pub async fn get_paper(state: State<'_, AppState>, id: PaperId) -> Result<Paper, IpcError> {
     crate::limits::id(&id)?;
     blocking(&state, move |lib| lib.paper(&id)).await
-}
-
-/// Papers filtered by status and tag, in the order asked (newest added first by default).
-#[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn list_papers(
-    state: State<'_, AppState>,
-    status: Option<Status>,
-    tag: Option<String>,
-    limit: Option<usize>,
-    offset: Option<usize>,
-    sort: Option<ListSort>,
-) -> Result<Vec<PaperSummary>, IpcError> {
-    let filter = ListFilter {
-        status,
-        tag,
-        limit: crate::limits::page(limit),
-        offset: offset.unwrap_or(0),
-        sort: sort.unwrap_or_default(),
-    };
-    blocking(&state, move |lib| lib.list(&filter)).await
 }
 
 /// Sets a paper's reading status; returns the paper updated.

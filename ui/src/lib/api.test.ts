@@ -2,16 +2,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "./api";
 import { ApiError, toApiError } from "./api";
-import { results } from "./testing/fixtures";
 import { clearMocks, mockBackend } from "./testing/mockBackend";
 
 afterEach(() => clearMocks());
 
 describe("api", () => {
   it("sends camelCase arguments to the snake_case command", async () => {
-    const { calls } = mockBackend({ search: (a) => results(String(a.query), []) });
-    await api.search("graph", { limit: 5 });
-    expect(calls).toEqual([{ cmd: "search", args: { query: "graph", limit: 5, offset: null } }]);
+    const { calls } = mockBackend({ save_search: () => ({}) });
+    await api.saveSearch("Graphs", "graph", "published");
+    expect(calls).toEqual([{ cmd: "save_search", args: { name: "Graphs", query: "graph", sort: "published" } }]);
   });
 
   it("passes tags and ids as the commands name them", async () => {

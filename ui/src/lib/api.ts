@@ -19,13 +19,9 @@ import {
   type MirrorStatus,
   type SavedSearch,
   type ErrorCode,
-  type ListFilter,
   type Note,
   type Paper,
   type PaperId,
-  type PaperSummary,
-  type SearchOptions,
-  type SearchResults,
   type Stats,
   type Status,
   type Subscription,
@@ -68,9 +64,6 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
-export const search = (query: string, opts: SearchOptions = {}) =>
-  call<SearchResults>("search", { query, limit: opts.limit ?? null, offset: opts.offset ?? null });
-
 /** The list: a page of the papers a query and the sidebar scope select, in order, with facets. */
 export const browse = (request: BrowseRequest) => call<BrowseResults>("browse", { request });
 
@@ -83,15 +76,6 @@ export const saveSearch = (name: string, query: string, sort: BrowseSort | null)
 export const deleteSavedSearch = (id: number) => call<void>("delete_saved_search", { id });
 
 export const getPaper = (id: PaperId) => call<Paper>("get_paper", { id });
-
-export const listPapers = (filter: ListFilter = {}) =>
-  call<PaperSummary[]>("list_papers", {
-    status: filter.status ?? null,
-    tag: filter.tag ?? null,
-    limit: filter.limit ?? null,
-    offset: filter.offset ?? null,
-    sort: filter.sort ?? null,
-  });
 
 export const addTags = (id: PaperId, tags: string[]) => call<Paper>("add_tags", { id, tags });
 

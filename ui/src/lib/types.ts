@@ -202,13 +202,6 @@ export const SORT_LABELS: Record<BrowseSort, string> = {
   upvotes: "Most upvoted",
 };
 
-export interface ListFilter {
-  status?: Status | null;
-  tag?: string | null;
-  limit?: number;
-  offset?: number;
-  sort?: ListSort;
-}
 
 /** One call for the list: the query, the sidebar scope, the order and the page (`BrowseRequest`). */
 export interface BrowseRequest {
@@ -317,10 +310,6 @@ export interface MirrorStatus {
   dirty: boolean;
 }
 
-export interface SearchOptions {
-  limit?: number;
-  offset?: number;
-}
 
 /** A followed feed (`Subscription` in the core). */
 export type SubscriptionKind = "hf-daily" | "hf-search" | "arxiv-category" | "arxiv-query";
