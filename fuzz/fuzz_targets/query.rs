@@ -1,5 +1,5 @@
 //! The query syntax: never panics; an error is a query error at a position inside the input;
-//! years are ordered and in range; tags are lower case.
+//! years are ordered and in range; tags and sources are lower case.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
                 match c {
                     Clause::Year { from, to, .. } => assert!(1000 <= *from && from <= to && *to <= 9999),
                     Clause::Tag { tag, .. } => assert_eq!(*tag, tag.to_lowercase()),
+                    Clause::Source { source, .. } => assert_eq!(*source, source.to_lowercase()),
                     Clause::Text { text, .. } => assert!(!text.trim().is_empty()),
                     _ => {}
                 }

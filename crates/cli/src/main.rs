@@ -64,6 +64,9 @@ enum Command {
     Import(cmd::import::ImportCommand),
     /// Search the library
     Search(cmd::search::SearchArgs),
+    /// Saved searches: `saved list`, `saved add NAME QUERY`, `saved rm NAME`, `saved run NAME`
+    #[command(subcommand)]
+    Saved(cmd::saved::SavedCommand),
     /// Show one paper
     Show(cmd::papers::ShowArgs),
     /// List papers, newest first
@@ -179,6 +182,7 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
         }
         Command::Import(c) => cmd::import::run(lib, c),
         Command::Search(a) => cmd::search::run(lib, a),
+        Command::Saved(c) => cmd::saved::run(lib, c),
         Command::Show(a) => cmd::papers::show(lib, a),
         Command::List(a) => cmd::papers::list(lib, a),
         Command::Tag(c) => cmd::papers::tag(lib, c),

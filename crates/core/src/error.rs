@@ -91,6 +91,9 @@ pub enum Error {
     /// An operation was cancelled by the caller.
     #[error("cancelled")]
     Cancelled,
+    /// No saved search with this id exists.
+    #[error("no saved search {0} (`papershelf saved list` lists them)")]
+    SavedSearchNotFound(i64),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -159,7 +162,7 @@ impl Error {
             Error::Busy => ErrorCode::Busy,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
-            Error::NotAtSource { .. } => ErrorCode::NotFound,
+            Error::NotAtSource { .. } | Error::SavedSearchNotFound(_) => ErrorCode::NotFound,
             Error::SourceFormat { .. } => ErrorCode::Network,
             Error::Source(e) => match e {
                 crate::sources::http::SourceError::NotFound { .. } => ErrorCode::NotFound,

@@ -36,6 +36,7 @@ pub mod interop;
 mod library;
 mod library_interop;
 pub mod model;
+pub mod saved;
 pub mod search;
 pub mod sources;
 pub mod sync;
@@ -54,6 +55,12 @@ pub use library::{
     Stats, TagCount, LIBRARY_ENV,
 };
 pub use library_interop::{EntryOutcome, EntryReport, ExportSelection, InteropReport};
-pub use model::{ArxivId, NewPaper, Note, Paper, PaperId, PartialDate, Status};
-pub use search::{Highlight, SearchHit, SearchOptions, SearchResults, Snippet};
+pub use model::{
+    ArxivId, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate, Status,
+};
+pub use saved::SavedSearch;
+pub use search::{
+    BrowseRequest, BrowseResults, BrowseSort, FacetCount, Facets, Highlight, SearchHit,
+    SearchOptions, SearchResults, Snippet,
+};
 pub use trash::TrashedPaper;

@@ -693,6 +693,17 @@ impl Library {
         search::run(&index, &conn, query, opts, &|c, row| summary_of(c, row))
     }
 
+    /// The paper list in one call: a query (may be empty), the sidebar scope, a sort, a page,
+    /// and facet counts over all matches, answered by the index (see [`BrowseRequest`]).
+    ///
+    /// [`BrowseRequest`]: crate::search::BrowseRequest
+    pub fn browse(&self, req: &search::BrowseRequest) -> Result<search::BrowseResults> {
+        self.refresh_if_behind();
+        let conn = self.conn();
+        let index = self.index.read().unwrap_or_else(|e| e.into_inner());
+        search::run_browse(&index, &conn, req, &|c, row| summary_of(c, row))
+    }
+
     /// Another process may have written: catch up the index before reading it.
     fn refresh_if_behind(&self) {
         let behind = changes::last_seq(&self.conn())
@@ -986,8 +997,19 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         let (k, b) = row?;
         note_map.insert(k, b);
     }
+    let mut source_map: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT DISTINCT work_key, source FROM source_records")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, s) = row?;
+        let families = source_map.entry(k).or_default();
+        let family = crate::index::source_family(&s);
+        if !families.contains(&family) {
+            families.push(family);
+        }
+    }
     let mut stmt = conn.prepare(
-        "SELECT key, title, authors, abstract, year, status FROM works WHERE deleted_at IS NULL",
+        "SELECT key, title, authors, abstract, year, status, added_at, published, upvotes
+         FROM works WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
@@ -995,6 +1017,11 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         let key: i64 = r.get(0)?;
         let authors: String = r.get(2)?;
         let status: String = r.get(5)?;
+        let added_at: String = r.get(6)?;
+        let published: Option<String> = r.get(7)?;
+        let upvotes: Option<i64> = r.get(8)?;
+        let mut sources = source_map.remove(&key).unwrap_or_default();
+        sources.sort();
         let doc = IndexDoc {
             key: key as u64,
             title: r.get(1)?,
@@ -1004,6 +1031,13 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             note: note_map.remove(&key).unwrap_or_default(),
             year: r.get(4)?,
             status: status.parse::<Status>().unwrap_or_default().as_str(),
+            added: crate::index::added_key(&added_at),
+            published: published
+                .as_deref()
+                .and_then(PartialDate::from_sort_key)
+                .and_then(|d| crate::index::published_key(&d)),
+            upvotes: upvotes.and_then(|u| u64::try_from(u).ok()),
+            sources,
         };
         fresh.add(&writer, &doc)?;
         n += 1;

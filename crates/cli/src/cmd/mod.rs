@@ -5,5 +5,6 @@ pub mod interop;
 pub mod notes;
 pub mod papers;
 pub mod safety;
+pub mod saved;
 pub mod search;
 pub mod sources;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("migrations/0004_identity_graph.sql")),
     (5, include_str!("migrations/0005_trash.sql")),
     (6, include_str!("migrations/0006_import_raw.sql")),
+    (7, include_str!("migrations/0007_saved_searches.sql")),
 ];
 
 /// The schema version this build writes.

@@ -324,11 +324,22 @@ pub fn upsert(
             }
         }
     }
+    let new_source = matches!(outcome, Upserted::Unchanged(_))
+        && !tx
+            .prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM source_records WHERE work_key = ?1 AND source = ?2)",
+            )?
+            .query_row(params![key, source], |r| r.get::<_, bool>(0))?;
     tx.prepare_cached(
         "INSERT OR IGNORE INTO source_records (work_key, source, origin, first_seen, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?4)",
     )?
     .execute(params![key, source, origin, now])?;
+    if new_source {
+        // The index holds the sources (`source:` and facets): a source reporting a work it
+        // adds nothing else to still changes the work's document.
+        super::changes::record(tx, key)?;
+    }
     Ok(outcome)
 }
 
@@ -699,7 +710,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Paper {
+    let mut paper = Paper {
         id: PaperId::new(id),
         arxiv_id: f.arxiv_id,
         title: f.title,
@@ -726,7 +737,10 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         dois: dois(conn, key)?,
         added_at,
         modified_at,
-    })
+        links: Vec::new(),
+    };
+    paper.links = crate::model::links_of(&paper);
+    Ok(paper)
 }
 
 /// The text the search index holds for one work; `None` when the work no longer exists or
@@ -734,7 +748,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
 pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
     let row = conn
         .prepare_cached(
-            "SELECT title, authors, abstract, year, status FROM works
+            "SELECT title, authors, abstract, year, status, added_at, published, upvotes FROM works
              WHERE key = ?1 AND deleted_at IS NULL",
         )?
         .query_row([key], |r| {
@@ -744,10 +758,14 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<i32>>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<i64>>(7)?,
             ))
         })
         .optional()?;
-    let Some((title, authors, abstract_text, year, status)) = row else {
+    let Some((title, authors, abstract_text, year, status, added_at, published, upvotes)) = row
+    else {
         return Ok(None);
     };
     Ok(Some(crate::index::IndexDoc {
@@ -761,5 +779,25 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
             .unwrap_or_default(),
         year,
         status: status.parse::<Status>().unwrap_or_default().as_str(),
+        added: crate::index::added_key(&added_at),
+        published: published
+            .as_deref()
+            .and_then(PartialDate::from_sort_key)
+            .and_then(|d| crate::index::published_key(&d)),
+        upvotes: upvotes.and_then(|u| u64::try_from(u).ok()),
+        sources: source_families(conn, key)?,
     }))
+}
+
+/// The distinct source families (see [`crate::index::source_family`]) that reported a work,
+/// sorted.
+pub fn source_families(conn: &Connection, key: i64) -> Result<Vec<String>> {
+    let mut out: Vec<String> = conn
+        .prepare_cached("SELECT DISTINCT source FROM source_records WHERE work_key = ?1")?
+        .query_map([key], |r| r.get::<_, String>(0))?
+        .map(|s| s.map(|s| crate::index::source_family(&s)))
+        .collect::<rusqlite::Result<_>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
 }

@@ -47,6 +47,51 @@ pub struct IndexDoc {
     pub year: Option<i32>,
     /// Status name.
     pub status: &'static str,
+    /// When it entered the library, microseconds since the Unix epoch.
+    pub added: i64,
+    /// Publication date as `yyyymmdd` (see [`published_key`]).
+    pub published: Option<i64>,
+    /// Hugging Face upvotes.
+    pub upvotes: Option<u64>,
+    /// Source families (see [`source_family`]), distinct.
+    pub sources: Vec<String>,
+}
+
+/// The sortable number of a publication date: `yyyymmdd`, missing parts 0, so a date without
+/// a year sorts below every dated one and `2023` below `2023-01`, as the date's text key does.
+pub fn published_key(date: &crate::model::PartialDate) -> Option<i64> {
+    if date.is_empty() {
+        return None;
+    }
+    let y = i64::from(date.year.unwrap_or(0).clamp(0, 9999));
+    let m = i64::from(date.month.unwrap_or(0).min(99));
+    let d = i64::from(date.day.unwrap_or(0).min(99));
+    Some(y * 10_000 + m * 100 + d)
+}
+
+/// Microseconds since the Unix epoch of an RFC 3339 time (0 when unreadable).
+pub fn added_key(rfc3339: &str) -> i64 {
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000) as i64)
+        .unwrap_or(0)
+}
+
+/// The family a `source_records.source` belongs to, as `source:` and the source facet name
+/// it: every Hugging Face source is `hf` (`hf-page`, `hf-api`, `hf-daily`, ...), every arXiv
+/// one `arxiv` (`arxiv-api`, `arxiv-snapshot`, ...), Semantic Scholar `s2`, and the import
+/// formats themselves (`bibtex`, `ris`, `csl-json`, `markdown`). Anything else is its own name,
+/// lower case.
+pub fn source_family(source: &str) -> String {
+    let s = source.trim().to_ascii_lowercase();
+    if s == "hf" || s.starts_with("hf-") || s.starts_with("huggingface") {
+        "hf".into()
+    } else if s == "arxiv" || s.starts_with("arxiv-") {
+        "arxiv".into()
+    } else if s == "s2" || s.starts_with("s2-") || s == "semantic-scholar" {
+        "s2".into()
+    } else {
+        s
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -283,6 +328,16 @@ impl SearchIndex {
         }
         if let Some(y) = d.year {
             doc.add_i64(f.year, i64::from(y));
+        }
+        doc.add_i64(f.added, d.added);
+        if let Some(p) = d.published {
+            doc.add_i64(f.published, p);
+        }
+        if let Some(u) = d.upvotes {
+            doc.add_u64(f.upvotes, u);
+        }
+        for s in &d.sources {
+            doc.add_text(f.source, s);
         }
         writer.add_document(doc)?;
         Ok(())

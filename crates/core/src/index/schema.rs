@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::ANALYZER;
 
 /// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 1;
+pub const INDEX_SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -23,14 +23,24 @@ pub struct Fields {
     pub abstract_text: Field,
     /// Tag words, for bare-word matches.
     pub tags_text: Field,
-    /// Exact tags, lower case, for `tag:`.
+    /// Exact tags, lower case, for `tag:` and tag facets (fast: term ordinals).
     pub tag: Field,
     /// Note words.
     pub note: Field,
     /// Publication year, for `year:`.
     pub year: Field,
-    /// Reading status name, for `status:`.
+    /// Reading status name, for `status:` and status facets (fast: term ordinals).
     pub status: Field,
+    /// Source families that reported the work (`hf`, `arxiv`, `s2`, `bibtex`, ...), for
+    /// `source:` and source facets; multi-valued.
+    pub source: Field,
+    /// When the work entered the library, microseconds since the Unix epoch (sorting).
+    pub added: Field,
+    /// Publication date as `yyyymmdd` (missing parts 0; a date without year sorts below every
+    /// dated one); absent when no date is known (sorting).
+    pub published: Field,
+    /// Hugging Face upvotes; absent when unknown (sorting).
+    pub upvotes: Field,
 }
 
 impl Fields {
@@ -48,10 +58,14 @@ impl Fields {
             authors: b.add_text_field("authors", text.clone()),
             abstract_text: b.add_text_field("abstract", text.clone()),
             tags_text: b.add_text_field("tags", text.clone()),
-            tag: b.add_text_field("tag", STRING),
+            tag: b.add_text_field("tag", STRING | FAST),
             note: b.add_text_field("note", text),
             year: b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast()),
-            status: b.add_text_field("status", STRING),
+            status: b.add_text_field("status", STRING | FAST),
+            source: b.add_text_field("source", STRING | FAST),
+            added: b.add_i64_field("added", FAST),
+            published: b.add_i64_field("published", FAST),
+            upvotes: b.add_u64_field("upvotes", FAST),
         };
         (b.build(), fields)
     }

@@ -3,12 +3,14 @@
 mod arxiv_id;
 mod date;
 mod doi;
+mod links;
 mod paper;
 mod status;
 
 pub use arxiv_id::{ArxivId, ArxivIdError};
 pub use date::PartialDate;
 pub use doi::{doi_key, parse_doi, DoiKind};
+pub use links::{encode_doi, is_web_url, links_of, LinkKind, PaperLink};
 pub use paper::{
     FieldSource, NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion, SourceRecord,
 };

@@ -179,6 +179,10 @@ pub struct Paper {
     pub added_at: String,
     /// When anything about the work last changed (RFC 3339).
     pub modified_at: String,
+    /// Its outside pages (arXiv, PDF, Hugging Face, code, project, DOI), http(s) only, in
+    /// display order; filled when the paper is loaded.
+    #[serde(default)]
+    pub links: Vec<super::PaperLink>,
 }
 
 /// What the sources say about a paper beyond its bibliographic fields (counts, links,

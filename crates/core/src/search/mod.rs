@@ -3,6 +3,8 @@
 //! Ranking is BM25 summed across fields, with the title weighted highest. When nothing
 //! matches, the words are retried within one edit and [`SearchResults::fuzzy`] says so.
 
+mod browse;
+mod facets;
 pub mod query;
 mod snippet;
 
@@ -19,6 +21,11 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Term};
 
+pub(crate) use browse::run as run_browse;
+pub use browse::{
+    BrowseRequest, BrowseResults, BrowseSort, DEFAULT_BROWSE_LIMIT, MAX_BROWSE_LIMIT,
+};
+pub use facets::{FacetCount, Facets, TOP_TAGS};
 use snippet::MatchTerms;
 pub use snippet::{Highlight, Snippet};
 
@@ -163,6 +170,10 @@ fn build(parsed: &ParsedQuery, f: &Fields, an: &mut TextAnalyzer, fuzzy: bool) -
             ))),
             Clause::Status { status, .. } => Some(Box::new(TermQuery::new(
                 Term::from_field_text(f.status, status.as_str()),
+                IndexRecordOption::Basic,
+            ))),
+            Clause::Source { source, .. } => Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.source, source),
                 IndexRecordOption::Basic,
             ))),
             Clause::Year { from, to, .. } => Some(Box::new(RangeQuery::new(

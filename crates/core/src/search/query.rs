@@ -6,8 +6,9 @@
 //! | `"neural networks"` | the exact phrase |
 //! | `title:diffusion`, `author:Zhang`, `abstract:"latent space"`, `note:todo` | one field (`ti:`, `au:`, `abs:` also work) |
 //! | `tag:llm`, `status:to-read` | exact tag / reading status |
+//! | `source:hf`, `source:arxiv`, `source:s2`, `source:bibtex` | reported by this source (family) |
 //! | `year:2023`, `year:2019..2023`, `year:2020..`, `year:..2015` | publication year or range |
-//! | `-word`, `-"a phrase"`, `-tag:old` | exclude |
+//! | `-word`, `-"a phrase"`, `-tag:old`, `-source:hf` | exclude |
 //!
 //! The last bare word also matches as a prefix unless the query ends with a space, so results
 //! follow typing. An unterminated quote runs to the end; an unknown `field:` is read as words.
@@ -60,6 +61,13 @@ pub enum Clause {
         /// Exclude matches.
         negated: bool,
     },
+    /// A source family (`hf`, `arxiv`, `s2`, `bibtex`, `ris`, `csl-json`, `markdown`).
+    Source {
+        /// The family, lower case (`hf-api` reads as `hf`).
+        source: String,
+        /// Exclude matches.
+        negated: bool,
+    },
     /// A year range, inclusive.
     Year {
         /// First year.
@@ -78,6 +86,7 @@ impl Clause {
             Clause::Text { negated, .. }
             | Clause::Tag { negated, .. }
             | Clause::Status { negated, .. }
+            | Clause::Source { negated, .. }
             | Clause::Year { negated, .. } => *negated,
         }
     }
@@ -146,6 +155,10 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
                 tag: value.trim().trim_start_matches('#').to_lowercase(),
                 negated,
             },
+            Some(Field::Source) => Clause::Source {
+                source: crate::index::source_family(&value),
+                negated,
+            },
             Some(Field::Status) => {
                 let status = value.parse::<Status>().map_err(|reason| Error::Query {
                     position: value_start,
@@ -186,6 +199,7 @@ enum Field {
     Text(Target),
     Tag,
     Status,
+    Source,
     Year,
 }
 
@@ -198,6 +212,7 @@ fn field_of(name: &str) -> Option<Field> {
         "tag" | "tags" => Field::Tag,
         "status" | "is" => Field::Status,
         "year" | "y" => Field::Year,
+        "source" | "src" => Field::Source,
         _ => return None,
     })
 }
@@ -296,6 +311,30 @@ mod tests {
                 },
                 text(Target::Any, "old stuff", true, false, true),
             ]
+        );
+    }
+
+    #[test]
+    fn source_clauses_read_as_families_and_negate() {
+        assert_eq!(
+            parse("source:HF-API -source:arxiv").unwrap().clauses,
+            [
+                Clause::Source {
+                    source: "hf".into(),
+                    negated: false
+                },
+                Clause::Source {
+                    source: "arxiv".into(),
+                    negated: true
+                }
+            ]
+        );
+        assert_eq!(
+            parse("src:bibtex").unwrap().clauses,
+            [Clause::Source {
+                source: "bibtex".into(),
+                negated: false
+            }]
         );
     }
 

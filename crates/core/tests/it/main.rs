@@ -1,5 +1,6 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
+mod browse;
 mod file_import;
 mod graph_identity;
 mod hostile_http;

@@ -1187,6 +1187,10 @@ fn queries_never_panic_and_keep_their_invariants() {
                             prop_assert!(1000 <= *from && from <= to && *to <= 9999);
                         }
                         Clause::Status { .. } => {}
+                        Clause::Source { source, .. } => {
+                            prop_assert_eq!(source, &source.to_lowercase());
+                            prop_assert!(!source.trim().is_empty());
+                        }
                     }
                 }
             }

@@ -202,8 +202,8 @@ fn a_migration_is_preceded_by_a_backup() {
     let v: u32 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    // Undo the newest migration (0006, the interchange importers' raw entries).
-    conn.execute_batch("DROP TABLE import_raw;").unwrap();
+    // Undo the newest migration (0007, saved searches).
+    conn.execute_batch("DROP TABLE saved_searches;").unwrap();
     conn.pragma_update(None, "user_version", v - 1).unwrap();
     drop(conn);
     let lib = Library::open(dir.path()).unwrap();

@@ -1,0 +1,188 @@
+//! `papershelf search` paging, sorting, scope and facets, and `papershelf saved`, on the real
+//! binary and a library in a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures")
+        .join(relative)
+}
+
+struct Shelf {
+    dir: tempfile::TempDir,
+}
+
+impl Shelf {
+    /// A library holding both Hugging Face pages.
+    fn with_pages() -> Shelf {
+        let shelf = Shelf {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        shelf.ok(&[
+            "import",
+            "hf-page",
+            fixture("hf-pages/hf-search-encoding.txt").to_str().unwrap(),
+            fixture("hf-pages/hf-search-representations.txt")
+                .to_str()
+                .unwrap(),
+        ]);
+        shelf
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_papershelf"))
+            .env_remove("PAPERSHELF_LIBRARY")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .arg("--library")
+            .arg(self.dir.path())
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}\nstdout: {stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        stderr
+    }
+
+    fn json_lines(&self, args: &[&str]) -> Vec<Value> {
+        self.ok(args)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+            .collect()
+    }
+}
+
+fn ids(lines: &[Value]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|l| l["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn search_pages_sorts_scopes_and_counts_facets() {
+    let shelf = Shelf::with_pages();
+    // Offsets page through the same order.
+    let all = shelf.json_lines(&["search", "representations", "--limit", "30", "--json"]);
+    let first = shelf.json_lines(&["search", "representations", "--limit", "10", "--json"]);
+    let second = shelf.json_lines(&[
+        "search",
+        "representations",
+        "--limit",
+        "10",
+        "--offset",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(ids(&all)[..10], ids(&first)[..]);
+    assert_eq!(ids(&all)[10..20], ids(&second)[..]);
+
+    // Sorted by upvotes: descending, papers without upvotes last.
+    let by_votes = shelf.json_lines(&["search", "--sort", "upvotes", "--limit", "500", "--json"]);
+    assert_eq!(by_votes.len(), 226);
+    let votes: Vec<Option<u64>> = by_votes.iter().map(|h| h["upvotes"].as_u64()).collect();
+    let first_none = votes
+        .iter()
+        .position(Option::is_none)
+        .unwrap_or(votes.len());
+    assert!(votes[..first_none].windows(2).all(|w| w[0] >= w[1]));
+    assert!(votes[first_none..].iter().all(Option::is_none));
+    // Flags after the words work too.
+    let late = shelf.json_lines(&["search", "representations", "--sort=published", "--json"]);
+    assert!(!late.is_empty());
+
+    // Scope by status and tag.
+    let id = ids(&first)[0].clone();
+    shelf.ok(&["status", &id, "read"]);
+    shelf.ok(&["tag", "add", &id, "keep"]);
+    let read = shelf.json_lines(&["search", "--status", "read", "--json"]);
+    assert_eq!(ids(&read), std::slice::from_ref(&id));
+    let tagged = shelf.json_lines(&["search", "representations", "--tag", "keep", "--json"]);
+    assert_eq!(ids(&tagged), std::slice::from_ref(&id));
+
+    // Facets: printed after the hits, and as one last JSON line.
+    let text = shelf.ok(&["search", "--facets", "--limit", "2"]);
+    assert!(text.contains("facets:"), "{text}");
+    assert!(text.contains("read (1)"), "{text}");
+    assert!(text.contains("hf (226)"), "{text}");
+    let lines = shelf.json_lines(&["search", "--facets", "--limit", "2", "--json"]);
+    assert_eq!(lines.len(), 3);
+    let facets = &lines[2]["facets"];
+    assert_eq!(facets["sources"][0]["value"], "hf");
+    assert_eq!(facets["sources"][0]["count"], 226);
+    assert_eq!(facets["tags"][0]["value"], "keep");
+    let statuses: Vec<&str> = facets["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["inbox", "read"]);
+
+    // The source clause, and a bad sort.
+    assert_eq!(
+        shelf
+            .json_lines(&["search", "source:bibtex", "--json"])
+            .len(),
+        0
+    );
+    let stderr = shelf.fails(&["search", "x", "--sort", "stars"]);
+    assert!(stderr.contains("unknown sort"), "{stderr}");
+}
+
+#[test]
+fn saved_searches_are_added_listed_run_and_removed() {
+    let shelf = Shelf::with_pages();
+    assert!(shelf.ok(&["saved", "list"]).contains("no saved searches"));
+    shelf.ok(&[
+        "saved",
+        "add",
+        "Encoders",
+        "encoding -sparse",
+        "--sort",
+        "added",
+    ]);
+    shelf.ok(&["saved", "add", "brains", "brain"]);
+    // The same name replaces.
+    shelf.ok(&["saved", "add", "encoders", "encoding"]);
+    let list = shelf.json_lines(&["saved", "list", "--json"]);
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["name"], "brains");
+    assert_eq!(list[1]["name"], "encoders");
+    assert_eq!(list[1]["query"], "encoding");
+    assert!(list[1]["sort"].is_null());
+
+    let ran = shelf.json_lines(&["saved", "run", "ENCODERS", "--json"]);
+    let direct = shelf.json_lines(&["search", "encoding", "--json"]);
+    assert_eq!(ids(&ran), ids(&direct));
+    assert!(!ran.is_empty());
+
+    let stderr = shelf.fails(&["saved", "add", "bad", "year:abc"]);
+    assert!(stderr.contains("does not parse"), "{stderr}");
+    let stderr = shelf.fails(&["saved", "run", "nope"]);
+    assert!(stderr.contains("no saved search named"), "{stderr}");
+
+    shelf.ok(&["saved", "rm", "brains"]);
+    assert_eq!(shelf.json_lines(&["saved", "list", "--json"]).len(), 1);
+    shelf.fails(&["saved", "rm", "brains"]);
+}

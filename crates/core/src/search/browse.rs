@@ -1,0 +1,363 @@
+//! Browse: the one call behind the paper list. A query (possibly empty), a sidebar scope
+//! (status, tag), a sort, a page and optionally facet counts over every match, all answered by
+//! the index; SQLite only fills in the papers of the page.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Count, SegmentSortKeyComputer, SortKeyComputer, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, Score, SegmentReader, Term};
+
+use super::facets::{FacetCollector, Facets};
+use super::snippet::{self, MatchTerms};
+use super::{build, query, SearchHit, SNIPPET_WIDTH};
+use crate::db::works;
+use crate::error::Result;
+use crate::index::{analyzer, Fields, SearchIndex};
+use crate::library::PaperSummary;
+use crate::model::Status;
+
+/// The order of a browse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BrowseSort {
+    /// Best match first (BM25); ties newest added first.
+    Relevance,
+    /// Newest added to the library first.
+    Added,
+    /// Newest published first; papers without a date last.
+    Published,
+    /// Most Hugging Face upvotes first; papers without upvotes last.
+    Upvotes,
+}
+
+impl BrowseSort {
+    /// Every sort, for help texts.
+    pub const ALL: [BrowseSort; 4] = [
+        BrowseSort::Relevance,
+        BrowseSort::Added,
+        BrowseSort::Published,
+        BrowseSort::Upvotes,
+    ];
+
+    /// The stable name (`relevance`, `added`, `published`, `upvotes`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BrowseSort::Relevance => "relevance",
+            BrowseSort::Added => "added",
+            BrowseSort::Published => "published",
+            BrowseSort::Upvotes => "upvotes",
+        }
+    }
+}
+
+impl std::fmt::Display for BrowseSort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for BrowseSort {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "relevance" | "score" | "best" => Ok(BrowseSort::Relevance),
+            "added" | "new" | "newest" => Ok(BrowseSort::Added),
+            "published" | "date" => Ok(BrowseSort::Published),
+            "upvotes" | "votes" => Ok(BrowseSort::Upvotes),
+            other => Err(format!(
+                "unknown sort '{other}' (expected relevance, added, published or upvotes)"
+            )),
+        }
+    }
+}
+
+/// What to browse.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BrowseRequest {
+    /// A query in the syntax of [`crate::search::query`]; empty means every paper in scope.
+    pub query: String,
+    /// Only papers with this status (the sidebar scope).
+    pub status: Option<Status>,
+    /// Only papers with this exact tag (the sidebar scope).
+    pub tag: Option<String>,
+    /// The order; `None` means relevance when the query has words to match, else newest added.
+    pub sort: Option<BrowseSort>,
+    /// Results to skip (past the last match the page is empty).
+    pub offset: usize,
+    /// Page size, clamped to 1..=500; 0 means 100.
+    pub limit: usize,
+    /// Also count facet values over all matches.
+    pub facets: bool,
+}
+
+/// Largest page a browse returns.
+pub const MAX_BROWSE_LIMIT: usize = 500;
+/// Page size when none is given.
+pub const DEFAULT_BROWSE_LIMIT: usize = 100;
+
+/// A page of a browse.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrowseResults {
+    /// The query as given.
+    pub query: String,
+    /// Matches in all (in scope).
+    pub total: usize,
+    /// The offset of the first hit.
+    pub offset: usize,
+    /// The order used.
+    pub sort: BrowseSort,
+    /// This page. Without words to match, the title snippet is the whole title and the
+    /// abstract snippet its beginning, with no highlights. `score` is 0 unless sorted by
+    /// relevance.
+    pub hits: Vec<SearchHit>,
+    /// Facet counts over all matches, when asked for.
+    pub facets: Option<Facets>,
+    /// True when nothing matched exactly and these are one-edit matches.
+    pub fuzzy: bool,
+    /// What was read leniently or retried, in words for the user.
+    pub notices: Vec<String>,
+}
+
+/// The sort key of one document: (score, value present, value, work key). Larger is first,
+/// so missing values come last and ties go to the newer work (higher key).
+type SortKey = (Score, u64, u64, u64);
+
+/// Computes [`SortKey`]s from fast fields.
+struct ByKey {
+    sort: BrowseSort,
+}
+
+struct ByKeySegment {
+    sort: BrowseSort,
+    key: Column<u64>,
+    i64_value: Option<Column<i64>>,
+    u64_value: Option<Column<u64>>,
+}
+
+/// Maps an i64 to a u64 keeping the order.
+fn ordered(v: i64) -> u64 {
+    (v as u64) ^ (1 << 63)
+}
+
+impl SortKeyComputer for ByKey {
+    type SortKey = SortKey;
+    type Child = ByKeySegment;
+    type Comparator = NaturalComparator;
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == BrowseSort::Relevance
+    }
+
+    fn segment_sort_key_computer(&self, segment: &SegmentReader) -> tantivy::Result<ByKeySegment> {
+        let ff = segment.fast_fields();
+        let (i64_value, u64_value) = match self.sort {
+            BrowseSort::Relevance => (None, None),
+            BrowseSort::Added => (Some(ff.i64("added")?), None),
+            BrowseSort::Published => (Some(ff.i64("published")?), None),
+            BrowseSort::Upvotes => (None, Some(ff.u64("upvotes")?)),
+        };
+        Ok(ByKeySegment {
+            sort: self.sort,
+            key: ff.u64("key")?,
+            i64_value,
+            u64_value,
+        })
+    }
+}
+
+impl SegmentSortKeyComputer for ByKeySegment {
+    type SortKey = SortKey;
+    type SegmentSortKey = SortKey;
+    type SegmentComparator = NaturalComparator;
+
+    #[inline]
+    fn segment_sort_key(&mut self, doc: DocId, score: Score) -> SortKey {
+        let key = self.key.first(doc).unwrap_or(0);
+        let value = match (&self.i64_value, &self.u64_value) {
+            (Some(c), _) => c.first(doc).map(ordered),
+            (_, Some(c)) => c.first(doc),
+            _ => None,
+        };
+        let score = if self.sort == BrowseSort::Relevance {
+            score
+        } else {
+            0.0
+        };
+        (score, u64::from(value.is_some()), value.unwrap_or(0), key)
+    }
+
+    fn convert_segment_sort_key(&self, key: SortKey) -> SortKey {
+        key
+    }
+}
+
+/// Adds the sidebar scope to a query.
+fn scoped(q: Box<dyn Query>, req: &BrowseRequest, f: &Fields) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+    if let Some(s) = req.status {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.status, s.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(t) = req
+        .tag
+        .as_deref()
+        .map(clean_scope_tag)
+        .filter(|t| !t.is_empty())
+    {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.tag, &t),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if clauses.len() == 1 {
+        clauses.pop().expect("one").1
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+fn clean_scope_tag(tag: &str) -> String {
+    tag.trim().trim_start_matches('#').to_lowercase()
+}
+
+/// Runs a browse against the index and fills the page from SQLite.
+pub(crate) fn run(
+    index: &SearchIndex,
+    conn: &Connection,
+    req: &BrowseRequest,
+    to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
+) -> Result<BrowseResults> {
+    let parsed = query::parse(&req.query)?;
+    let f = *index.fields();
+    let mut an = analyzer::analyzer();
+    let searcher = index.searcher();
+    let limit = match req.limit {
+        0 => DEFAULT_BROWSE_LIMIT,
+        n => n.min(MAX_BROWSE_LIMIT),
+    };
+    // The collector allocates for `offset + limit` hits: past the documents there are the page
+    // is empty either way, and a huge offset must not become a huge allocation.
+    let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let offset = req.offset.min(num_docs);
+
+    let mut built = build(&parsed, &f, &mut an, false);
+    let sort = req.sort.unwrap_or(if built.has_text {
+        BrowseSort::Relevance
+    } else {
+        BrowseSort::Added
+    });
+    let collector = (
+        TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .order_by(ByKey { sort }),
+        Count,
+        req.facets.then_some(FacetCollector),
+    );
+    let mut results = BrowseResults {
+        query: req.query.clone(),
+        total: 0,
+        offset: req.offset,
+        sort,
+        hits: Vec::new(),
+        facets: None,
+        fuzzy: false,
+        notices: parsed.notices.clone(),
+    };
+    let q = scoped(built.query, req, &f);
+    let (mut top, mut total, mut tally) = searcher.search(q.as_ref(), &collector)?;
+    built.query = q;
+    if total == 0 && built.has_text {
+        let retry = build(&parsed, &f, &mut an, true);
+        let rq = scoped(retry.query, req, &f);
+        let (t, n, fc) = searcher.search(rq.as_ref(), &collector)?;
+        if n > 0 {
+            results.fuzzy = true;
+            results
+                .notices
+                .push("no exact matches; showing words within one edit".into());
+            (top, total, tally) = (t, n, fc);
+            built.terms = retry.terms;
+        }
+    }
+    results.total = total;
+    let terms: &MatchTerms = &built.terms;
+    for ((score, _, _, key), _) in top {
+        let Some(row) = works::summary(conn, key as i64)? else {
+            continue;
+        };
+        let title_snippet = snippet::full(&mut an, &row.title, terms);
+        let abstract_snippet = snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
+        results.hits.push(SearchHit {
+            paper: to_summary(conn, row)?,
+            score,
+            title_snippet,
+            abstract_snippet,
+        });
+    }
+    if let Some(tally) = tally {
+        let names = tag_names(conn)?;
+        results.facets = Some(
+            tally.into_facets(&|t: &str| names.get(t).cloned().unwrap_or_else(|| t.to_string())),
+        );
+    }
+    Ok(results)
+}
+
+/// Every tag's name as the user wrote it, by its lower-case form (one small query, not one
+/// per match).
+fn tag_names(conn: &Connection) -> Result<std::collections::HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM tags")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|n| n.map(|n| (n.to_lowercase(), n)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_parse_and_print() {
+        for s in BrowseSort::ALL {
+            assert_eq!(s.as_str().parse::<BrowseSort>(), Ok(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
+        }
+        assert!("stars".parse::<BrowseSort>().is_err());
+    }
+
+    #[test]
+    fn the_ordered_mapping_keeps_i64_order() {
+        let values = [i64::MIN, -5, -1, 0, 1, 20_231_004, i64::MAX];
+        for w in values.windows(2) {
+            assert!(ordered(w[0]) < ordered(w[1]));
+        }
+    }
+
+    #[test]
+    fn requests_deserialize_from_camel_case_with_defaults() {
+        let r: BrowseRequest =
+            serde_json::from_str(r#"{"query":"x","status":"to-read","sort":"published"}"#).unwrap();
+        assert_eq!(r.status, Some(Status::ToRead));
+        assert_eq!(r.sort, Some(BrowseSort::Published));
+        assert_eq!((r.offset, r.limit, r.facets), (0, 0, false));
+    }
+}
