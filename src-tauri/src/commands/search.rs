@@ -1,8 +1,6 @@
 //! The list (search, paging, order, facets) and saved searches.
 
-use papershelf_core::{
-    BrowseRequest, BrowseResults, BrowseSort, SavedSearch,
-};
+use papershelf_core::{BrowseRequest, BrowseResults, BrowseSort, SavedSearch};
 use tauri::State;
 
 use super::blocking;

@@ -137,8 +137,16 @@ export interface PaperSignals {
   externalIds: Record<string, string>;
 }
 
+/** An outside page of a paper (`PaperLink` in the core); always http(s). */
+export interface PaperLink {
+  kind: "arxiv" | "pdf" | "hugging-face" | "code" | "project" | "doi";
+  label: string;
+  url: string;
+}
+
 export interface Paper {
   id: PaperId;
+  links: PaperLink[];
   arxivId: string | null;
   title: string;
   abstract: string;

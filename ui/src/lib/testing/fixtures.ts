@@ -69,6 +69,10 @@ export function paper(over: Partial<Paper> = {}): Paper {
     sources: [],
     provenance: [],
     dois: [],
+    links: [
+      { kind: "arxiv", label: "arXiv", url: "https://arxiv.org/abs/1706.03762" },
+      { kind: "pdf", label: "PDF", url: "https://arxiv.org/pdf/1706.03762" },
+    ],
     addedAt: "2025-11-23T12:00:00Z",
     modifiedAt: "2025-11-23T12:00:00Z",
     ...over,
