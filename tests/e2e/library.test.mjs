@@ -136,8 +136,11 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await name.addValue("Diffusion reading");
     await browser.keys(["Enter"]);
     const saved = await browser.$(byTestId("saved-search"));
-    await saved.waitForDisplayed({ timeout: 10_000 });
-    assert.equal(await saved.getText(), "Diffusion reading");
+    await saved.waitForExist({ timeout: 10_000 });
+    await browser.waitUntil(
+      async () => (await browser.execute(() => document.querySelector('[data-testid="saved-search"]')?.textContent?.trim())) === "Diffusion reading",
+      { timeout: 10_000, timeoutMsg: "the saved search is not in the sidebar" },
+    );
 
     await setQuery("");
     await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
