@@ -323,18 +323,18 @@ fn is_chrome(line: &str) -> bool {
     if !line.chars().any(char::is_alphabetic) {
         return true;
     }
-    let words: Vec<&str> = key.split_whitespace().collect();
-    if words
-        .iter()
-        .all(|w| PAGER_WORDS.contains(w) || is_count_token(w))
+    // Lazily: a prose line fails at its first word, without collecting them all.
+    if key
+        .split_whitespace()
+        .all(|w| PAGER_WORDS.contains(&w) || is_count_token(w))
     {
         return true;
     }
-    let short = words.len() <= 6;
-    (short
-        && (key.starts_with("submitted by ")
-            || key.starts_with("view all ")
-            || key.starts_with("sort by ")))
+    let short = || key.split_whitespace().nth(6).is_none();
+    ((key.starts_with("submitted by ")
+        || key.starts_with("view all ")
+        || key.starts_with("sort by "))
+        && short())
         || (key.starts_with("get trending papers") && key.len() <= 80)
 }
 
@@ -464,8 +464,8 @@ fn parse_number(text: &str, max_digits: usize) -> Option<u32> {
 /// `day year upvotes` without a comma reads the middle number as a year.
 fn parse_date(text: &str) -> Option<DateStamp> {
     let text = strip_prefix_ignore_case(text, "published on ").unwrap_or(text);
-    let spaced = text.replace(',', " , ");
-    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    // A date has at most five tokens (`Oct 4 , 2023 17`); stop reading long lines early.
+    let tokens = date_tokens(text, 5)?;
     let (month_token, rest) = tokens.split_first()?;
     let month = parse_month(month_token)?;
     let first = *rest.first()?;
@@ -510,6 +510,27 @@ fn parse_date(text: &str) -> Option<DateStamp> {
         },
         upvotes,
     })
+}
+
+/// The whitespace-separated words of `text` with each comma a token of its own
+/// (`Oct 4, 2023` → `Oct` `4` `,` `2023`), or `None` once there are more than `max`, so a long
+/// line costs no more than its first few words.
+fn date_tokens(text: &str, max: usize) -> Option<Vec<&str>> {
+    let mut tokens = Vec::with_capacity(max);
+    for word in text.split_whitespace() {
+        for (i, piece) in word.split(',').enumerate() {
+            if i > 0 {
+                tokens.push(",");
+            }
+            if !piece.is_empty() {
+                tokens.push(piece);
+            }
+            if tokens.len() > max {
+                return None;
+            }
+        }
+    }
+    Some(tokens)
 }
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
@@ -1270,6 +1291,249 @@ mod tests {
             for skipped in &parse.skipped {
                 assert!((1..=lines).contains(&skipped.line), "{page:?}");
             }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Speed: `parse_date` and `is_chrome` stop early on long lines. The versions below are the
+    // earlier ones, which read whole lines; the rewrites must agree with them on every input.
+
+    fn parse_date_reference(text: &str) -> Option<DateStamp> {
+        let text = strip_prefix_ignore_case(text, "published on ").unwrap_or(text);
+        let spaced = text.replace(',', " , ");
+        let tokens: Vec<&str> = spaced.split_whitespace().collect();
+        let (month_token, rest) = tokens.split_first()?;
+        let month = parse_month(month_token)?;
+        let first = *rest.first()?;
+        if first.len() == 4 {
+            let year = parse_year(first)?;
+            return (rest.len() == 1).then_some(DateStamp {
+                date: PartialDate {
+                    year: Some(year),
+                    month: Some(month),
+                    day: None,
+                },
+                upvotes: None,
+            });
+        }
+        let day = u8::try_from(parse_number(first, 2)?).ok()?;
+        let mut i = 1;
+        let mut year = None;
+        if rest.get(i) == Some(&",") {
+            year = Some(parse_year(rest.get(i + 1)?)?);
+            i += 2;
+        } else if rest.len() == i + 2 && parse_number(rest[i + 1], 7).is_some() {
+            year = Some(parse_year(rest[i])?);
+            i += 1;
+        }
+        let mut upvotes = None;
+        if let Some(token) = rest.get(i) {
+            upvotes = Some(parse_number(token, 7)?);
+            i += 1;
+        }
+        if i != rest.len() || day == 0 || day > days_in_month(month, year) {
+            return None;
+        }
+        Some(DateStamp {
+            date: PartialDate {
+                year,
+                month: Some(month),
+                day: Some(day),
+            },
+            upvotes,
+        })
+    }
+
+    fn is_chrome_reference(line: &str) -> bool {
+        let lower = line.to_lowercase();
+        let key = lower.trim_end_matches(':').trim_end();
+        if CHROME_LINES.contains(&key) {
+            return true;
+        }
+        if !line.chars().any(char::is_alphabetic) {
+            return true;
+        }
+        let words: Vec<&str> = key.split_whitespace().collect();
+        if words
+            .iter()
+            .all(|w| PAGER_WORDS.contains(w) || is_count_token(w))
+        {
+            return true;
+        }
+        let short = words.len() <= 6;
+        (short
+            && (key.starts_with("submitted by ")
+                || key.starts_with("view all ")
+                || key.starts_with("sort by ")))
+            || (key.starts_with("get trending papers") && key.len() <= 80)
+    }
+
+    /// Every line of both fixtures, raw and normalised, and every trailer segment in them.
+    fn fixture_lines() -> Vec<String> {
+        let mut out = Vec::new();
+        for page in [ENCODING, REPRESENTATIONS] {
+            for raw in split_lines(page) {
+                let line = normalize_line(raw);
+                for segment in line.split(SEPARATORS) {
+                    out.push(segment.trim().to_string());
+                }
+                out.push(raw.to_string());
+                out.push(line);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn early_stopping_date_and_chrome_checks_agree_with_the_whole_line_versions_on_the_fixtures() {
+        let lines = fixture_lines();
+        assert!(lines.len() > 1000, "{}", lines.len());
+        let mut dates = 0;
+        for line in &lines {
+            let date = parse_date(line);
+            dates += usize::from(date.is_some());
+            assert_eq!(date, parse_date_reference(line), "{line:?}");
+            assert_eq!(is_chrome(line), is_chrome_reference(line), "{line:?}");
+        }
+        assert!(dates > 50, "the fixtures hold dates: {dates}");
+    }
+
+    /// Lines built from date and chrome pieces, so near misses are common.
+    fn date_like_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            proptest::sample::select(
+                &[
+                    "Oct",
+                    "oct.",
+                    "Sept.",
+                    "May",
+                    "Feb",
+                    "Mar",
+                    "Ma",
+                    "Mayo",
+                    "december",
+                    "4",
+                    "29",
+                    "30",
+                    "31",
+                    "0",
+                    "2023",
+                    "2100",
+                    "1899",
+                    "17",
+                    "1234567",
+                    "12345678",
+                    ",",
+                    ", ",
+                    " , ",
+                    ",,",
+                    "Published on ",
+                    "published on",
+                    " ",
+                    "  ",
+                    "\t",
+                    "\u{a0}",
+                    "·",
+                    "•",
+                    "authors",
+                    "Page",
+                    "of",
+                    "next",
+                    "Next",
+                    "3.2k",
+                    "…",
+                    "Submitted by ",
+                    "view all ",
+                    "Sort by ",
+                    "Get trending papers",
+                    ":",
+                    "Σ",
+                    "\u{212a}",
+                    "İ",
+                    "papers",
+                    "a",
+                ][..]
+            )
+            .prop_map(str::to_string),
+            "[a-zA-Z0-9 ,.:]{0,6}",
+            any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn early_stopping_date_and_chrome_checks_agree_with_the_whole_line_versions(
+            line in date_like_line()
+        ) {
+            proptest::prop_assert_eq!(parse_date(&line), parse_date_reference(&line));
+            proptest::prop_assert_eq!(is_chrome(&line), is_chrome_reference(&line));
+            let normalized = normalize_line(&line);
+            proptest::prop_assert_eq!(parse_date(&normalized), parse_date_reference(&normalized));
+            proptest::prop_assert_eq!(is_chrome(&normalized), is_chrome_reference(&normalized));
+        }
+    }
+
+    /// About 5 MB of hostile page text parses in a debug build within the normal test run: one
+    /// line repeated, near-miss `Published on` dates, trailer-like lines full of separators,
+    /// long lines just under and over the per-line limit, and both real pages. (No timing
+    /// assertion: the test only has to finish.)
+    #[test]
+    fn five_megabytes_of_adversarial_text_parse_in_one_pass() {
+        let mut page = String::with_capacity(5_300_000);
+        let repeat = |page: &mut String, unit: &str, bytes: usize| {
+            let end = page.len() + bytes;
+            while page.len() < end {
+                page.push_str(unit);
+            }
+        };
+        repeat(
+            &mut page,
+            "Attention Is All You Need for Graph Neural Networks\n",
+            1_000_000,
+        );
+        repeat(
+            &mut page,
+            "Published on Oct 4, 2023 17 18\nPublished on Feb 30, 2023\n",
+            800_000,
+        );
+        repeat(
+            &mut page,
+            " • 7 authors · Meta AI · Oct 4 · 12 · Next · 3.2k\n",
+            800_000,
+        );
+        repeat(
+            &mut page,
+            "SubscribeSubscribe Daily Papers\n\n\r\n",
+            300_000,
+        );
+        // One line just under the limit, made of sentences, and one just over it.
+        let sentences = "We did it. Then more, e.g. this: Oct 4, 2023 · ";
+        let mut long = String::new();
+        repeat(&mut long, sentences, MAX_LINE_BYTES - 2 * sentences.len());
+        page.push_str(&long);
+        page.push('\n');
+        repeat(&mut page, "word ", MAX_LINE_BYTES + 10);
+        page.push('\n');
+        repeat(&mut page, ENCODING, 400_000);
+        repeat(&mut page, REPRESENTATIONS, 1_300_000);
+        assert!(page.len() > 5_000_000, "{}", page.len());
+
+        let parse = parse(&page);
+        let lines = split_lines(&page).len();
+        assert!(parse.papers.len() > 10_000, "{}", parse.papers.len());
+        assert!(parse
+            .skipped
+            .iter()
+            .any(|s| s.reason.starts_with("line longer than")));
+        for s in &parse.skipped {
+            assert!((1..=lines).contains(&s.line));
+        }
+        for paper in &parse.papers {
+            assert!(!paper.title.is_empty());
+            assert!(paper.title.len() <= MAX_LINE_BYTES);
         }
     }
 }

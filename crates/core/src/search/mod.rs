@@ -4,6 +4,7 @@
 //! matches, the words are retried within one edit and [`SearchResults::fuzzy`] says so.
 
 mod browse;
+mod exclusion;
 mod facets;
 pub mod query;
 mod snippet;
@@ -154,14 +155,20 @@ fn build(parsed: &ParsedQuery, f: &Fields, an: &mut TextAnalyzer, fuzzy: bool) -
                             }
                         }
                     }
-                    Some(text_query(
+                    let q = text_query(
                         f,
                         *target,
                         &words,
                         *phrase,
                         *prefix,
                         fuzzy && !phrase && !negated,
-                    ))
+                    );
+                    // Several words make a phrase query, which tantivy cannot exclude as is.
+                    Some(if *negated && words.len() > 1 {
+                        exclusion::excluded(q)
+                    } else {
+                        q
+                    })
                 }
             }
             Clause::Tag { tag, .. } => Some(Box::new(TermQuery::new(

@@ -1,30 +1,13 @@
 //! Identity beyond the arXiv id (DOIs, per-field provenance) and the citation graph cached
 //! from Semantic Scholar, against the recorded API on a local server.
 
-use std::time::Duration;
-
 use papershelf_core::graph::Direction;
-use papershelf_core::sources::config::{Source, SourceConfig};
-use papershelf_core::sources::http::{HttpClient, HttpOptions};
+use papershelf_core::sources::config::Source;
 use papershelf_core::sync::{fetch_edges, sync, CancelToken, SyncOptions};
 use papershelf_core::{ArxivId, ErrorCode, NewPaper, PaperId, Status, SubscriptionKind};
 use papershelf_testkit::{FixtureApi, Reply};
 
 use crate::support::*;
-
-fn client(api: &FixtureApi) -> HttpClient {
-    let mut config = SourceConfig::default();
-    for s in Source::ALL {
-        config.set_origin(s, api.origin()).unwrap();
-    }
-    let options = HttpOptions {
-        base_backoff: Duration::from_millis(10),
-        spacing: [Duration::ZERO; 3],
-        max_attempts: 2,
-        ..HttpOptions::default()
-    };
-    HttpClient::new(config, options).unwrap()
-}
 
 fn arxiv_paper(id: &str, title: &str) -> NewPaper {
     NewPaper {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use papershelf_core::sources::config::{Source, SourceConfig};
+use papershelf_core::sources::config::Source;
 use papershelf_core::sources::http::{Expect, HttpClient, HttpOptions, SourceError};
 use papershelf_core::sources::{hf, s2};
 use papershelf_core::sync::{fetch_paper, parse_day, sync, SyncOptions, SyncReport};
@@ -20,24 +20,14 @@ use crate::support::*;
 const JSON: &str = "application/json; charset=utf-8";
 const ATOM: &str = "application/atom+xml; charset=utf-8";
 
-fn options(tweak: impl FnOnce(&mut HttpOptions)) -> HttpOptions {
-    let mut options = HttpOptions {
-        base_backoff: Duration::from_millis(20),
-        total_timeout: Duration::from_secs(5),
-        spacing: [Duration::ZERO; 3],
-        max_attempts: 3,
-        ..HttpOptions::default()
-    };
-    tweak(&mut options);
-    options
-}
-
+/// [`http_client`] with a longer retry budget: these servers misbehave on purpose.
 fn client_for(origin: &str, tweak: impl FnOnce(&mut HttpOptions)) -> HttpClient {
-    let mut config = SourceConfig::default();
-    for s in Source::ALL {
-        config.set_origin(s, origin).unwrap();
-    }
-    HttpClient::new(config, options(tweak)).unwrap()
+    http_client(origin, |o| {
+        o.base_backoff = Duration::from_millis(20);
+        o.total_timeout = Duration::from_secs(5);
+        o.max_attempts = 3;
+        tweak(o);
+    })
 }
 
 /// A fixture API whose answers `hostile` may replace (`None` = the recorded answer).

@@ -14,24 +14,6 @@ const MIGRATION_1: &str = include_str!("../../src/db/migrations/0001_init.sql");
 /// The database file inside a library directory.
 const DB_FILE: &str = "library.sqlite";
 
-/// The newest schema version: one migration file per version, numbered from 1.
-fn latest_version() -> u32 {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db/migrations");
-    let mut numbers: Vec<u32> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".sql"))
-        .map(|n| n[..4].parse().expect("migrations are named NNNN_*.sql"))
-        .collect();
-    numbers.sort_unstable();
-    assert_eq!(
-        numbers,
-        (1..=numbers.len() as u32).collect::<Vec<_>>(),
-        "migration numbers have a gap"
-    );
-    numbers.len() as u32
-}
-
 fn user_version(db: &Path) -> u32 {
     Connection::open(db)
         .unwrap()

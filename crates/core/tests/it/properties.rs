@@ -1252,10 +1252,6 @@ fn searches_with_generated_queries_give_snippets_on_char_boundaries() {
     t.lib().add_papers(&papers, "test", "odd").expect("add");
     let n = (cases() / 100).max(50);
     check(n, query_text(), |input| {
-        if excludes_a_phrase(&input) {
-            // Known upstream issue, see `regressions::excluding_an_unmatched_phrase`.
-            return Ok(());
-        }
         let opts = SearchOptions {
             limit: 5,
             offset: 0,
@@ -1440,40 +1436,47 @@ fn search_paging_accepts_any_limit_and_offset() {
     );
 }
 
-/// True when the query excludes words that become a phrase query (a quoted phrase, or a
-/// negated word the analyzer splits in two, like `-state-of-the-art`).
-fn excludes_a_phrase(input: &str) -> bool {
-    query::parse(input).is_ok_and(|q| {
-        q.clauses.iter().any(|c| {
-            matches!(c, Clause::Text { text, negated: true, .. }
-                if text.split(|ch: char| !ch.is_alphanumeric()).filter(|w| !w.is_empty()).count() > 1
-                    || text.chars().any(|ch| !ch.is_alphanumeric()))
-        })
-    })
-}
-
 /// Failures the generators found, kept as named cases.
 mod regressions {
     use super::*;
 
     /// Found by `searches_with_generated_queries_give_snippets_on_char_boundaries`: excluding
-    /// a phrase (`-"a b"`, or `-ꟼ!Ǿ`, which the analyzer splits into two words) trips a
+    /// a phrase (`-"a b"`, or `-ꟼ!Ǿ`, which the analyzer splits into two words) tripped a
     /// `debug_assert!` inside tantivy 0.27 (`PhraseScorer::seek_danger`, "target should be
-    /// greater than or equal to doc") when the exclusion scorer seeks a phrase scorer that is
-    /// already past the target. Release builds compile the assertion out and exclude
-    /// correctly; debug builds (tests, `tauri dev`) panic. Ignored until tantivy is fixed or
-    /// the exclusion is built another way; run with `--ignored` to check.
+    /// greater than or equal to doc") when the exclusion scorer sought a phrase scorer that was
+    /// already past the target. Excluded phrases are now wrapped so tantivy never seeks them
+    /// backwards (`search/exclusion.rs`); excluding must still give exactly the complement.
     #[test]
-    #[ignore = "tantivy 0.27 debug assertion in PhraseScorer::seek_danger under exclusion"]
     fn excluding_an_unmatched_phrase() {
         let t = TempLibrary::new();
-        t.lib()
+        let report = t
+            .lib()
             .import_hf_page(&hf_page_text(ENCODING_PAGE), "encoding")
             .expect("import");
-        for q in ["-ꟼ!Ǿ ", "-\"zzzz yyyy\"", "-\"positional encoding\""] {
-            let results = t.lib().search(q, &SearchOptions::default()).unwrap();
-            assert!(results.total > 0, "{q}");
+        let all = usize::try_from(report.added).unwrap();
+        assert!(all > 0);
+        let total = |q: &str| t.lib().search(q, &SearchOptions::default()).unwrap().total;
+        for q in ["-ꟼ!Ǿ ", "-\"zzzz yyyy\""] {
+            assert_eq!(total(q), all, "{q}");
         }
+        // Phrases that do occur: the excluded scorer starts past the first candidates.
+        for phrase in [
+            "\"positional encoding\"",
+            "\"graph neural networks\"",
+            "positional-encodings ",
+            "\"language models\"",
+        ] {
+            let with = total(phrase);
+            assert!(with > 0 && with < all, "{phrase}: {with} of {all}");
+            assert_eq!(total(&format!("-{phrase}")) + with, all, "{phrase}");
+        }
+        // Two exclusions at once, and an exclusion next to a required word.
+        let both = total("-\"positional encoding\" -\"language models\"");
+        assert!(both < all);
+        assert_eq!(
+            total("graph -\"positional encoding\"") + total("graph \"positional encoding\""),
+            total("graph ")
+        );
     }
 
     /// Found by `search_paging_accepts_any_limit_and_offset`: an offset of 2^53 (the largest

@@ -192,22 +192,15 @@ impl BackupPaths for TempLibrary {
 #[test]
 fn a_migration_is_preceded_by_a_backup() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let lib = Library::open(dir.path()).unwrap();
-        lib.import_hf_page(&hf_page_text(ENCODING_PAGE), ENCODING_PAGE)
-            .unwrap();
-    }
-    // Pretend the file is from an older build: one schema version back.
-    let conn = Connection::open(dir.path().join("library.sqlite")).unwrap();
-    let v: u32 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    // Undo the newest migration (0007, saved searches).
-    conn.execute_batch("DROP TABLE saved_searches;").unwrap();
-    conn.pragma_update(None, "user_version", v - 1).unwrap();
-    drop(conn);
+    // A library written by the previous build: one schema version back, with a paper in it.
+    let v = latest_version();
+    write_library_at_version(dir.path(), v - 1);
     let lib = Library::open(dir.path()).unwrap();
     assert_eq!(lib.stats().unwrap().schema_version, v);
+    assert_eq!(
+        lib.paper(&PaperId::new("1506.03134")).unwrap().title,
+        "Pointer Networks"
+    );
     let backups = lib.backups().unwrap();
     assert!(!backups.is_empty());
     let old = Connection::open(&backups.last().unwrap().path).unwrap();
@@ -219,6 +212,10 @@ fn a_migration_is_preceded_by_a_backup() {
         v - 1,
         "the backup holds the database as it was before migrating"
     );
+    let titles: String = old
+        .query_row("SELECT title FROM works", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(titles, "Pointer Networks");
 }
 
 #[test]

@@ -1,9 +1,13 @@
 //! Shared helpers: a library in a temporary directory, fixture paths and small queries.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use papershelf_core::import::hf_page;
+use papershelf_core::sources::config::{Source, SourceConfig};
+use papershelf_core::sources::http::{HttpClient, HttpOptions};
 use papershelf_core::{Library, ListFilter, NewPaper, PaperSummary, SearchOptions, SearchResults};
+use papershelf_testkit::FixtureApi;
 
 /// The Hugging Face search page about encodings (35 papers).
 pub const ENCODING_PAGE: &str = "hf-search-encoding.txt";
@@ -39,6 +43,83 @@ pub fn hf_page_papers(name: &str) -> Vec<NewPaper> {
 /// An arXiv snapshot fixture.
 pub fn snapshot_path(name: &str) -> PathBuf {
     fixture(&format!("api/{name}"))
+}
+
+/// An HTTP client that sends every source to `origin` (a local test server), with no
+/// spacing between requests and short backoffs; `tweak` adjusts the options further.
+pub fn http_client(origin: &str, tweak: impl FnOnce(&mut HttpOptions)) -> HttpClient {
+    let mut config = SourceConfig::default();
+    for s in Source::ALL {
+        config
+            .set_origin(s, origin)
+            .expect("a local origin is valid");
+    }
+    let mut options = HttpOptions {
+        base_backoff: Duration::from_millis(10),
+        spacing: [Duration::ZERO; 3],
+        max_attempts: 2,
+        ..HttpOptions::default()
+    };
+    tweak(&mut options);
+    HttpClient::new(config, options).expect("client")
+}
+
+/// [`http_client`] for a recorded fixture API, with the default test options.
+pub fn client(api: &FixtureApi) -> HttpClient {
+    http_client(api.origin(), |_| {})
+}
+
+/// The schema migrations shipped in `src/db/migrations/`, as (number, SQL) in order; checks
+/// they are numbered 1, 2, 3… without gaps, as the migration runner expects.
+pub fn schema_migrations() -> Vec<(u32, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db/migrations");
+    let mut migrations: Vec<(u32, String)> = std::fs::read_dir(dir)
+        .expect("migrations directory")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let number = name[..4].parse().expect("migrations are named NNNN_*.sql");
+            (
+                number,
+                std::fs::read_to_string(&p).expect("readable migration"),
+            )
+        })
+        .collect();
+    migrations.sort_unstable_by_key(|m| m.0);
+    assert_eq!(
+        migrations.iter().map(|m| m.0).collect::<Vec<_>>(),
+        (1..=migrations.len() as u32).collect::<Vec<_>>(),
+        "migration numbers have a gap"
+    );
+    migrations
+}
+
+/// The newest schema version: one migration file per version, numbered from 1.
+pub fn latest_version() -> u32 {
+    schema_migrations().len() as u32
+}
+
+/// Writes the database of a library directory as a build whose newest schema was `version`
+/// left it: migrations 1..=`version` applied in order, `user_version` set, and one paper
+/// (`Pointer Networks`, id `1506.03134`) stored with the first schema's columns.
+pub fn write_library_at_version(dir: &Path, version: u32) {
+    let conn = rusqlite::Connection::open(dir.join("library.sqlite")).expect("create database");
+    for (number, sql) in schema_migrations().iter().filter(|m| m.0 <= version) {
+        conn.execute_batch(sql).expect("migration applies");
+        conn.pragma_update(None, "user_version", number)
+            .expect("set user_version");
+    }
+    conn.execute(
+        "INSERT INTO works (id, arxiv_id, title, title_key, abstract, authors, published, year,
+            status, added_at, modified_at)
+         VALUES ('1506.03134', '1506.03134', 'Pointer Networks', 'pointer networks',
+            'We introduce a new neural architecture to learn the conditional probability.',
+            '[\"Oriol Vinyals\",\"Meire Fortunato\",\"Navdeep Jaitly\"]', '2015-06-09', 2015,
+            'reading', '2024-01-02T03:04:05Z', '2024-01-02T03:04:05Z')",
+        [],
+    )
+    .expect("insert a paper");
 }
 
 /// A library in its own temporary directory, removed when dropped.

@@ -1,9 +1,5 @@
 //! Adding one paper by id against the recorded APIs on a local server.
 
-use std::time::Duration;
-
-use papershelf_core::sources::config::{Source, SourceConfig};
-use papershelf_core::sources::http::{HttpClient, HttpOptions};
 use papershelf_core::sync::fetch_paper;
 use papershelf_core::{Error, ErrorCode, PaperId, Status};
 use papershelf_testkit::{FixtureApi, Upstream};
@@ -34,20 +30,6 @@ fn api() -> FixtureApi {
         })
     });
     api
-}
-
-fn client(api: &FixtureApi) -> HttpClient {
-    let mut config = SourceConfig::default();
-    for s in Source::ALL {
-        config.set_origin(s, api.origin()).unwrap();
-    }
-    let options = HttpOptions {
-        base_backoff: Duration::from_millis(20),
-        spacing: [Duration::ZERO; 3],
-        max_attempts: 2,
-        ..HttpOptions::default()
-    };
-    HttpClient::new(config, options).unwrap()
 }
 
 #[tokio::test]

@@ -10,20 +10,6 @@ use papershelf_testkit::FixtureApi;
 
 use crate::support::*;
 
-fn client(api: &FixtureApi) -> HttpClient {
-    let mut config = SourceConfig::default();
-    for s in Source::ALL {
-        config.set_origin(s, api.origin()).unwrap();
-    }
-    let options = HttpOptions {
-        base_backoff: Duration::from_millis(10),
-        spacing: [Duration::ZERO; 3],
-        max_attempts: 2,
-        ..HttpOptions::default()
-    };
-    HttpClient::new(config, options).unwrap()
-}
-
 fn days(from: &str, to: &str) -> SyncOptions {
     SyncOptions {
         from: parse_day(from),
