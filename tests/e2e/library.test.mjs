@@ -54,6 +54,8 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
       path.join(scratch, "export.bib"),
       path.join(scratch, "mirror"),
+      // The same file again, for the dark screenshot: now every entry is already there.
+      path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
     ];
     app = await launch({ library: seed.library, env: { PAPERSHELF_TEST_PICK: picks.join(path.delimiter) } });
     browser = app.browser;
@@ -235,6 +237,18 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await setQuery("graph");
     await browser.waitUntil(async () => (await total()) > 0, { timeout: 10_000 });
     await browser.saveScreenshot(screenshotPath("facets-dark.png"));
+
+    await browser.$(byTestId("import-file")).click();
+    await browser.$(byTestId("import-report")).waitForDisplayed({ timeout: 20_000 });
+    assert.match(await browser.$(byTestId("import-counts")).getText(), /0 added/);
+    await browser.saveScreenshot(screenshotPath("import-report-dark.png"));
+    await browser.$(byTestId("import-report-close")).click();
+
+    await browser.keys(["Control", "k"]);
+    await browser.$(byTestId("palette-input")).waitForDisplayed({ timeout: 5_000 });
+    await browser.$(byTestId("palette-input")).setValue("export");
+    await browser.saveScreenshot(screenshotPath("palette-dark.png"));
+    await browser.keys(["Escape"]);
     // Back to following the system: the choice is remembered for the next launches.
     await browser.$(byTestId("theme-toggle")).click();
   });
