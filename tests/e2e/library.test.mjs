@@ -3,7 +3,7 @@
 // the sidebar, a BibTeX file is imported through the (test-picked) file dialog with its report,
 // the list is exported, and the open mirror follows a change. Light and dark screenshots.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -12,6 +12,17 @@ import { launch, libraryWith, ROOT, screenshotPath } from "./support.mjs";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 const PAPERS = 3000;
+const HOSTILE_BIB = `@article{pwn2024,
+  title = {Hostile <img src=x onerror="window.__pwned='bib-title'"> entry},
+  author = {<script>window.__pwned='bib-author'</script> Mallory},
+  keywords = {<svg/onload=window.__pwned='bib-tag'>},
+  annote = {<img src=x onerror="window.__pwned='bib-note'">},
+  year = {2024}
+}
+
+@article{<img src=x onerror="window.__pwned='bib-key'">,
+  title = {Unclosed <script>window.__pwned='bib-broken'</script>
+`;
 const WORDS = ["graph", "diffusion", "attention", "retrieval", "sparse", "kernel", "reward", "vision", "token", "memory"];
 
 /** A deterministic corpus: every 7th paper is from 2019, titles mix a few topic words. */
@@ -54,9 +65,10 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
       path.join(scratch, "export.bib"),
       path.join(scratch, "mirror"),
-      // The same file again, for the dark screenshot: now every entry is already there.
-      path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
+      // A file of script payloads: a title, an author, a keyword, a note, a broken entry.
+      path.join(scratch, "hostile.bib"),
     ];
+    writeFileSync(path.join(scratch, "hostile.bib"), HOSTILE_BIB);
     app = await launch({ library: seed.library, env: { PAPERSHELF_TEST_PICK: picks.join(path.delimiter) } });
     browser = app.browser;
     await browser.$(byTestId("search-input")).waitForDisplayed({ timeout: 30_000 });
@@ -238,11 +250,28 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await browser.waitUntil(async () => (await total()) > 0, { timeout: 10_000 });
     await browser.saveScreenshot(screenshotPath("facets-dark.png"));
 
+    // A file full of script payloads: the report and the list show them as text, nothing runs.
     await browser.$(byTestId("import-file")).click();
     await browser.$(byTestId("import-report")).waitForDisplayed({ timeout: 20_000 });
-    assert.match(await browser.$(byTestId("import-counts")).getText(), /0 added/);
+    const report = await browser.execute(() => document.querySelector('[data-testid="import-report"]').textContent);
+    assert.match(report, /Hostile <img src=x onerror=/);
+    assert.match(report, /1 skipped/);
     await browser.saveScreenshot(screenshotPath("import-report-dark.png"));
     await browser.$(byTestId("import-report-close")).click();
+    await setQuery("hostile");
+    await browser.waitUntil(async () => (await total()) === 1, { timeout: 10_000 });
+    await browser.$(byTestId("result-row")).click();
+    await browser.$(byTestId("detail-title")).waitForDisplayed();
+    const injected = await browser.execute(
+      () =>
+        document.querySelectorAll(
+          ["result-list", "detail-pane", "tag-list", "facets", "import-report"]
+            .map((id) => `[data-testid="${id}"] :is(img, svg, iframe, script, object, embed)`)
+            .join(", "),
+        ).length,
+    );
+    assert.equal(injected, 0, "markup from the imported file became elements");
+    assert.equal(await browser.execute(() => window.__pwned ?? null), null);
 
     await browser.keys(["Control", "k"]);
     await browser.$(byTestId("palette-input")).waitForDisplayed({ timeout: 5_000 });

@@ -1,9 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { hit } from "../testing/fixtures";
 import { clearMocks, mockBackend } from "../testing/mockBackend";
 import type { BrowseRequest } from "../types";
-import { composeScope, hasClause, hasWords, SearchView, toggleClause } from "./search.svelte";
+import {
+  composeScope,
+  FACETS_DELAY_MS,
+  hasClause,
+  hasWords,
+  PAGE_SIZE,
+  SearchView,
+  toggleClause,
+} from "./search.svelte";
 
 afterEach(() => clearMocks());
 
@@ -30,7 +38,9 @@ describe("query clauses", () => {
 });
 
 describe("SearchView paging", () => {
-  const TOTAL = 250;
+  // Two and a half pages of the default page size.
+  const P = PAGE_SIZE;
+  const TOTAL = 2 * P + P / 2;
   function library() {
     return mockBackend({
       browse: (a) => {
@@ -44,31 +54,47 @@ describe("SearchView paging", () => {
 
   it("loads the first page, then only the pages a window needs, each once", async () => {
     const { calls } = library();
-    const view = new SearchView(100);
+    const view = new SearchView();
     await view.run();
     expect(view.total).toBe(TOTAL);
     expect(view.rows).toHaveLength(TOTAL);
-    expect(view.rows[99]?.id).toBe("p99");
-    expect(view.rows[100]).toBeUndefined();
+    expect(view.rows[P - 1]?.id).toBe(`p${P - 1}`);
+    expect(view.rows[P]).toBeUndefined();
 
-    await view.ensure(150, 210);
-    await view.ensure(180, 240);
-    const offsets = calls.map((c) => (c.args.request as BrowseRequest).offset);
-    expect(offsets).toEqual([0, 100, 200]);
-    expect(view.rows[249]?.id).toBe("p249");
-    expect(view.indexOf("p180")).toBe(180);
-    // Only the first page asks for facets.
-    expect(calls.map((c) => (c.args.request as BrowseRequest).facets)).toEqual([true, false, false]);
+    // A window across the second and third pages, then one inside them: each page asked once.
+    await view.ensure(P + P / 2, 2 * P + P / 10);
+    await view.ensure(P + (4 * P) / 5, 2 * P + (2 * P) / 5);
+    const pages = calls.map((c) => c.args.request as BrowseRequest).filter((r) => !r.facets);
+    expect(pages.map((r) => r.offset)).toEqual([0, P, 2 * P]);
+    expect(pages.every((r) => r.limit === P)).toBe(true);
+    expect(view.rows[TOTAL - 1]?.id).toBe(`p${TOTAL - 1}`);
+    expect(view.indexOf(`p${P + (4 * P) / 5}`)).toBe(P + (4 * P) / 5);
+    // Facets are asked for once, after the first page, and without a page of rows.
+    await vi.waitFor(() => expect(calls.filter((c) => (c.args.request as BrowseRequest).facets)).toHaveLength(1));
+    const facets = calls.map((c) => c.args.request as BrowseRequest).filter((r) => r.facets);
+    expect(facets[0].limit).toBe(1);
+  });
+
+  it("asks for facet counts only once typing pauses, for the last query", async () => {
+    const { calls } = library();
+    const view = new SearchView();
+    for (const q of ["g", "gr", "gra", "grap"]) await view.setQuery(q);
+    const facetCalls = () => calls.filter((c) => (c.args.request as BrowseRequest).facets);
+    expect(facetCalls()).toHaveLength(0);
+    await vi.waitFor(() => expect(facetCalls()).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 2 * FACETS_DELAY_MS));
+    expect(facetCalls().map((c) => (c.args.request as BrowseRequest).query)).toEqual(["grap"]);
+    expect(calls.filter((c) => !(c.args.request as BrowseRequest).facets)).toHaveLength(4);
   });
 
   it("drops pages of an older query", async () => {
     library();
-    const view = new SearchView(100);
+    const view = new SearchView();
     await view.run();
-    const late = view.ensure(100, 120);
+    const late = view.ensure(P, P + P / 5);
     const fresh = view.setQuery("graph");
     await Promise.all([late, fresh]);
-    expect(view.rows[100]).toBeUndefined();
+    expect(view.rows[P]).toBeUndefined();
     expect(view.answered).toBe("graph");
   });
 });
