@@ -1,6 +1,7 @@
 //! The Papershelf desktop app: a thin Tauri shell over `papershelf-core`.
 //!
-//! - [`state`]: the one [`state::AppState`] built at startup (the opened library).
+//! - [`state`]: the one [`state::AppState`] built at startup (the library, opened on a thread
+//!   of its own while the window loads).
 //! - [`commands`]: one module per area of one-line IPC wrappers around `Library` methods.
 //! - [`dialogs`]: native file dialogs the shell opens itself (paths never come from the window).
 //! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.

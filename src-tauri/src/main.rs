@@ -11,6 +11,7 @@ use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -23,11 +24,13 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_opener::init())
         // File dialogs, opened from Rust only: the window gets no dialog permission.
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
             let dir = papershelf_core::default_library_dir()
                 .ok_or("no library directory: set PAPERSHELF_LIBRARY or a home directory")?;
             tracing::info!(dir = %dir.display(), "opening library");
-            app.manage(AppState::open(&dir)?);
+            // The library opens while the window loads; commands wait for it.
+            app.manage(AppState::opening(dir));
+            tracing::debug!(ms = started.elapsed().as_millis(), "setup done");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -16,13 +16,13 @@ use papershelf_core::Library;
 use crate::error::IpcError;
 use crate::state::AppState;
 
-/// Runs a synchronous library call off the async runtime. SQLite and tantivy block; on an
-/// async worker they would stall every other IPC call.
+/// Runs a synchronous library call off the async runtime (once the library is open). SQLite and
+/// tantivy block; on an async worker they would stall every other IPC call.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Library) -> papershelf_core::Result<T> + Send + 'static,
 ) -> Result<T, IpcError> {
-    let library = state.library.clone();
+    let library = state.ready().await?.library.clone();
     tauri::async_runtime::spawn_blocking(move || f(&library))
         .await
         .map_err(IpcError::internal)?

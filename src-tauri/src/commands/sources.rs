@@ -22,7 +22,7 @@ pub struct AddedPaper {
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn add_paper(state: State<'_, AppState>, input: String) -> Result<AddedPaper, IpcError> {
     crate::limits::text_id(&input)?;
-    let fetched = papershelf_core::sync::fetch_paper(&state.http, &input).await?;
+    let fetched = papershelf_core::sync::fetch_paper(&state.ready().await?.http, &input).await?;
     let (paper, added) = blocking(&state, move |lib| lib.add_fetched(&fetched)).await?;
     Ok(AddedPaper { paper, added })
 }

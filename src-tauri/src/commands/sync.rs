@@ -47,6 +47,7 @@ pub async fn sync_now(
     state: State<'_, AppState>,
     on_event: Channel<SyncEvent>,
 ) -> Result<SyncReport, IpcError> {
+    let opened = state.ready().await?;
     let cancel = CancelToken::new();
     {
         let mut running = state.sync.lock().unwrap_or_else(|e| e.into_inner());
@@ -59,7 +60,7 @@ pub async fn sync_now(
         cancel,
         ..SyncOptions::default()
     };
-    let (library, http) = (state.library.clone(), state.http.clone());
+    let (library, http) = (opened.library.clone(), opened.http.clone());
     let result = papershelf_core::sync::sync(&library, &http, &opts, &mut |event| {
         if let Err(err) = on_event.send(event.clone()) {
             tracing::debug!(error = %err, "the window stopped listening to sync progress");
