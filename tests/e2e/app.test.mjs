@@ -75,6 +75,11 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
     assert.match(summary, /\d+ results?/);
     const marks = await texts(`${byTestId("result-list")} mark`);
     assert.ok(marks.some((m) => /positional/i.test(m)), `no <mark> for "positional": ${marks.slice(0, 5)}`);
+    // The facet counts follow the rows once typing pauses: they must be this query's.
+    await browser.waitUntil(
+      () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
+      { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
+    );
     await browser.saveScreenshot(screenshotPath("search.png"));
   });
 

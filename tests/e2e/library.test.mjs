@@ -89,6 +89,12 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     const m = text.replace(/,/g, "").match(/(\d+) (papers?|results?)/);
     return m ? Number(m[1]) : -1;
   };
+  /** Waits until the facet counts are the shown answer's (they follow once typing pauses). */
+  const freshFacets = () =>
+    browser.waitUntil(
+      () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
+      { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
+    );
   const setQuery = async (q) => {
     const input = await browser.$(byTestId("search-input"));
     await input.click();
@@ -134,6 +140,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       timeoutMsg: `year:2019 should leave ${in2019} papers`,
     });
     assert.equal(await browser.$(byTestId("search-input")).getValue(), "year:2019");
+    await freshFacets();
     await browser.saveScreenshot(screenshotPath("facets.png"));
     await browser.$(`${byTestId("facet-value")}[data-clause="year:2019"]`).click();
     await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
@@ -248,6 +255,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     assert.equal(await browser.execute(() => document.documentElement.dataset.theme), "dark");
     await setQuery("graph");
     await browser.waitUntil(async () => (await total()) > 0, { timeout: 10_000 });
+    await freshFacets();
     await browser.saveScreenshot(screenshotPath("facets-dark.png"));
 
     // A file full of script payloads: the report and the list show them as text, nothing runs.

@@ -75,6 +75,8 @@ export class SearchView {
   rows = $state.raw<(Row | undefined)[]>([]);
   total = $state(0);
   facets = $state.raw<Facets | null>(null);
+  /** True while the shown facet counts belong to an earlier answer (typing has not paused yet). */
+  facetsStale = $state(false);
   fuzzy = $state(false);
   notices = $state<string[]>([]);
   error = $state<ApiError | null>(null);
@@ -176,6 +178,7 @@ export class SearchView {
       this.error = null;
       this.generation++;
       markRendered(started);
+      this.facetsStale = this.facets !== null;
       this.#facetTimer = setTimeout(() => void this.#facets(ticket), FACETS_DELAY_MS);
     } catch (err) {
       if (ticket !== this.#latest) return;
@@ -188,7 +191,9 @@ export class SearchView {
     if (ticket !== this.#latest) return;
     try {
       const res = await api.browse({ ...this.#request(0, true), limit: 1 });
-      if (ticket === this.#latest) this.facets = res.facets;
+      if (ticket !== this.#latest) return;
+      this.facets = res.facets;
+      this.facetsStale = false;
     } catch {
       // The list is shown; facets are a help, and the next keystroke asks again.
     }
