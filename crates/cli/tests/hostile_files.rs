@@ -156,3 +156,73 @@ fn a_50_mb_single_line_is_refused_without_a_panic() {
     let err = shelf.import_fails("hf-page", &huge);
     assert!(err.contains("line 1"), "{err}");
 }
+
+/// The reference-manager importers, as `papershelf import <kind>`.
+const REFERENCE_KINDS: [&str; 3] = ["bibtex", "ris", "csl-json"];
+
+#[test]
+fn reference_files_that_are_empty_binary_or_the_wrong_encoding_are_refused() {
+    let shelf = Shelf::new();
+    let empty = shelf.file("empty.bib", b"");
+    let mut binary = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec();
+    binary.extend((0..=255u8).cycle().take(64 << 10));
+    let binary = shelf.file("refs.bin", &binary);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "@misc{a, title = {Attention}}\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let utf16 = shelf.file("utf16.bib", &utf16);
+    for kind in REFERENCE_KINDS {
+        let err = shelf.import_fails(kind, &empty);
+        assert!(err.contains("no") && err.contains("entry"), "{kind}: {err}");
+        let err = shelf.import_fails(kind, &binary);
+        assert!(err.contains("line 1: binary data"), "{kind}: {err}");
+        let err = shelf.import_fails(kind, &utf16);
+        assert!(err.contains("line 1: the file is UTF-16"), "{kind}: {err}");
+        assert!(err.contains("save it as UTF-8"), "{kind}: {err}");
+    }
+}
+
+#[test]
+fn latin1_reference_files_are_refused_naming_line_and_column() {
+    let shelf = Shelf::new();
+    // "Café" in Latin-1 on line 3 of each format.
+    let files: [(&str, &[u8]); 3] = [
+        (
+            "bibtex",
+            b"% Zotero\n@misc{cafe,\n  title = {Caf\xE9 Networks},\n}\n",
+        ),
+        (
+            "ris",
+            b"TY  - JOUR\nAU  - Doe, Jane\nTI  - Caf\xE9 Networks\nER  - \n",
+        ),
+        (
+            "csl-json",
+            b"[\n  {\"id\": \"cafe\",\n   \"title\": \"Caf\xE9 Networks\"}\n]\n",
+        ),
+    ];
+    for (kind, bytes) in files {
+        let path = shelf.file(&format!("latin1.{kind}"), bytes);
+        let err = shelf.import_fails(kind, &path);
+        assert!(
+            err.contains("line 3: not UTF-8 text: byte 0xE9 at column"),
+            "{kind}: {err}"
+        );
+        assert!(err.contains("Latin-1"), "{kind}: {err}");
+    }
+}
+
+#[test]
+fn a_50_mb_single_line_is_refused_by_the_reference_importers() {
+    let shelf = Shelf::new();
+    let word = b"encoding ";
+    let mut bytes = Vec::with_capacity(50_000_000);
+    while bytes.len() < 50_000_000 {
+        bytes.extend_from_slice(word);
+    }
+    let huge = shelf.file("huge.txt", &bytes);
+    for kind in REFERENCE_KINDS {
+        let err = shelf.import_fails(kind, &huge);
+        assert!(err.contains("line 1:"), "{kind}: {err}");
+    }
+}

@@ -1,9 +1,10 @@
 //! `papershelf import bibtex|ris|csl-json|markdown`, `papershelf export`, `papershelf mirror`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
+use papershelf_core::import::text_file;
 use papershelf_core::{
     EntryOutcome, ExportSelection, Format, InteropReport, Library, MirrorStatus, Status,
 };
@@ -30,15 +31,27 @@ pub struct ImportDirArgs {
     pub json: bool,
 }
 
-fn read_text(file: &PathBuf) -> anyhow::Result<String> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (invalid byte at offset {}); export it as UTF-8",
+/// Largest reference file read whole (a Zotero export of 100,000 items is far smaller).
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// Reads a reference file as text: wrong encodings (UTF-16/32, Latin-1) and binary data are
+/// refused naming the file, the line and the column, as for every other importer.
+fn read_text(file: &Path) -> anyhow::Result<String> {
+    let meta =
+        std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{}: not a file", file.display());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{}: {} MB is too large for a reference file (at most {} MB)",
             file.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    Ok(text_file::decode(&file.display().to_string(), &bytes)?)
 }
 
 /// Runs `import bibtex|ris|csl-json FILE`.
@@ -49,7 +62,7 @@ pub fn import_file(lib: &Library, format: Format, a: ImportFileArgs) -> anyhow::
         |n| n.to_string_lossy().into_owned(),
     );
     let report = lib.import_interop(format, &text, &origin)?;
-    finish_import(&report, a.json)
+    finish_import(&report, &a.file, a.json)
 }
 
 /// Runs `import markdown DIR`.
@@ -58,10 +71,11 @@ pub fn import_dir(lib: &Library, a: ImportDirArgs) -> anyhow::Result<()> {
         anyhow::bail!("{}: not a directory", a.dir.display());
     }
     let report = lib.import_markdown_dir(&a.dir)?;
-    finish_import(&report, a.json)
+    finish_import(&report, &a.dir, a.json)
 }
 
-fn finish_import(r: &InteropReport, json: bool) -> anyhow::Result<()> {
+/// Prints the report; fails, naming `path`, when nothing in it could be imported.
+fn finish_import(r: &InteropReport, path: &Path, json: bool) -> anyhow::Result<()> {
     if json {
         json_line(r)?;
     } else {
@@ -102,8 +116,24 @@ fn finish_import(r: &InteropReport, json: bool) -> anyhow::Result<()> {
             }
         }
     }
-    if r.added + r.merged + r.unchanged == 0 && r.skipped > 0 {
-        anyhow::bail!("{}: no entry could be imported", r.origin);
+    if r.added + r.merged + r.unchanged == 0 {
+        let first = r
+            .entries
+            .iter()
+            .find(|e| e.outcome == EntryOutcome::Skipped)
+            .map(|e| {
+                format!(
+                    "; line {}: {}",
+                    e.line,
+                    e.reason.as_deref().unwrap_or("unreadable")
+                )
+            })
+            .unwrap_or_default();
+        anyhow::bail!(
+            "{}: no {} entry could be imported{first}; is it the right kind of file?",
+            path.display(),
+            r.format.name()
+        );
     }
     Ok(())
 }

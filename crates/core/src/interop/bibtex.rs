@@ -30,7 +30,7 @@ use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
 
 use super::{
     arxiv_from, arxiv_in_text, clean_doi, line_at, normalise_text, split_keywords, ExportEntry,
-    Parsed, Record,
+    LineIndex, Parsed, Record,
 };
 use crate::import::SkippedEntry;
 use crate::model::{ArxivId, NewPaper, PartialDate};
@@ -46,8 +46,9 @@ struct Block {
     end: usize,
 }
 
-/// Splits `text` into `@type{…}` blocks; unterminated ones become skipped entries.
-fn split(text: &str) -> (Vec<Block>, Vec<SkippedEntry>) {
+/// Splits `text` into `@type{…}` blocks; unterminated ones become skipped entries. Linear in
+/// the text: every byte is looked at a bounded number of times, whatever it holds.
+fn split(text: &str, lines: &LineIndex) -> (Vec<Block>, Vec<SkippedEntry>) {
     let bytes = text.as_bytes();
     let mut blocks = Vec::new();
     let mut skipped = Vec::new();
@@ -60,7 +61,7 @@ fn split(text: &str) -> (Vec<Block>, Vec<SkippedEntry>) {
         let Some((kind, open_at)) = entry_head(bytes, i) else {
             if at_line_start(bytes, i) {
                 skipped.push(SkippedEntry {
-                    line: line_at(text, i),
+                    line: lines.line(i),
                     reason: "`@` not followed by an entry type and `{`; ignored".into(),
                 });
             }
@@ -109,13 +110,13 @@ fn split(text: &str) -> (Vec<Block>, Vec<SkippedEntry>) {
                 let reason = match restart {
                     Some(k) => format!(
                         "unbalanced braces: the entry is not closed before the next entry on line {}",
-                        line_at(text, k)
+                        lines.line(k)
                     ),
                     None => "unbalanced braces: the entry is not closed before the end of the file"
                         .to_string(),
                 };
                 skipped.push(SkippedEntry {
-                    line: line_at(text, i),
+                    line: lines.line(i),
                     reason,
                 });
                 i = restart.unwrap_or(bytes.len());
@@ -125,12 +126,14 @@ fn split(text: &str) -> (Vec<Block>, Vec<SkippedEntry>) {
     (blocks, skipped)
 }
 
+/// True when only spaces and tabs stand between the line's start and `i` (walking back over
+/// those alone).
 fn at_line_start(bytes: &[u8], i: usize) -> bool {
     bytes[..i]
         .iter()
         .rev()
-        .take_while(|b| **b != b'\n')
-        .all(|b| *b == b' ' || *b == b'\t')
+        .find(|b| **b != b' ' && **b != b'\t')
+        .is_none_or(|b| *b == b'\n')
 }
 
 /// `@type {` at `at`: the lower-case type and the offset of the opening delimiter.
@@ -160,11 +163,13 @@ fn entry_head(bytes: &[u8], at: usize) -> Option<(String, usize)> {
 /// [`Parsed::skipped`] with their line.
 pub fn parse(text: &str) -> Parsed {
     let text = normalise_text(text);
-    let (blocks, mut skipped) = split(&text);
+    let lines = LineIndex::new(&text);
+    let (blocks, mut skipped) = split(&text, &lines);
+    let had_blocks = !blocks.is_empty();
     let mut records = Vec::new();
     let mut strings = String::new();
     for block in blocks {
-        let line = line_at(&text, block.start);
+        let line = lines.line(block.start);
         let raw = &text[block.start..block.end];
         match block.kind.as_str() {
             "comment" | "preamble" => {}
@@ -182,6 +187,15 @@ pub fn parse(text: &str) -> Parsed {
                 Ok(record) => records.push(record),
                 Err(reason) => skipped.push(reason),
             },
+        }
+    }
+    if records.is_empty() && skipped.is_empty() && !had_blocks {
+        // Text without a single `@type{`: not BibTeX at all (a wrong file or the wrong kind).
+        if let Some(at) = text.find(|c: char| !c.is_whitespace()) {
+            skipped.push(SkippedEntry {
+                line: lines.line(at),
+                reason: "no BibTeX entry in the text (expected `@type{key, …}`)".into(),
+            });
         }
     }
     skipped.sort_by_key(|s| s.line);
@@ -422,33 +436,49 @@ const TEXT_COMMANDS: [&str; 10] = [
     "enquote",
 ];
 
-/// Drops formatting commands around text and collapses whitespace.
+/// Drops formatting commands around text (`\emph{deep}` → `deep`, nested ones too; one
+/// whose brace is never closed is kept as written) and collapses whitespace. One pass over the
+/// braces, so a field of many or deeply nested commands costs its length, not its square.
 pub fn clean_latex(s: &str) -> String {
-    let mut out = s.to_string();
-    for cmd in TEXT_COMMANDS {
-        let pat = format!("\\{cmd}{{");
-        while let Some(pos) = out.find(&pat) {
-            let arg_start = pos + pat.len();
-            let mut depth = 1;
-            let mut end = None;
-            for (i, c) in out[arg_start..].char_indices() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(arg_start + i);
-                            break;
-                        }
-                    }
-                    _ => {}
+    let bytes = s.as_bytes();
+    // Byte ranges to drop: each matched command's `\cmd{` and its closing `}`.
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    // Open braces not yet closed: (offset of the `{`, start of its `\cmd` when a command's).
+    let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                let rest = &s[i + 1..];
+                if let Some(cmd) = TEXT_COMMANDS
+                    .iter()
+                    .find(|c| rest.starts_with(*c) && rest[c.len()..].starts_with('{'))
+                {
+                    let brace = i + 1 + cmd.len();
+                    open.push((brace, Some(i)));
+                    i = brace + 1;
+                    continue;
                 }
             }
-            let Some(end) = end else { break };
-            let inner = out[arg_start..end].to_string();
-            out.replace_range(pos..end + 1, &inner);
+            b'{' => open.push((i, None)),
+            b'}' => {
+                if let Some((brace, Some(cmd_start))) = open.pop() {
+                    drop.push((cmd_start, brace + 1));
+                    drop.push((i, i + 1));
+                }
+            }
+            _ => {}
         }
+        i += 1;
     }
+    drop.sort_unstable();
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    for (from, to) in drop {
+        out.push_str(&s[at..from]);
+        at = to;
+    }
+    out.push_str(&s[at..]);
     collapse_whitespace(&out)
 }
 
@@ -456,9 +486,23 @@ pub fn clean_latex(s: &str) -> String {
 fn unescape_note(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
-    while let Some(pos) = rest.find('\\') {
+    while let Some(pos) = rest.find(['\\', '{']) {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
+        if rest.starts_with('{') {
+            // `{@}`: a braced `@` (see [`escape`]); any other brace is kept as written.
+            if let Some(r) = rest.strip_prefix("{@}") {
+                out.push('@');
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("{}") {
+                // An empty group (`-{}-`, see [`escape`]) stands for nothing.
+                rest = r;
+            } else {
+                out.push('{');
+                rest = &rest[1..];
+            }
+            continue;
+        }
         let mut matched = false;
         for (cmd, ch) in [
             ("\\textbackslash{}", '\\'),
@@ -491,9 +535,14 @@ fn unescape_note(raw: &str) -> String {
     out.trim().to_string()
 }
 
-/// Escapes BibTeX's special characters; non-ASCII stays UTF-8.
+/// Escapes BibTeX's special characters; non-ASCII stays UTF-8; `--` is written `-{}-`. An `@`
+/// that starts a line (a
+/// note quoting a BibTeX entry) is braced, `{@}`: readers take a line-leading `@type{` for the
+/// next entry when recovering from unbalanced braces, so left bare it would cut the entry.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    let mut line_start = false;
+    let mut prev = None;
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\textbackslash{}"),
@@ -503,8 +552,17 @@ pub fn escape(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
+            '@' if line_start => out.push_str("{@}"),
+            // `--` would read back as an en dash (a TeX ligature): `-{}-` keeps both hyphens.
+            '-' if prev == Some('-') => out.push_str("{}-"),
             _ => out.push(c),
         }
+        prev = Some(c);
+        line_start = match c {
+            '\n' => true,
+            ' ' | '\t' => line_start,
+            _ => false,
+        };
     }
     out
 }
@@ -683,5 +741,81 @@ mod tests {
             vec!["/home/u/Zotero/storage/X/x.pdf", "/s/y.html"]
         );
         assert_eq!(file_paths("C\\:/Papers/x.pdf"), vec!["C:/Papers/x.pdf"]);
+    }
+
+    #[test]
+    fn text_without_any_entry_is_reported_at_its_first_line() {
+        let p = parse("\n\n  Attention Is All You Need\nVaswani et al.\n");
+        assert!(p.records.is_empty());
+        assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+        assert_eq!(p.skipped[0].line, 3);
+        assert!(p.skipped[0].reason.contains("no BibTeX entry"));
+        // Blank text and a file of only comments and macros are not reported.
+        assert!(parse(" \n\t\n").skipped.is_empty());
+        assert!(parse("@comment{x}\n@string{a = \"b\"}\n")
+            .skipped
+            .is_empty());
+    }
+
+    #[test]
+    fn pathological_files_parse_in_linear_time() {
+        // Lines were counted from the start of the file for every entry and every reported
+        // `@`: quadratic in the file (some 10^12 bytes counted for the million bad lines below).
+        let at_signs = "@".repeat(4 << 20);
+        let p = parse(&at_signs);
+        assert!(p.records.is_empty());
+        assert_eq!(
+            p.skipped.len(),
+            1,
+            "only the `@` at the line start is reported"
+        );
+        let spaced = " @".repeat(2 << 20);
+        assert!(parse(&spaced).records.is_empty());
+        let bad_lines = "@ x\n".repeat(1 << 20);
+        let p = parse(&bad_lines);
+        assert_eq!(p.skipped.len(), 1 << 20);
+        assert_eq!(p.skipped.last().map(|s| s.line), Some(1 << 20));
+        let entries: String = (0..20_000)
+            .map(|i| format!("@misc{{k{i},\n  title = {{Paper {i}}},\n  year = 2020\n}}\n"))
+            .collect();
+        let p = parse(&entries);
+        assert_eq!(p.records.len(), 20_000);
+        assert_eq!(p.records[19_999].line, 4 * 19_999 + 1);
+    }
+
+    #[test]
+    fn a_note_quoting_a_bibtex_entry_stays_in_its_entry() {
+        let note = "Cite as:\n@article{other,\n  title = {X}\n}\n  @misc{y, mail me@example.org";
+        let text = format!(
+            "@misc{{k,\n  title = {{A {}}},\n  annote = {{{}}}\n}}\n@misc{{next, title = {{B}}}}\n",
+            escape("@ at"),
+            escape(note)
+        );
+        let p = parse(&text);
+        assert!(p.skipped.is_empty(), "{:?}\n{text}", p.skipped);
+        assert_eq!(p.records.len(), 2, "{text}");
+        assert_eq!(p.records[0].paper.title, "A @ at");
+        assert_eq!(p.records[0].note.as_deref(), Some(note));
+        // A literal `{@}` in a note is escaped and comes back as written.
+        let text = format!(
+            "@misc{{k, title = {{T}}, annote = {{{}}}}}",
+            escape("a {@} b")
+        );
+        assert_eq!(parse(&text).records[0].note.as_deref(), Some("a {@} b"));
+    }
+
+    #[test]
+    fn formatting_commands_are_dropped_in_one_pass() {
+        assert_eq!(clean_latex("\\emph{a \\textbf{b}}  c"), "a b c");
+        assert_eq!(clean_latex("{\\emph{x}} {y}"), "{x} {y}");
+        assert_eq!(
+            clean_latex("\\emph{unclosed \\textit{i}"),
+            "\\emph{unclosed i"
+        );
+        assert_eq!(clean_latex("\\\\emph{x}"), "\\x");
+        // 200,000 nested commands: one pass (this was quadratic, a search per command).
+        let n = 200_000;
+        let nested = format!("{}deep{}", "\\emph{".repeat(n), "}".repeat(n));
+        assert_eq!(clean_latex(&nested), "deep");
     }
 }

@@ -32,10 +32,16 @@ pub struct KeySource {
     pub added_at: String,
 }
 
+/// Longest author or title word a key takes (longer ones are cut). Keys name the mirror's
+/// notes files: two parts, a year and a suffix stay far below a file name's 255 bytes, where an
+/// uncut 300-letter word from a source would fail every write of the mirror.
+pub const MAX_KEY_PART: usize = 48;
+
 fn ascii_word(s: &str) -> String {
     fold_diacritics(s)
         .chars()
         .filter(char::is_ascii_alphanumeric)
+        .take(MAX_KEY_PART)
         .collect::<String>()
         .to_ascii_lowercase()
 }
@@ -148,5 +154,22 @@ mod tests {
         assert_eq!(keys["b"], "smith2020learninga");
         assert_eq!(keys["c"], "smith2020learningb");
         assert_eq!(suffix(26), "aa");
+    }
+
+    #[test]
+    fn huge_names_and_title_words_give_keys_short_enough_for_a_file_name() {
+        let long = "Supercalifragilistic".repeat(20);
+        let s = src("1", &format!("Ada {long}"), -2_000_000_000, &long, "t1");
+        let key = base_key(&s);
+        assert!(
+            key.len() <= 2 * MAX_KEY_PART + 11,
+            "{} bytes: {key}",
+            key.len()
+        );
+        assert!(key.starts_with("supercalifragilistic"));
+        assert!(key.contains("-2000000000"));
+        // The usual keys are untouched.
+        let s = src("2", "Ashish Vaswani", 2017, "Attention", "t1");
+        assert_eq!(base_key(&s), "vaswani2017attention");
     }
 }

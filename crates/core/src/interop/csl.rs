@@ -9,7 +9,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{
-    arxiv_from, arxiv_in_text, clean_doi, line_at, normalise_text, split_keywords, ExportEntry,
+    arxiv_from, arxiv_in_text, clean_doi, normalise_text, split_keywords, ExportEntry, LineIndex,
     Parsed, Record,
 };
 use crate::import::SkippedEntry;
@@ -76,13 +76,15 @@ fn elements(text: &str) -> Result<Vec<(usize, usize)>, (usize, String)> {
 /// are reported with their line and the rest import.
 pub fn parse(text: &str) -> Parsed {
     let text = normalise_text(text);
+    let lines = LineIndex::new(&text);
     let mut parsed = Parsed::default();
     let ranges = match elements(&text) {
         Ok(r) => r,
         Err((at, reason)) => {
             // Still try the elements found before the damage: parse leniently as far as it goes.
             parsed.skipped.push(SkippedEntry {
-                line: line_at(&text, at),
+                // An error at the end of the file is on its last line with text, not past it.
+                line: lines.line(at.min(text.trim_end().len().saturating_sub(1))),
                 reason,
             });
             return parsed;
@@ -90,7 +92,7 @@ pub fn parse(text: &str) -> Parsed {
     };
     for (s, e) in ranges {
         let slice = text[s..e].trim_end();
-        let line = line_at(&text, s);
+        let line = lines.line(s);
         match serde_json::from_str::<Value>(slice) {
             Ok(Value::Object(item)) => match record_from(line, &item, slice) {
                 Ok(r) => parsed.records.push(r),

@@ -266,10 +266,11 @@ pub fn parse(text: &str) -> Parsed {
         });
     paper.arxiv_id = get("arxiv").as_deref().and_then(arxiv_from);
     paper.doi = get("doi").as_deref().and_then(clean_doi);
-    let tags = list("tags")
-        .iter()
-        .filter_map(|t| super::keyword_to_tag(t))
-        .collect();
+    let mut tags = super::TagList::default();
+    for t in list("tags") {
+        tags.push_keyword(&t);
+    }
+    let tags = tags.into_vec();
     let status = get("status").and_then(|s| s.parse::<Status>().ok());
     parsed.records.push(Record {
         line: 1,

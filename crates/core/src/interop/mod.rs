@@ -196,7 +196,11 @@ pub fn clean_doi(text: &str) -> Option<String> {
         "http://dx.doi.org/",
         "doi:",
     ] {
-        if t.len() >= prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        // `get`: a field starting with a multi-byte character has no byte `prefix.len()` to
+        // cut at (slicing there panicked, found by the RIS and BibTeX properties).
+        if t.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+        {
             t = t[prefix.len()..].trim();
         }
     }
@@ -231,15 +235,34 @@ pub fn keyword_to_tag(keyword: &str) -> Option<String> {
 
 /// Splits a keywords field on `,` and `;` into tags.
 pub fn split_keywords(field: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut tags = TagList::default();
     for k in field.split([',', ';']) {
-        if let Some(t) = keyword_to_tag(k) {
-            if !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
-                out.push(t);
+        tags.push_keyword(k);
+    }
+    tags.into_vec()
+}
+
+/// Tags in first-seen order without case-insensitive repeats (`NLP` after `nlp` is dropped),
+/// in time linear in the number of keywords however many an entry has.
+#[derive(Debug, Default)]
+pub(crate) struct TagList {
+    tags: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl TagList {
+    /// Adds `keyword` as a tag ([`keyword_to_tag`]) unless unusable or already there.
+    pub(crate) fn push_keyword(&mut self, keyword: &str) {
+        if let Some(t) = keyword_to_tag(keyword) {
+            if self.seen.insert(t.to_ascii_lowercase()) {
+                self.tags.push(t);
             }
         }
     }
-    out
+
+    pub(crate) fn into_vec(self) -> Vec<String> {
+        self.tags
+    }
 }
 
 /// Turns "Last, First" or "First Last" into "First Last".
@@ -273,13 +296,41 @@ pub fn split_name(name: &str) -> (String, String) {
     (words[..start].join(" "), words[start..].join(" "))
 }
 
-/// Line number (1-based) of byte `offset` in `text`.
+/// Line number (1-based) of byte `offset` in `text`. Counts from the start, so for many
+/// offsets into one large text use [`LineIndex`].
 pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|b| **b == b'\n')
         .count()
         + 1
+}
+
+/// Line numbers of byte offsets in one text, by binary search over its line starts: numbering
+/// every entry of a large file stays linear in the file (counting from the start for each
+/// entry is quadratic in it).
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    /// Byte offset of the start of every line, in order; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// Line number (1-based) of byte `offset`; the same as [`line_at`] on the text.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
 }
 
 /// Drops a UTF-8 byte-order mark and normalises CRLF/CR line endings to LF.
@@ -352,5 +403,26 @@ mod tests {
             ("Ashish".into(), "Vaswani".into())
         );
         assert_eq!(split_name("OpenAI"), (String::new(), "OpenAI".into()));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting_from_the_start() {
+        for text in ["", "a", "\n", "ab\ncd\n\nef", "\n\nx\n", "é\nü\n"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.line(offset),
+                    line_at(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_doi_field_starting_with_multi_byte_characters_is_no_doi() {
+        assert_eq!(clean_doi("A🌀"), None);
+        assert_eq!(clean_doi("𛲜ᜀ𐾰𝕀￼January"), None);
+        assert_eq!(clean_doi("DOI:10.1/x"), Some("10.1/x".into()));
     }
 }

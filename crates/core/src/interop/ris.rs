@@ -3,8 +3,8 @@
 //! without a tag continue the previous field (with a line break, so notes keep theirs).
 
 use super::{
-    arxiv_from, arxiv_in_text, clean_doi, keyword_to_tag, normalise_text, person_name, ExportEntry,
-    Parsed, Record,
+    arxiv_from, arxiv_in_text, clean_doi, normalise_text, person_name, ExportEntry, Parsed, Record,
+    TagList,
 };
 use crate::import::SkippedEntry;
 use crate::model::{NewPaper, PartialDate};
@@ -168,14 +168,11 @@ fn record_from(
             _ => notes.push(n.to_string()),
         }
     }
-    let mut tags: Vec<String> = Vec::new();
+    let mut tags = TagList::default();
     for (_, k) in all(fields, "KW") {
-        if let Some(t) = keyword_to_tag(k) {
-            if !tags.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
-                tags.push(t);
-            }
-        }
+        tags.push_keyword(k);
     }
+    let tags = tags.into_vec();
     Ok(Record {
         line,
         key: get(&["ID"]),

@@ -23,6 +23,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Map, Value};
 
 use papershelf_core::import::{arxiv_jsonl, hf_page};
+use papershelf_core::interop;
 use papershelf_core::search::query::{self, Clause};
 use papershelf_core::sources::{arxiv_atom, hf, s2};
 use papershelf_core::text::collapse_whitespace;
@@ -1434,6 +1435,546 @@ fn search_paging_accepts_any_limit_and_offset() {
             Ok(())
         },
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference-manager files: BibTeX/BibLaTeX, RIS, CSL-JSON, Markdown notes
+
+/// The text as the interop parsers see it: no byte order mark, `\n` line endings.
+fn interop_normalised(text: &str) -> String {
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text);
+    t.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Invariants every interop parser keeps: entries and skipped lines lie within the input, in
+/// file order; each entry's raw text is part of the file; titles are non-empty (and
+/// whitespace-collapsed where `collapsed_titles`); ids round-trip; tags are tag syntax and
+/// not repeated.
+fn check_interop(
+    text: &str,
+    parsed: &papershelf_core::interop::Parsed,
+    collapsed_titles: bool,
+) -> Result<(), TestCaseError> {
+    let lines = editor_lines(text).max(1);
+    let normalised = interop_normalised(text);
+    for s in &parsed.skipped {
+        prop_assert!(
+            (1..=lines).contains(&s.line),
+            "line {} of {lines}: {s:?}",
+            s.line
+        );
+        prop_assert!(!s.reason.is_empty());
+    }
+    let mut last_line = 0;
+    for r in &parsed.records {
+        prop_assert!((1..=lines).contains(&r.line), "line {} of {lines}", r.line);
+        prop_assert!(r.line >= last_line, "records out of file order");
+        last_line = r.line;
+        prop_assert!(
+            normalised.contains(&r.raw),
+            "raw text not in the file: {:?}",
+            r.raw
+        );
+        if collapsed_titles {
+            assert_clean_paper(&r.paper)?;
+        } else {
+            prop_assert!(
+                !r.paper.title.trim().is_empty(),
+                "empty title: {:?}",
+                r.paper
+            );
+            if let Some(id) = &r.paper.arxiv_id {
+                assert_round_trips(id)?;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for t in &r.tags {
+            prop_assert!(!t.is_empty() && t.chars().count() <= 64, "{t:?}");
+            prop_assert!(
+                !t.chars().any(|c| c.is_whitespace() || c.is_control()),
+                "{t:?}"
+            );
+            prop_assert!(seen.insert(t.to_ascii_lowercase()), "repeated tag {t:?}");
+        }
+    }
+    Ok(())
+}
+
+const BIB_TOKENS: &[&[u8]] = &[
+    b"@",
+    b"{",
+    b"}",
+    b"(",
+    b")",
+    b"\"",
+    b"#",
+    b",",
+    b"=",
+    b"\\",
+    b"%",
+    b"\n@article{k,\n",
+    b"@string{nips = \"Neural\"}\n",
+    b"@comment{",
+    b"@preamble{\"\\newcommand\"}",
+    b"title = {",
+    b"author = {Doe, Jane and {OpenAI}}",
+    b"{\\\"o}",
+    b"\\v{s}",
+    b"\\emph{",
+    b"{{",
+    b"}}",
+    b" # ",
+    b"month = jan",
+    b"eprint = {2401.00001}",
+    b"archivePrefix = {arXiv}",
+    b"doi = {10.48550/arXiv.1706.03762}",
+    b"keywords = {a, b; A}",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\x00",
+];
+
+const RIS_TOKENS: &[&[u8]] = &[
+    b"TY  - JOUR\n",
+    b"ER  - \n",
+    b"TI  - ",
+    b"AU  - ",
+    b"KW  - ",
+    b"N1  - arXiv:2401.00001\n",
+    b"DO  - 10.48550/arXiv.1706.03762\n",
+    b"UR  - https://arxiv.org/abs/1706.03762v5\n",
+    b"DA  - 2017/06//\n",
+    b"PY  - 20\n",
+    b"  -",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\xef\xbb\xbf",
+    b"\xff",
+];
+
+/// Text a reference manager might hold in a field: LaTeX, ids, names, keywords, or anything.
+fn bib_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => proptest::sample::select(
+            &[
+                "Attention Is All You Need",
+                "{\\\"o}",
+                "\\\"{u}",
+                "\\v{s}",
+                "\\c{c}",
+                "{\\ss}",
+                "\\'e",
+                "\\emph{deep}",
+                "\\textbf{",
+                "{{Protected Title}}",
+                "{BERT}",
+                "$O(n^2)$",
+                "\\&",
+                "&",
+                "%",
+                "\\%",
+                "_",
+                "~",
+                "--",
+                "\\\\",
+                "{",
+                "}",
+                "@",
+                "#",
+                "\"",
+                ",",
+                " and ",
+                "Vaswani, Ashish",
+                "van der Berg, Anna",
+                "{OpenAI}",
+                "arXiv:2401.00001v2",
+                "https://arxiv.org/abs/1706.03762",
+                "10.48550/arXiv.1706.03762",
+                "https://doi.org/10.1109/CVPR.2016.90",
+                "Computer Science - Machine Learning; nlp, NLP",
+                "Full Text PDF:/tmp/x.pdf:application/pdf",
+                "2017-06-12",
+                "\n@misc{quoted,",
+                "\n",
+                "  ",
+            ][..]
+        )
+        .prop_map(str::to_string),
+        1 => odd_string(),
+    ];
+    proptest::collection::vec(piece, 0..6).prop_map(|p| p.concat())
+}
+
+fn bib_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => bib_text().prop_map(|t| format!("{{{t}}}")),
+        2 => bib_text().prop_map(|t| format!("\"{}\"", t.replace('"', ""))),
+        1 => proptest::sample::select(&["jan", "dec", "nips", "undefined_macro", "2017"][..])
+            .prop_map(str::to_string),
+        1 => (bib_text(), bib_text()).prop_map(|(a, b)| format!("{{{a}}} # \"{}\" # jan", b.replace('"', ""))),
+    ]
+}
+
+fn bib_entry() -> impl Strategy<Value = String> {
+    let field = (
+        proptest::sample::select(
+            &[
+                "title",
+                "Title",
+                "TITLE",
+                "author",
+                "year",
+                "month",
+                "date",
+                "journal",
+                "journaltitle",
+                "booktitle",
+                "eprint",
+                "archivePrefix",
+                "eprinttype",
+                "primaryClass",
+                "eprintclass",
+                "doi",
+                "url",
+                "note",
+                "keywords",
+                "file",
+                "annote",
+                "annotation",
+                "comment",
+                "abstract",
+                "x-unknown",
+            ][..],
+        ),
+        bib_value(),
+    )
+        .prop_map(|(k, v)| format!("{k} = {v}"));
+    (
+        proptest::sample::select(
+            &[
+                "article",
+                "misc",
+                "inproceedings",
+                "online",
+                "Article",
+                "MISC",
+                "string",
+                "comment",
+                "preamble",
+                "book",
+            ][..],
+        ),
+        prop_oneof![
+            4 => "[a-z][a-z0-9_:-]{0,12}",
+            1 => Just(String::new()),
+            1 => odd_string(),
+        ],
+        proptest::collection::vec(field, 0..8),
+        any::<bool>(),
+        proptest::sample::select(&[",", ",\n  ", " ,", ",\r\n\t"][..]),
+    )
+        .prop_map(|(kind, key, fields, parens, sep)| {
+            let (open, close) = if parens { ('(', ')') } else { ('{', '}') };
+            match kind {
+                "string" => format!("@string{open}{key} = {}{close}", fields.len()),
+                _ => format!("@{kind}{open}{key}{sep}{}{close}", fields.join(sep)),
+            }
+        })
+}
+
+fn bib_seeds() -> &'static [String] {
+    static SEEDS: OnceLock<Vec<String>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        [
+            "zotero.bib",
+            "better-bibtex.bib",
+            "jabref.bib",
+            "malformed.bib",
+        ]
+        .iter()
+        .map(|f| fixture_text(&format!("interop/{f}")))
+        .collect()
+    })
+}
+
+fn bib_file() -> impl Strategy<Value = String> {
+    let generated = (
+        proptest::collection::vec(bib_entry(), 0..6),
+        proptest::sample::select(&["\n", "\n\n", "\r\n", "\n% comment between\n", " "][..]),
+        any::<bool>(),
+    )
+        .prop_map(|(entries, between, bom)| {
+            let body = entries.join(between);
+            if bom {
+                format!("\u{feff}{body}")
+            } else {
+                body
+            }
+        })
+        .boxed();
+    let mutated = (
+        any::<Index>(),
+        proptest::collection::vec(edit(BIB_TOKENS), 1..6),
+    )
+        .prop_map(|(i, edits)| {
+            let seeds = bib_seeds();
+            let doc = seeds[i.index(seeds.len())].clone().into_bytes();
+            String::from_utf8_lossy(&apply_edits(doc, &edits)).into_owned()
+        });
+    prop_oneof![
+        4 => generated.clone(),
+        1 => (generated, proptest::collection::vec(edit(BIB_TOKENS), 1..4)).prop_map(|(f, e)| {
+            String::from_utf8_lossy(&apply_edits(f.into_bytes(), &e)).into_owned()
+        }),
+        3 => mutated,
+        1 => unicode_text(),
+    ]
+}
+
+#[test]
+fn bibtex_files_never_panic_and_keep_their_invariants() {
+    check(cases(), bib_file(), |text| {
+        let parsed = interop::bibtex::parse(&text);
+        check_interop(&text, &parsed, true)?;
+        for r in &parsed.records {
+            prop_assert!(r.key.as_deref().is_some_and(|k| !k.trim().is_empty()));
+            prop_assert!(r.raw.starts_with('@'), "{:?}", r.raw);
+        }
+        Ok(())
+    });
+}
+
+/// What the BibTeX writer escapes, the parser reads back: any title and note survive.
+#[test]
+fn bibtex_escaping_round_trips_any_text() {
+    let text = prop_oneof![bib_text(), odd_string(), unicode_text()];
+    check(cases(), (text.clone(), text), |(title, note)| {
+        let entry = format!(
+            "@misc{{k,\n  title = {{{}}},\n  annote = {{{}}}\n}}\n",
+            interop::bibtex::escape(&title),
+            interop::bibtex::escape(&note)
+        );
+        let parsed = interop::bibtex::parse(&entry);
+        let want = collapse_whitespace(&title);
+        if want.is_empty() {
+            prop_assert!(parsed.records.is_empty(), "{entry}");
+            return Ok(());
+        }
+        prop_assert_eq!(parsed.records.len(), 1, "{}: {:?}", entry, parsed.skipped);
+        let r = &parsed.records[0];
+        // Known limit: a title holding a literal backslash command (`\emph{deep}`) is written
+        // escaped but read back as LaTeX (`deep`): titles are cleaned of formatting commands
+        // after unescaping. Notes are unescaped separately and must always survive.
+        if !title.contains('\\') {
+            prop_assert_eq!(&r.paper.title, &want, "{}", entry);
+        }
+        // Line endings are read as `\n`, like the rest of the file.
+        let note = note.replace("\r\n", "\n").replace('\r', "\n");
+        let note = note.trim();
+        prop_assert_eq!(
+            r.note.as_deref(),
+            Some(note).filter(|n| !n.is_empty()),
+            "{}",
+            entry
+        );
+        Ok(())
+    });
+}
+
+fn ris_file() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        6 => (
+            proptest::sample::select(
+                &[
+                    "TY", "ER", "TI", "T1", "AU", "A1", "AB", "N2", "T2", "JO", "DA", "PY",
+                    "Y1", "DO", "UR", "N1", "KW", "L1", "ID", "XX", "A9",
+                ][..],
+            ),
+            prop_oneof![bib_text(), odd_string()],
+        )
+            .prop_map(|(tag, v)| format!("{tag}  - {v}")),
+        1 => odd_string(),
+        1 => Just(String::new()),
+    ];
+    let record = proptest::collection::vec(line, 0..10).prop_map(|lines| {
+        let mut r = vec!["TY  - JOUR".to_string()];
+        r.extend(lines);
+        r.push("ER  - ".into());
+        r.join("\n")
+    });
+    let generated = (
+        proptest::collection::vec(record, 0..5),
+        proptest::sample::select(&["\n", "\r\n", "\n\n"][..]),
+    )
+        .prop_map(|(records, sep)| records.join(sep).replace('\n', sep))
+        .boxed();
+    let seed = fixture_text("interop/zotero.ris");
+    let mutated = proptest::collection::vec(edit(RIS_TOKENS), 1..6).prop_map(move |edits| {
+        String::from_utf8_lossy(&apply_edits(seed.clone().into_bytes(), &edits)).into_owned()
+    });
+    prop_oneof![
+        4 => generated.clone(),
+        1 => (generated, proptest::collection::vec(edit(RIS_TOKENS), 1..4)).prop_map(|(f, e)| {
+            String::from_utf8_lossy(&apply_edits(f.into_bytes(), &e)).into_owned()
+        }),
+        3 => mutated,
+        1 => unicode_text(),
+    ]
+}
+
+#[test]
+fn ris_files_never_panic_and_keep_their_invariants() {
+    check(cases(), ris_file(), |text| {
+        let parsed = interop::ris::parse(&text);
+        check_interop(&text, &parsed, true)
+    });
+}
+
+fn csl_seeds() -> &'static [Value] {
+    static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        // The fixture holds one deliberately broken item; the seed is the file repaired.
+        let text = fixture_text("interop/zotero.json")
+            .replace("\"Broken Item\" \"missing comma\"", "\"Broken Item\"");
+        vec![serde_json::from_str(&text).expect("the repaired fixture is JSON")]
+    })
+}
+
+/// A CSL item from the schema's keys with plausible or hostile values.
+fn csl_item() -> impl Strategy<Value = Value> {
+    let value = prop_oneof![
+        3 => prop_oneof![bib_text(), odd_string()].prop_map(Value::String),
+        1 => json_value(),
+        1 => proptest::collection::vec(
+            (
+                proptest::sample::select(&["family", "given", "literal", "x"][..]),
+                odd_string()
+            ),
+            0..3
+        )
+        .prop_map(|kv| {
+            Value::Array(vec![Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect(),
+            )])
+        }),
+        1 => proptest::collection::vec(any::<i32>(), 0..4).prop_map(|parts| {
+            serde_json::json!({ "date-parts": [parts] })
+        }),
+    ];
+    proptest::collection::vec(
+        (
+            proptest::sample::select(
+                &[
+                    "id",
+                    "type",
+                    "title",
+                    "author",
+                    "issued",
+                    "DOI",
+                    "URL",
+                    "abstract",
+                    "container-title",
+                    "keyword",
+                    "note",
+                    "number",
+                    "literal",
+                    "raw",
+                    "x",
+                ][..],
+            ),
+            value,
+        ),
+        0..10,
+    )
+    .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+}
+
+fn csl_file() -> impl Strategy<Value = String> {
+    let generated =
+        (proptest::collection::vec(csl_item(), 0..5), any::<bool>()).prop_map(|(items, pretty)| {
+            let doc = Value::Array(items);
+            if pretty {
+                serde_json::to_string_pretty(&doc)
+            } else {
+                serde_json::to_string(&doc)
+            }
+            .expect("a Value serialises")
+        });
+    prop_oneof![
+        3 => generated,
+        3 => json_body(csl_seeds(), 4).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        1 => unicode_text(),
+    ]
+}
+
+#[test]
+fn csl_json_files_never_panic_and_keep_their_invariants() {
+    check(cases(), csl_file(), |text| {
+        let parsed = interop::csl::parse(&text);
+        check_interop(&text, &parsed, true)
+    });
+}
+
+fn markdown_file() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        4 => (
+            proptest::sample::select(
+                &[
+                    "id", "citekey", "title", "authors", "year", "date", "arxiv", "doi",
+                    "links", "tags", "status", "  arxiv", "  -", "x",
+                ][..],
+            ),
+            prop_oneof![
+                bib_text(),
+                odd_string(),
+                Just("[]".to_string()),
+                odd_string().prop_map(|s| format!("\"{}\"", s.replace('"', "\\\""))),
+                Just("\"2017-06-12\"".to_string()),
+                Just("\"read\"".to_string()),
+            ],
+        )
+            .prop_map(|(k, v)| if k.starts_with("  -") { format!("{k} {v}") } else { format!("{k}: {v}") }),
+        1 => odd_string(),
+    ];
+    let generated = (
+        any::<bool>(),
+        proptest::collection::vec(line, 0..12),
+        any::<bool>(),
+        bib_text(),
+    )
+        .prop_map(|(open, lines, close, body)| {
+            let mut out = String::new();
+            if open {
+                out.push_str("---\n");
+            }
+            out.push_str(&lines.join("\n"));
+            if close {
+                out.push_str("\n---\n\n");
+            }
+            out.push_str(&body);
+            out
+        })
+        .boxed();
+    prop_oneof![
+        4 => generated.clone(),
+        1 => (generated, proptest::collection::vec(edit(TEXT_TOKENS), 1..4)).prop_map(|(f, e)| {
+            String::from_utf8_lossy(&apply_edits(f.into_bytes(), &e)).into_owned()
+        }),
+        1 => unicode_text(),
+    ]
+}
+
+#[test]
+fn markdown_notes_files_never_panic_and_keep_their_invariants() {
+    check(cases(), markdown_file(), |text| {
+        let parsed = interop::markdown::parse(&text);
+        // Front-matter titles are quoted strings, kept as written.
+        check_interop(&text, &parsed, false)?;
+        prop_assert!(parsed.records.len() + parsed.skipped.len() <= 1);
+        Ok(())
+    });
 }
 
 /// Failures the generators found, kept as named cases.
