@@ -134,8 +134,8 @@ const section = [
   "Keystroke → rendered: from the input event to the frame after the new rows are in the DOM (the",
   "app's `results-rendered` performance measure), for every answer drawn while typing " +
     `${queries.length} queries from \`gen_corpus.py --queries\` one character at a time; the answer`,
-  "is the part until the rows arrive over IPC (facet counts follow in a second request, after the",
-  "rows are drawn). Startup: from the app process's start (its `/proc` start time) to the first",
+  "is the part until the rows arrive over IPC (facet counts follow in a second request once typing",
+  "pauses). Startup: from the app process's start (its `/proc` start time) to the first",
   "rows drawn; \"in the page\" counts from the webview's navigation start; the wall time adds",
   "tauri-driver's and WebKitWebDriver's own start-up.",
   "<!-- ui-bench:end -->",
