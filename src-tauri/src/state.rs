@@ -52,11 +52,16 @@ impl Opening {
             .done
             .wait_while(guard, |o| o.is_none())
             .unwrap_or_else(|e| e.into_inner());
-        guard.clone().expect("wait_while returned without an outcome")
+        guard
+            .clone()
+            .expect("wait_while returned without an outcome")
     }
 
     fn get(&self) -> Option<Result<Arc<Opened>, IpcError>> {
-        self.outcome.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.outcome
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

@@ -67,6 +67,14 @@ struct Args {
     /// Keep the libraries after measuring (they are deleted by default to save disk)
     #[arg(long)]
     keep: bool,
+    /// Measure searches on an existing Papershelf library only (no import, no baseline):
+    /// warm latencies per query kind and the prefix ladder, printed, nothing written. Takes
+    /// the query set from --queries-file.
+    #[arg(long, value_name = "LIBRARY")]
+    probe: Option<PathBuf>,
+    /// The query set for --probe (a gen_corpus.py --queries file)
+    #[arg(long)]
+    queries_file: Option<PathBuf>,
     /// Internal: run one measurement in this child process
     #[arg(long, hide = true)]
     child: Option<String>,
@@ -152,6 +160,9 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if let Some(child) = &args.child {
         return run_child(child, &args);
+    }
+    if let Some(lib) = &args.probe {
+        return probe(lib, args.queries_file.as_deref());
     }
     let data_dir = args
         .data_dir
@@ -406,6 +417,54 @@ fn measure_size(
         }
     }
     Ok(out)
+}
+
+/// `--probe`: warm search figures of an existing library, printed.
+fn probe(lib_dir: &Path, queries: Option<&Path>) -> anyhow::Result<()> {
+    let queries_path = queries.context("--probe needs --queries-file")?;
+    let queries: Vec<QueryLine> = std::fs::read_to_string(queries_path)?
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let t = Instant::now();
+    let lib = Library::open(lib_dir)?;
+    eprintln!("opened in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let opts = SearchOptions::default();
+    let mut fig = EngineFigures::default();
+    let mut slowest: Vec<(f64, String)> = Vec::new();
+    latencies(&queries, &mut fig, |_, q| {
+        let t = Instant::now();
+        let r = lib.search(&q.q, &opts);
+        slowest.push((t.elapsed().as_secs_f64() * 1e3, q.q.clone()));
+        match r {
+            Ok(r) => (true, !r.hits.is_empty()),
+            Err(_) => (false, false),
+        }
+    });
+    ladder(&mut fig, |p| {
+        let _ = lib.search(p, &opts);
+    });
+    println!(
+        "overall p50 {:.2} p95 {:.2} p99 {:.2} ms; worst kind p99 {:.2}; ladder max {:.2} ms ({:?})",
+        fig.p50_ms.unwrap_or_default(),
+        fig.p95_ms.unwrap_or_default(),
+        fig.p99_ms.unwrap_or_default(),
+        fig.kind_p99_max_ms.unwrap_or_default(),
+        fig.prefix_ladder_max_ms.unwrap_or_default(),
+        fig.extra.ladder_worst.as_ref().map(|w| &w.0),
+    );
+    for (kind, (n, p50, p95, p99, hits)) in &fig.extra.kinds {
+        println!(
+            "{kind:>8} n={n:<4} p50 {p50:.2} p95 {p95:.2} p99 {p99:.2} ms, hits {:.0}%",
+            hits * 100.0
+        );
+    }
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, q) in slowest.iter().take(12) {
+        println!("  slow: {ms:.2} ms  {q}");
+    }
+    Ok(())
 }
 
 /// Times every query once warm; fills p50/p95/p99 overall and per kind.

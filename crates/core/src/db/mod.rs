@@ -44,10 +44,17 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
+
+/// The page cache of a connection, in SQLite's negative-KiB form.
+pub const CACHE_KIB: i64 = -32_000;
+
+/// The page cache during a bulk import: the title, id and DOI indexes of a large library get
+/// random inserts, and a cache that holds them turns page reads and rewrites into hits.
+pub const BULK_CACHE_KIB: i64 = -256_000;
 
 /// The current time as RFC 3339 UTC with seconds, the one timestamp format the library stores.
 pub fn now() -> String {

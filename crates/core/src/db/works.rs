@@ -352,12 +352,25 @@ fn record_provenance(
     origin: &str,
     now: &str,
 ) -> Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    // One origin row per source, origin and transaction time: a bulk import shares it across
+    // every work of a batch.
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO provenance_origins (source, origin, set_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![source, origin, now])?;
+    let origin_id: i64 = tx
+        .prepare_cached(
+            "SELECT id FROM provenance_origins WHERE source = ?1 AND origin = ?2 AND set_at = ?3",
+        )?
+        .query_row(params![source, origin, now], |r| r.get(0))?;
     let mut stmt = tx.prepare_cached(
-        "INSERT OR REPLACE INTO field_provenance (work_key, field, source, origin, set_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO field_sources (work_key, field, origin_id) VALUES (?1, ?2, ?3)",
     )?;
     for field in fields {
-        stmt.execute(params![key, field, source, origin, now])?;
+        stmt.execute(params![key, field, origin_id])?;
     }
     Ok(())
 }
@@ -366,8 +379,9 @@ fn record_provenance(
 pub fn provenance(conn: &Connection, key: i64) -> Result<Vec<FieldSource>> {
     Ok(conn
         .prepare_cached(
-            "SELECT field, source, origin, set_at FROM field_provenance
-             WHERE work_key = ?1 ORDER BY field",
+            "SELECT f.field, o.source, o.origin, o.set_at
+             FROM field_sources f JOIN provenance_origins o ON o.id = f.origin_id
+             WHERE f.work_key = ?1 ORDER BY f.field",
         )?
         .query_map([key], |r| {
             Ok(FieldSource {

@@ -29,6 +29,21 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     out
 }
 
+/// The longest prefix (in characters) kept in the index's `short_prefix` field; longer
+/// prefixes are expanded through the term dictionary.
+pub const SHORT_PREFIX_CHARS: usize = 3;
+
+/// The one-, two- and three-character prefixes of an analysed word (fewer when the word is
+/// shorter).
+pub fn short_prefixes(word: &str) -> impl Iterator<Item = &str> {
+    word.char_indices()
+        .skip(1)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(word.len()))
+        .take(SHORT_PREFIX_CHARS)
+        .map(move |end| &word[..end])
+}
+
 /// Folds a regular English plural to its singular ("encoders" → "encoder").
 ///
 /// Why not a stemmer: search-as-you-type needs every prefix of a word to stay a prefix of its
@@ -122,5 +137,16 @@ mod tests {
             let prefix = words(&"representations"[..end])[0].clone();
             assert!(word.starts_with(&prefix), "{prefix} vs {word}");
         }
+    }
+
+    #[test]
+    fn short_prefixes_are_the_first_three_characters_at_most() {
+        fn of(w: &str) -> Vec<&str> {
+            short_prefixes(w).collect()
+        }
+        assert_eq!(of("transformer"), ["t", "tr", "tra"]);
+        assert_eq!(of("gp"), ["g", "gp"]);
+        assert_eq!(of("a"), ["a"]);
+        assert_eq!(of("über"), ["ü", "üb", "übe"]);
     }
 }

@@ -28,6 +28,13 @@ const SMALL_WRITER_HEAP: usize = 15_000_000;
 /// Writer heap for imports and rebuilds.
 pub const BULK_WRITER_HEAP: usize = 200_000_000;
 
+thread_local! {
+    /// The analyzer that finds the words whose short prefixes are indexed, built once per
+    /// thread rather than once per document.
+    static PREFIX_ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+        std::cell::RefCell::new(analyzer::analyzer());
+}
+
 /// One work's indexed text.
 #[derive(Debug, Default, Clone)]
 pub struct IndexDoc {
@@ -326,6 +333,31 @@ impl SearchIndex {
         if !d.note.is_empty() {
             doc.add_text(f.note, &d.note);
         }
+        // The title twice: in the one field bare words are scored on, it weighs most.
+        doc.add_text(f.body, &d.title);
+        doc.add_text(f.body, &d.title);
+        for a in &d.authors {
+            doc.add_text(f.body, a);
+        }
+        for t in &d.tags {
+            doc.add_text(f.body, t);
+        }
+        doc.add_text(f.body, &d.abstract_text);
+        if !d.note.is_empty() {
+            doc.add_text(f.body, &d.note);
+        }
+        PREFIX_ANALYZER.with_borrow_mut(|an| {
+            let words =
+                std::iter::once(d.title.as_str()).chain(d.authors.iter().map(String::as_str));
+            for text in words {
+                let mut stream = an.token_stream(text);
+                while stream.advance() {
+                    for prefix in analyzer::short_prefixes(&stream.token().text) {
+                        doc.add_text(f.short_prefix, prefix);
+                    }
+                }
+            }
+        });
         if let Some(y) = d.year {
             doc.add_i64(f.year, i64::from(y));
         }

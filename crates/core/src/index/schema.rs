@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::ANALYZER;
 
 /// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 2;
+pub const INDEX_SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,15 @@ pub struct Fields {
     pub tag: Field,
     /// Note words.
     pub note: Field,
+    /// Every word a bare-word query looks at (the title twice, authors, tags, abstract, note),
+    /// with frequencies but no positions. Bare words match here as single terms, so a query
+    /// of several words is a plain intersection of posting lists that tantivy can answer with
+    /// block-max pruning instead of scoring every match.
+    pub body: Field,
+    /// The first one, two and three letters of every title and author word, so a prefix of up
+    /// to three letters (the first keystrokes of a search) is one term, not an expansion to a
+    /// large share of the vocabulary.
+    pub short_prefix: Field,
     /// Publication year, for `year:`.
     pub year: Field,
     /// Reading status name, for `status:` and status facets (fast: term ordinals).
@@ -60,6 +69,22 @@ impl Fields {
             tags_text: b.add_text_field("tags", text.clone()),
             tag: b.add_text_field("tag", STRING | FAST),
             note: b.add_text_field("note", text),
+            body: b.add_text_field(
+                "body",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(ANALYZER)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
+            short_prefix: b.add_text_field(
+                "short_prefix",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer("raw")
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
             year: b.add_i64_field("year", NumericOptions::default().set_indexed().set_fast()),
             status: b.add_text_field("status", STRING | FAST),
             source: b.add_text_field("source", STRING | FAST),

@@ -242,7 +242,11 @@ pub fn parse(text: &str) -> Parsed {
             })
             .unwrap_or_default()
     };
-    let Some(title) = get("title") else {
+    // A title of blanks (a quoted `" "`) is no title either.
+    let Some(title) = get("title")
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+    else {
         parsed.skipped.push(SkippedEntry {
             line: 1,
             reason: "front matter has no title".into(),
@@ -294,6 +298,13 @@ mod tests {
     fn yaml_strings_are_escaped_and_read_back() {
         let nasty = "A: \"quoted\" # not a comment \\ back\nnew line\t- ok";
         assert_eq!(unquote(&yaml_str(nasty)).unwrap(), nasty);
+    }
+
+    #[test]
+    fn a_title_of_blanks_is_no_title() {
+        let p = parse("---\ntitle: \" \"\n---\nbody\n");
+        assert!(p.records.is_empty());
+        assert_eq!(p.skipped[0].reason, "front matter has no title");
     }
 
     #[test]

@@ -11,9 +11,9 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term};
 
-use super::facets::{FacetCollector, Facets};
+use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::snippet::{self, MatchTerms};
-use super::{build, query, SearchHit, SNIPPET_WIDTH};
+use super::{build, count_up_to, query, SearchHit, MAX_COUNTED, SNIPPET_WIDTH};
 use crate::db::works;
 use crate::error::Result;
 use crate::index::{analyzer, Fields, SearchIndex};
@@ -106,8 +106,12 @@ pub const DEFAULT_BROWSE_LIMIT: usize = 100;
 pub struct BrowseResults {
     /// The query as given.
     pub query: String,
-    /// Matches in all (in scope).
+    /// Matches in all (in scope), counted up to [`MAX_COUNTED`] when sorted by relevance
+    /// without facets.
     pub total: usize,
+    /// False when counting stopped at [`MAX_COUNTED`]: more papers match than `total`. Asking
+    /// for facets always counts every match.
+    pub total_exact: bool,
     /// The offset of the first hit.
     pub offset: usize,
     /// The order used.
@@ -241,35 +245,89 @@ pub(crate) fn run(
     req: &BrowseRequest,
     to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
 ) -> Result<BrowseResults> {
+    run_limited(index, conn, req, MAX_BROWSE_LIMIT, to_summary)
+}
+
+/// The hits of one pass: (score, work key), best first; the matches counted; whether that
+/// count is exact; the facet tally when asked for.
+type Pass = (Vec<(Score, u64)>, usize, bool, Option<FacetTally>);
+
+/// [`run`] with a caller's largest page.
+pub(crate) fn run_limited(
+    index: &SearchIndex,
+    conn: &Connection,
+    req: &BrowseRequest,
+    max_limit: usize,
+    to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
+) -> Result<BrowseResults> {
     let parsed = query::parse(&req.query)?;
     let f = *index.fields();
     let mut an = analyzer::analyzer();
     let searcher = index.searcher();
     let limit = match req.limit {
         0 => DEFAULT_BROWSE_LIMIT,
-        n => n.min(MAX_BROWSE_LIMIT),
-    };
+        n => n,
+    }
+    .min(max_limit);
     // The collector allocates for `offset + limit` hits: past the documents there are the page
     // is empty either way, and a huge offset must not become a huge allocation.
     let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
     let offset = req.offset.min(num_docs);
 
-    let mut built = build(&parsed, &f, &mut an, false);
+    let mut built = build(&parsed, &f, &mut an, false, &searcher);
     let sort = req.sort.unwrap_or(if built.has_text {
         BrowseSort::Relevance
     } else {
         BrowseSort::Added
     });
-    let collector = (
-        TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by(ByKey { sort }),
-        Count,
-        req.facets.then_some(FacetCollector),
-    );
+    // Best matches without facets (search as you type): the top hits alone, so tantivy skips
+    // blocks of documents that cannot reach them, and the matches counted without scoring up
+    // to MAX_COUNTED. Any other order, or facets, visits every match anyway.
+    let pruned = sort == BrowseSort::Relevance && !req.facets;
+    let pass = |q: &dyn Query| -> Result<Pass> {
+        if pruned {
+            let top = searcher.search(
+                q,
+                &TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by_score(),
+            )?;
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                let column = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("key")?;
+                if let Some(key) = column.first(addr.doc_id) {
+                    hits.push((score, key));
+                }
+            }
+            let (total, exact) = if hits.is_empty() && offset == 0 {
+                (0, true)
+            } else {
+                count_up_to(&searcher, q, MAX_COUNTED)?
+            };
+            Ok((hits, total, exact, None))
+        } else {
+            let collector = (
+                TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by(ByKey { sort }),
+                Count,
+                req.facets.then_some(FacetCollector),
+            );
+            let (top, total, tally) = searcher.search(q, &collector)?;
+            let hits = top
+                .into_iter()
+                .map(|((score, _, _, key), _)| (score, key))
+                .collect();
+            Ok((hits, total, true, tally))
+        }
+    };
     let mut results = BrowseResults {
         query: req.query.clone(),
         total: 0,
+        total_exact: true,
         offset: req.offset,
         sort,
         hits: Vec::new(),
@@ -278,24 +336,25 @@ pub(crate) fn run(
         notices: parsed.notices.clone(),
     };
     let q = scoped(built.query, req, &f);
-    let (mut top, mut total, mut tally) = searcher.search(q.as_ref(), &collector)?;
+    let (mut top, mut total, mut exact, mut tally) = pass(q.as_ref())?;
     built.query = q;
     if total == 0 && built.has_text {
-        let retry = build(&parsed, &f, &mut an, true);
+        let retry = build(&parsed, &f, &mut an, true, &searcher);
         let rq = scoped(retry.query, req, &f);
-        let (t, n, fc) = searcher.search(rq.as_ref(), &collector)?;
+        let (t, n, e, fc) = pass(rq.as_ref())?;
         if n > 0 {
             results.fuzzy = true;
             results
                 .notices
                 .push("no exact matches; showing words within one edit".into());
-            (top, total, tally) = (t, n, fc);
+            (top, total, exact, tally) = (t, n, e, fc);
             built.terms = retry.terms;
         }
     }
     results.total = total;
+    results.total_exact = exact;
     let terms: &MatchTerms = &built.terms;
-    for ((score, _, _, key), _) in top {
+    for (score, key) in top {
         let Some(row) = works::summary(conn, key as i64)? else {
             continue;
         };
@@ -303,7 +362,11 @@ pub(crate) fn run(
         let abstract_snippet = snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
         results.hits.push(SearchHit {
             paper: to_summary(conn, row)?,
-            score,
+            score: if sort == BrowseSort::Relevance {
+                score
+            } else {
+                0.0
+            },
             title_snippet,
             abstract_snippet,
         });

@@ -13,14 +13,13 @@ use std::ops::Bound;
 
 use rusqlite::Connection;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Term};
+use tantivy::{DocSet, Searcher, Term, TERMINATED};
 
 pub(crate) use browse::run as run_browse;
 pub use browse::{
@@ -75,14 +74,46 @@ pub struct SearchHit {
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
-    /// How many papers match in all.
+    /// How many papers match in all, counted up to [`MAX_COUNTED`].
     pub total: usize,
+    /// False when counting stopped at [`MAX_COUNTED`]: more papers match than `total`.
+    pub total_exact: bool,
     /// This page, best first.
     pub hits: Vec<SearchHit>,
     /// True when nothing matched exactly and these are one-edit matches.
     pub fuzzy: bool,
     /// What was read leniently or retried, in words for the user.
     pub notices: Vec<String>,
+}
+
+/// Matches a search counts before it stops and reports "at least" (counting every match of a
+/// common word in a million papers would cost more than finding the best ones).
+pub const MAX_COUNTED: usize = 10_000;
+
+/// Counts the documents `query` matches, without scoring, stopping at `cap`. Returns the count
+/// and whether it is exact.
+pub(crate) fn count_up_to(
+    searcher: &Searcher,
+    query: &dyn Query,
+    cap: usize,
+) -> Result<(usize, bool)> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut n = 0usize;
+    for segment in searcher.segment_readers() {
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                n += 1;
+                if n >= cap {
+                    return Ok((n, false));
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok((n, true))
 }
 
 /// Width of abstract snippets, in bytes.
@@ -116,7 +147,17 @@ struct Built {
 }
 
 /// Builds the tantivy query; `fuzzy` turns bare words into one-edit matches.
-fn build(parsed: &ParsedQuery, f: &Fields, an: &mut TextAnalyzer, fuzzy: bool) -> Built {
+///
+/// Bare words become one required clause each over the `body` field, flat at the top level, so
+/// a query of plain words is a pure intersection (or, for one word, a single term or a union of
+/// a prefix's expansions) that tantivy answers with block-max pruning.
+fn build(
+    parsed: &ParsedQuery,
+    f: &Fields,
+    an: &mut TextAnalyzer,
+    fuzzy: bool,
+    searcher: &Searcher,
+) -> Built {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut terms = MatchTerms::default();
     let mut has_text = false;
@@ -154,6 +195,12 @@ fn build(parsed: &ParsedQuery, f: &Fields, an: &mut TextAnalyzer, fuzzy: bool) -
                                 terms.exact.push(last.clone())
                             }
                         }
+                    }
+                    if *target == Target::Any && !phrase && !negated {
+                        for q in bare_words(f, &words, *prefix, fuzzy, searcher) {
+                            clauses.push((Occur::Must, q));
+                        }
+                        continue;
                     }
                     let q = text_query(
                         f,
@@ -195,11 +242,126 @@ fn build(parsed: &ParsedQuery, f: &Fields, an: &mut TextAnalyzer, fuzzy: bool) -
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
+    // One required clause stands alone: wrapped in a boolean query it would lose its pruning.
+    let query: Box<dyn Query> = if clauses.len() == 1 && clauses[0].0 == Occur::Must {
+        clauses.pop().expect("one").1
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
     Built {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query,
         terms,
         has_text,
     }
+}
+
+/// Completions a prefix of four or more letters matches: all of them in a personal library,
+/// the most frequent ones in a very large one (where a rare completion is seldom what is
+/// being typed, and every one more costs a posting list).
+const PREFIX_EXPANSIONS: usize = 64;
+
+/// Bare words over the `body` field: one required query per word. The last word, when it may
+/// be incomplete, also matches words it begins: up to three letters through the
+/// `short_prefix` field (title and author words), longer prefixes through their most frequent
+/// completions in the dictionary, scored below the word itself.
+fn bare_words(
+    f: &Fields,
+    words: &[String],
+    prefix: bool,
+    fuzzy: bool,
+    searcher: &Searcher,
+) -> Vec<Box<dyn Query>> {
+    let term = |w: &str| Term::from_field_text(f.body, w);
+    let mut out: Vec<Box<dyn Query>> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let is_last = i + 1 == words.len();
+        let short = w.chars().count() < 4;
+        let q: Box<dyn Query> = if fuzzy && !short {
+            if prefix && is_last {
+                Box::new(FuzzyTermQuery::new_prefix(term(w), 1, true))
+            } else {
+                Box::new(FuzzyTermQuery::new(term(w), 1, true))
+            }
+        } else if prefix && is_last {
+            prefix_query(f, w, searcher)
+        } else {
+            Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs))
+        };
+        out.push(q);
+    }
+    out
+}
+
+/// A word that may be incomplete: see [`bare_words`].
+fn prefix_query(f: &Fields, word: &str, searcher: &Searcher) -> Box<dyn Query> {
+    let exact = || -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.body, word),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    if word.chars().count() <= analyzer::SHORT_PREFIX_CHARS {
+        let short: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(f.short_prefix, word),
+            IndexRecordOption::WithFreqs,
+        ));
+        return Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact()),
+            (Occur::Should, Box::new(BoostQuery::new(short, 0.5))),
+        ]));
+    }
+    let expansions = expansions(searcher, f.body, word, PREFIX_EXPANSIONS);
+    if expansions.is_empty() || (expansions.len() == 1 && expansions[0].0 == word) {
+        return exact();
+    }
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = expansions
+        .into_iter()
+        .map(|(t, _)| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.body, &t),
+                IndexRecordOption::WithFreqs,
+            ));
+            // A finished word ranks above the longer words it begins.
+            let boost = if t == word { 1.0 } else { 0.5 };
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+/// The `max` words of `field` beginning with `prefix` that most documents contain, with their
+/// document counts (summed over segments).
+fn expansions(searcher: &Searcher, field: Field, prefix: &str, max: usize) -> Vec<(String, u64)> {
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xff);
+    let mut counts: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+        else {
+            continue;
+        };
+        while stream.advance() {
+            *counts.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut all: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter_map(|(k, df)| String::from_utf8(k).ok().map(|k| (k, df)))
+        .collect();
+    all.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    all.truncate(max);
+    all
 }
 
 /// One text clause over its fields: a word, a phrase, or words with the last one a prefix.
@@ -280,67 +442,30 @@ pub(crate) fn run(
     opts: &SearchOptions,
     to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
 ) -> Result<SearchResults> {
-    let parsed = query::parse(input)?;
-    let mut results = SearchResults {
-        query: input.to_string(),
-        notices: parsed.notices.clone(),
-        ..Default::default()
-    };
-    if parsed.clauses.is_empty() {
-        return Ok(results);
-    }
-    let f = *index.fields();
-    let mut an = analyzer::analyzer();
-    let searcher = index.searcher();
-    let limit = opts.limit.clamp(1, 1000);
-    // The collector allocates for `offset + limit` hits up front, so an offset from the caller
-    // (the UI, over IPC) is bounded by the documents there are: past them the page is empty
-    // either way, and a huge offset must not become a huge allocation.
-    let num_docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let offset = opts.offset.min(num_docs);
-    let collector = (
-        TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_score(),
-        Count,
-    );
-
-    let mut built = build(&parsed, &f, &mut an, false);
-    let (mut top, mut total) = searcher.search(built.query.as_ref(), &collector)?;
-    if total == 0 && built.has_text {
-        let retry = build(&parsed, &f, &mut an, true);
-        let (t, n) = searcher.search(retry.query.as_ref(), &collector)?;
-        if n > 0 {
-            results.fuzzy = true;
-            results
-                .notices
-                .push("no exact matches; showing words within one edit".into());
-            (top, total, built) = (t, n, retry);
-        }
-    }
-    results.total = total;
-    for (score, addr) in top {
-        let Some(key) = key_of(&searcher, addr)? else {
-            continue;
-        };
-        let Some(row) = works::summary(conn, key as i64)? else {
-            continue;
-        };
-        let title_snippet = snippet::full(&mut an, &row.title, &built.terms);
-        let abstract_snippet =
-            snippet::window(&mut an, &row.abstract_text, &built.terms, SNIPPET_WIDTH);
-        results.hits.push(SearchHit {
-            paper: to_summary(conn, row)?,
-            score,
-            title_snippet,
-            abstract_snippet,
+    // Nothing to look for finds nothing (a browse would list every paper).
+    if query::parse(input)?.clauses.is_empty() {
+        return Ok(SearchResults {
+            query: input.to_string(),
+            notices: query::parse(input)?.notices,
+            total_exact: true,
+            ..Default::default()
         });
     }
-    Ok(results)
-}
-
-fn key_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Option<u64>> {
-    let segment = searcher.segment_reader(addr.segment_ord);
-    let column = segment.fast_fields().u64("key")?;
-    Ok(column.first(addr.doc_id))
+    // The same path as the paper list, so a search is measured the way the app runs it.
+    let req = BrowseRequest {
+        query: input.to_string(),
+        sort: Some(BrowseSort::Relevance),
+        offset: opts.offset,
+        limit: opts.limit.max(1),
+        ..Default::default()
+    };
+    let page = browse::run_limited(index, conn, &req, 1000, to_summary)?;
+    Ok(SearchResults {
+        query: page.query,
+        total: page.total,
+        total_exact: page.total_exact,
+        hits: page.hits,
+        fuzzy: page.fuzzy,
+        notices: page.notices,
+    })
 }
