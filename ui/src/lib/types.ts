@@ -240,6 +240,8 @@ export interface Facets {
 export interface BrowseResults {
   query: string;
   total: number;
+  /** False when the count stopped early (best matches without facets): more match than `total`. */
+  totalExact?: boolean;
   offset: number;
   /** The order actually used. */
   sort: BrowseSort;

@@ -74,6 +74,8 @@ export class SearchView {
   /** Every row of the answer by position; positions not fetched yet are `undefined`. */
   rows = $state.raw<(Row | undefined)[]>([]);
   total = $state(0);
+  /** False while `total` is a lower bound (the core stops counting early); facets count all. */
+  totalExact = $state(true);
   facets = $state.raw<Facets | null>(null);
   /** True while the shown facet counts belong to an earlier answer (typing has not paused yet). */
   facetsStale = $state(false);
@@ -171,6 +173,7 @@ export class SearchView {
       this.#pending = new Set([0]);
       this.rows = rows;
       this.total = res.total;
+      this.totalExact = res.totalExact !== false;
       this.fuzzy = res.fuzzy;
       this.notices = res.notices;
       this.effectiveSort = res.sort;
@@ -194,6 +197,14 @@ export class SearchView {
       if (ticket !== this.#latest) return;
       this.facets = res.facets;
       this.facetsStale = false;
+      if (!this.totalExact && res.total >= this.total) {
+        // The facet request counted every match: the list grows to all of them.
+        const rows = this.rows.slice();
+        rows.length = res.total;
+        this.rows = rows;
+        this.total = res.total;
+        this.totalExact = true;
+      }
     } catch {
       // The list is shown; facets are a help, and the next keystroke asks again.
     }

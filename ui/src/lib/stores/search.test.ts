@@ -87,6 +87,28 @@ describe("SearchView paging", () => {
     expect(calls.filter((c) => !(c.args.request as BrowseRequest).facets)).toHaveLength(4);
   });
 
+  it("shows a lower bound while the core stops counting, then every match once facets count them", async () => {
+    mockBackend({
+      browse: (a) => {
+        const r = a.request as BrowseRequest;
+        const hits = Array.from({ length: Math.min(r.limit, 3) }, (_, i) => hit({ id: `p${i}`, title: `Paper ${i}` }));
+        return r.facets
+          ? { query: r.query, total: 25_000, totalExact: true, offset: 0, sort: "relevance", hits, facets: { status: [], tags: [], years: [], sources: [] }, fuzzy: false, notices: [] }
+          : { query: r.query, total: 10_000, totalExact: false, offset: 0, sort: "relevance", hits, facets: null, fuzzy: false, notices: [] };
+      },
+    });
+    const view = new SearchView();
+    view.query = "learning";
+    await view.run();
+    expect(view.total).toBe(10_000);
+    expect(view.totalExact).toBe(false);
+    await new Promise((r) => setTimeout(r, 2 * FACETS_DELAY_MS));
+    expect(view.total).toBe(25_000);
+    expect(view.totalExact).toBe(true);
+    expect(view.rows).toHaveLength(25_000);
+    expect(view.rows[0]?.id).toBe("p0");
+  });
+
   it("drops pages of an older query", async () => {
     library();
     const view = new SearchView();
