@@ -996,6 +996,10 @@ fn summary_of(conn: &Connection, row: works::SummaryRow) -> Result<PaperSummary>
 }
 
 /// Builds a complete index from the database and swaps it in.
+/// Libraries of at least this many papers report a rebuild's progress on the default log
+/// level (every tenth of the way).
+const REBUILD_PROGRESS_FROM: u64 = 50_000;
+
 fn rebuild(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
     let fresh = rebuild_into_fresh(dir, conn)?;
     SearchIndex::swap_in(fresh, dir)
@@ -1035,9 +1039,24 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         "SELECT key, title, authors, abstract, year, status, added_at, published, upvotes
          FROM works WHERE deleted_at IS NULL",
     )?;
+    let total: u64 = conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM works)
+              - (SELECT COUNT(*) FROM works WHERE deleted_at IS NOT NULL)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64;
+    let step = (total / 10).max(1);
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
     while let Some(r) = rows.next()? {
+        if n % step == 0 && n > 0 {
+            // A large rebuild takes a while: say how far it is (a small one is over at once).
+            if total >= REBUILD_PROGRESS_FROM {
+                tracing::warn!(done = n, total, "rebuilding the search index");
+            } else {
+                tracing::info!(done = n, total, "rebuilding the search index");
+            }
+        }
         let key: i64 = r.get(0)?;
         let authors: String = r.get(2)?;
         let status: String = r.get(5)?;

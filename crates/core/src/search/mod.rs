@@ -161,6 +161,8 @@ fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut terms = MatchTerms::default();
     let mut has_text = false;
+    // The bare words of every clause, for the title bonus.
+    let mut bare: Vec<String> = Vec::new();
     for clause in &parsed.clauses {
         let occur = if clause.is_negated() {
             Occur::MustNot
@@ -200,6 +202,7 @@ fn build(
                         for q in bare_words(f, &words, *prefix, fuzzy, searcher) {
                             clauses.push((Occur::Must, q));
                         }
+                        bare.extend(words.iter().cloned());
                         continue;
                     }
                     let q = text_query(
@@ -239,6 +242,18 @@ fn build(
             clauses.push((occur, q));
         }
     }
+    // Several words are often a title being looked for: the ones found in the title lift a
+    // paper. (Their intersection is small, so scoring each match costs little; one or two
+    // words keep the pruned plain path.)
+    if bare.len() >= TITLE_BONUS_FROM_WORDS {
+        for w in &bare {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.title, w),
+                IndexRecordOption::WithFreqs,
+            ));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, 2.0))));
+        }
+    }
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
@@ -254,6 +269,9 @@ fn build(
         has_text,
     }
 }
+
+/// Bare-word clauses of at least this many words also score their words in titles.
+const TITLE_BONUS_FROM_WORDS: usize = 3;
 
 /// Completions a prefix of four or more letters matches: all of them in a personal library,
 /// the most frequent ones in a very large one (where a rare completion is seldom what is
