@@ -298,18 +298,7 @@ impl Library {
             }
         };
         if report.added + report.merged + report.unchanged == 0 {
-            let first = report
-                .entries
-                .iter()
-                .find(|e| e.outcome == EntryOutcome::Skipped)
-                .map(|e| {
-                    format!(
-                        "; line {}: {}",
-                        e.line,
-                        e.reason.as_deref().unwrap_or("unreadable")
-                    )
-                })
-                .unwrap_or_default();
+            let first = crate::library_interop::first_skip_note(&report.entries);
             return Err(Error::Parse {
                 file: shown,
                 line: report.entries.first().map_or(1, |e| e.line),

@@ -54,7 +54,9 @@ pub use library::{
     default_library_dir, ImportProgress, ImportReport, Library, ListFilter, ListSort, PaperSummary,
     Stats, TagCount, LIBRARY_ENV,
 };
-pub use library_interop::{EntryOutcome, EntryReport, ExportSelection, InteropReport};
+pub use library_interop::{
+    first_skip_note, EntryOutcome, EntryReport, ExportSelection, InteropReport,
+};
 pub use model::{
     ArxivId, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate, Status,
 };

@@ -46,6 +46,22 @@ pub enum EntryOutcome {
     Skipped,
 }
 
+/// `"; line N: reason"` for the first skipped entry, or an empty string: the tail of the
+/// message when nothing in a file could be imported.
+pub fn first_skip_note(entries: &[EntryReport]) -> String {
+    entries
+        .iter()
+        .find(|e| e.outcome == EntryOutcome::Skipped)
+        .map(|e| {
+            format!(
+                "; line {}: {}",
+                e.line,
+                e.reason.as_deref().unwrap_or("unreadable")
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// One entry of an import report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

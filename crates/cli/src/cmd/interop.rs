@@ -117,18 +117,7 @@ fn finish_import(r: &InteropReport, path: &Path, json: bool) -> anyhow::Result<(
         }
     }
     if r.added + r.merged + r.unchanged == 0 {
-        let first = r
-            .entries
-            .iter()
-            .find(|e| e.outcome == EntryOutcome::Skipped)
-            .map(|e| {
-                format!(
-                    "; line {}: {}",
-                    e.line,
-                    e.reason.as_deref().unwrap_or("unreadable")
-                )
-            })
-            .unwrap_or_default();
+        let first = papershelf_core::first_skip_note(&r.entries);
         anyhow::bail!(
             "{}: no {} entry could be imported{first}; is it the right kind of file?",
             path.display(),
