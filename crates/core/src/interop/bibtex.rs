@@ -259,7 +259,15 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
             .map(|c| clean_latex(&c.format_verbatim()))
             .filter(|s| !s.is_empty())
     };
-    let Some(title) = field("title") else {
+    // A title that is nothing but formatting (`\textbf{}`) keeps its text as written rather
+    // than losing the entry.
+    let title = field("title").or_else(|| {
+        entry
+            .get("title")
+            .map(|c| c.format_verbatim().trim().to_string())
+            .filter(|s| !s.is_empty())
+    });
+    let Some(title) = title else {
         return Err(SkippedEntry {
             line,
             reason: format!("entry `{key}` has no title"),

@@ -27,7 +27,11 @@ pub fn parse_doi(raw: &str) -> Option<DoiKind> {
         "DOI:",
         "DOI ",
     ] {
-        if doi.len() >= prefix.len() && doi[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        // `get`: the prefix's length may fall inside a multi-byte character of the input.
+        if doi
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        {
             doi = doi[prefix.len()..].trim_start();
             break;
         }
@@ -58,6 +62,13 @@ pub fn doi_key(doi: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_byte_text_where_a_prefix_would_end_is_no_doi() {
+        // Found by the JSONL property: byte 15 fell inside a four-byte character.
+        assert_eq!(parse_doi("𝒢𐁊𑧟𞀗&;Wq\\𞤉gck"), None);
+        assert_eq!(parse_doi("ü10.1/x"), None);
+    }
 
     #[test]
     fn published_dois_in_every_written_form() {
