@@ -53,8 +53,16 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
   // A given library outlives this launch (the caller removes it); a fresh one is removed by stop().
   const library = reuse ?? mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-"));
   const log = [];
+  // The webview keeps its own storage (the theme choice, say) under the XDG directories: give
+  // every launch fresh ones, so no earlier run or installed copy of the app leaks into a test.
+  const web = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-web-"));
+  const xdg = {
+    XDG_DATA_HOME: path.join(web, "data"),
+    XDG_CACHE_HOME: path.join(web, "cache"),
+    XDG_CONFIG_HOME: path.join(web, "config"),
+  };
   const driver = spawn("tauri-driver", ["--port", String(DRIVER_PORT), "--native-port", String(NATIVE_PORT)], {
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info", ...env, PAPERSHELF_LIBRARY: library },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "info", ...xdg, ...env, PAPERSHELF_LIBRARY: library },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so stop() also reaches WebKitWebDriver and the app.
     detached: true,

@@ -340,7 +340,8 @@ impl Library {
                             .map(|h| h.paper.id.as_str().to_string()),
                     );
                     offset += n;
-                    if n == 0 || offset >= page.total {
+                    // A capped count is a lower bound: page on until a page comes back empty.
+                    if n == 0 || (page.total_exact && offset >= page.total) {
                         break;
                     }
                 }
