@@ -216,7 +216,11 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       timeout: 30_000,
       timeoutMsg: "the mirror was not written",
     });
-    assert.match(await browser.$(byTestId("mirror-status")).getText(), /Mirror in/);
+    // The files land before the command returns and the panel shows its status.
+    await browser.waitUntil(async () => /Mirror in/.test(await browser.$(byTestId("mirror-status")).getText()), {
+      timeout: 10_000,
+      timeoutMsg: "the files panel never said where the mirror is",
+    });
     // Tag the first paper; the mirror follows a couple of seconds later.
     await browser.$(byTestId("result-row")).click();
     const input = await browser.$(byTestId("tag-input"));

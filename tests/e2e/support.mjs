@@ -103,13 +103,26 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
 
   try {
     await waitForPort(DRIVER_PORT, driver);
-    browser = await remote({
-      hostname: "127.0.0.1",
-      port: DRIVER_PORT,
-      logLevel: "warn",
-      connectionRetryCount: 0,
-      capabilities: { "tauri:options": { application: APP } },
-    });
+    // tauri-driver forwards the new session to WebKitWebDriver, which it has only just spawned:
+    // on a busy machine that one may not listen yet ("Connection refused"). No app starts in
+    // that case, so asking again is safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        browser = await remote({
+          hostname: "127.0.0.1",
+          port: DRIVER_PORT,
+          logLevel: "warn",
+          connectionRetryCount: 0,
+          capabilities: { "tauri:options": { application: APP } },
+        });
+        break;
+      } catch (err) {
+        const refused = /Connection refused|ECONNREFUSED/i.test(`${err.message}${log.join("")}`);
+        if (!refused || attempt >= 5) throw err;
+        log.push(`(session attempt ${attempt} refused; retrying)\n`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
   } catch (err) {
     await stop();
     throw new Error(`${err.message}\n--- tauri-driver output ---\n${log.join("")}`);
