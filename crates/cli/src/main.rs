@@ -67,6 +67,10 @@ enum Command {
     /// Saved searches: `saved list`, `saved add NAME QUERY`, `saved rm NAME`, `saved run NAME`
     #[command(subcommand)]
     Saved(cmd::saved::SavedCommand),
+    /// Collections: `collection list`, `create NAME`, `add NAME ID...`, `remove NAME ID...`,
+    /// `rename OLD NEW`, `delete NAME`, `show NAME`
+    #[command(subcommand, alias = "collections")]
+    Collection(cmd::collections::CollectionCommand),
     /// Show one paper
     Show(cmd::papers::ShowArgs),
     /// List papers, newest first
@@ -183,6 +187,7 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
         Command::Import(c) => cmd::import::run(lib, c),
         Command::Search(a) => cmd::search::run(lib, a),
         Command::Saved(c) => cmd::saved::run(lib, c),
+        Command::Collection(c) => cmd::collections::run(lib, c),
         Command::Show(a) => cmd::papers::show(lib, a),
         Command::List(a) => cmd::papers::list(lib, a),
         Command::Tag(c) => cmd::papers::tag(lib, c),

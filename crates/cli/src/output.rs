@@ -103,6 +103,9 @@ pub fn paper_text(p: &Paper) -> String {
     if !p.tags.is_empty() {
         s += &format!("tags:     {}\n", p.tags.join(", "));
     }
+    if !p.collections.is_empty() {
+        s += &format!("in:       {}\n", p.collections.join(" · "));
+    }
     if !p.categories.is_empty() {
         s += &format!("category: {}\n", p.categories.join(" "));
     }

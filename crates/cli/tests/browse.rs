@@ -186,3 +186,92 @@ fn saved_searches_are_added_listed_run_and_removed() {
     assert_eq!(shelf.json_lines(&["saved", "list", "--json"]).len(), 1);
     shelf.fails(&["saved", "rm", "brains"]);
 }
+
+#[test]
+fn collections_are_curated_listed_searched_and_exported_from_the_command_line() {
+    let shelf = Shelf::with_pages();
+    let papers = shelf.json_lines(&["list", "--limit", "5", "--json"]);
+    let five = ids(&papers);
+    assert_eq!(five.len(), 5);
+
+    let mut add = vec!["collection", "add", "Reading group"];
+    add.extend(five.iter().map(String::as_str));
+    let said = shelf.ok(&add);
+    assert!(
+        said.contains("created collection 'Reading group'"),
+        "{said}"
+    );
+    assert!(said.contains("5 papers added to 'Reading group'"), "{said}");
+    shelf.ok(&["collection", "add", "thesis", &five[0]]);
+    shelf.ok(&["collection", "remove", "READING GROUP", &five[4]]);
+
+    let listed = shelf.ok(&["collection", "list"]);
+    assert_eq!(
+        listed
+            .lines()
+            .map(str::split_whitespace)
+            .map(|w| w.collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>(),
+        ["4 Reading group", "1 thesis"]
+    );
+    let json = shelf.json_lines(&["collection", "list", "--json"]);
+    assert_eq!(json[0]["name"], "Reading group");
+    assert_eq!(json[0]["count"], 4);
+
+    let shown = ids(&shelf.json_lines(&["collection", "show", "reading group", "--json"]));
+    assert_eq!(shown.len(), 4);
+    let mut by_search = ids(&shelf.json_lines(&["search", "in:\"Reading group\"", "--json"]));
+    let mut by_flag =
+        ids(&shelf.json_lines(&["search", "--collection", "reading group", "--json"]));
+    let mut by_list = ids(&shelf.json_lines(&["list", "--collection", "Reading Group", "--json"]));
+    let mut expected = five[..4].to_vec();
+    for v in [&mut by_search, &mut by_flag, &mut by_list, &mut expected] {
+        v.sort();
+    }
+    assert_eq!(by_search, expected);
+    assert_eq!(by_flag, expected);
+    assert_eq!(by_list, expected);
+    let one = shelf.ok(&["show", &five[0]]);
+    assert!(one.contains("in:       Reading group · thesis"), "{one}");
+
+    let bib = shelf.ok(&[
+        "export",
+        "--format",
+        "bibtex",
+        "--collection",
+        "reading group",
+    ]);
+    assert_eq!(
+        bib.matches("\n@").count() + usize::from(bib.starts_with('@')),
+        4,
+        "{bib}"
+    );
+    assert!(bib.contains("groups"), "{bib}");
+    let by_query = shelf.ok(&["export", "--format", "ris", "collection:thesis"]);
+    assert_eq!(by_query.matches("TY  - ").count(), 1, "{by_query}");
+
+    shelf.ok(&["collection", "rename", "thesis", "Thesis: methods"]);
+    assert_eq!(
+        ids(&shelf.json_lines(&["search", "in:\"thesis: methods\"", "--json"])),
+        [five[0].clone()]
+    );
+    let deleted = shelf.ok(&["collection", "delete", "Thesis: methods"]);
+    assert!(deleted.contains("(1 paper; they stay in the library)"), "{deleted}");
+
+    // Clear refusals, nothing changed.
+    let err = shelf.fails(&["collection", "show", "Nope"]);
+    assert!(err.contains("no collection named 'Nope'"), "{err}");
+    let err = shelf.fails(&[
+        "collection",
+        "add",
+        "Drafts",
+        &five[0],
+        "t-00000000deadbeef",
+    ]);
+    assert!(err.contains("t-00000000deadbeef"), "{err}");
+    let err = shelf.fails(&["collection", "create", "Reading GROUP"]);
+    assert!(err.contains("exists already"), "{err}");
+    let err = shelf.fails(&["export", "--format", "bibtex", "--collection", "Nope"]);
+    assert!(err.contains("no collection named 'Nope'"), "{err}");
+    assert_eq!(shelf.json_lines(&["collection", "list", "--json"]).len(), 1);
+}

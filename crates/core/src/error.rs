@@ -94,6 +94,12 @@ pub enum Error {
     /// No saved search with this id exists.
     #[error("no saved search {0} (`papershelf saved list` lists them)")]
     SavedSearchNotFound(i64),
+    /// No collection with this name exists.
+    #[error("no collection named '{0}' (`papershelf collection list` lists them)")]
+    CollectionNotFound(String),
+    /// A collection with this name (in any case) exists already.
+    #[error("a collection named '{0}' exists already")]
+    CollectionExists(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -162,7 +168,10 @@ impl Error {
             Error::Busy => ErrorCode::Busy,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
-            Error::NotAtSource { .. } | Error::SavedSearchNotFound(_) => ErrorCode::NotFound,
+            Error::NotAtSource { .. }
+            | Error::SavedSearchNotFound(_)
+            | Error::CollectionNotFound(_) => ErrorCode::NotFound,
+            Error::CollectionExists(_) => ErrorCode::InvalidInput,
             Error::SourceFormat { .. } => ErrorCode::Network,
             Error::Source(e) => match e {
                 crate::sources::http::SourceError::NotFound { .. } => ErrorCode::NotFound,

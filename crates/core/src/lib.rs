@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod backup;
+pub mod collections;
 mod db;
 pub mod demo;
 mod error;

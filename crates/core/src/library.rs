@@ -70,6 +70,8 @@ pub struct ListFilter {
     pub status: Option<Status>,
     /// Only papers with this tag.
     pub tag: Option<String>,
+    /// Only papers in the collection with this name (any case).
+    pub collection: Option<String>,
     /// At most this many (default 100).
     pub limit: Option<usize>,
     /// Skip this many.
@@ -762,6 +764,15 @@ impl Library {
                 args.len()
             ));
         }
+        if let Some(c) = &filter.collection {
+            args.push(crate::db::collections::name_key(c));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM collection_works cw
+                   JOIN collections c ON c.key = cw.collection_key
+                   WHERE cw.work_key = w.key AND c.name_key = ?{})",
+                args.len()
+            ));
+        }
         let order = match filter.sort {
             ListSort::Added => "w.added_at DESC, w.key DESC",
             ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",
@@ -1019,6 +1030,15 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         let (k, t) = row?;
         tag_map.entry(k).or_default().push(t);
     }
+    let mut collection_map: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT cw.work_key, c.name FROM collection_works cw
+         JOIN collections c ON c.key = cw.collection_key",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, name) = row?;
+        collection_map.entry(k).or_default().push(name);
+    }
     let mut note_map: HashMap<i64, String> = HashMap::new();
     let mut stmt = conn.prepare("SELECT work_key, body FROM notes")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
@@ -1071,6 +1091,7 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             authors: serde_json::from_str(&authors).unwrap_or_default(),
             abstract_text: r.get(3)?,
             tags: tag_map.remove(&key).unwrap_or_default(),
+            collections: collection_map.remove(&key).unwrap_or_default(),
             note: note_map.remove(&key).unwrap_or_default(),
             year: r.get(4)?,
             status: status.parse::<Status>().unwrap_or_default().as_str(),

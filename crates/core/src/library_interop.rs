@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::db::{self, changes, notes, tags, works};
+use crate::db::{self, changes, collections, notes, tags, works};
 use crate::error::{Error, Result};
 use crate::interop::citekey::{self, KeySource};
 use crate::interop::mirror::{
@@ -28,6 +28,9 @@ pub struct ExportSelection {
     pub query: Option<String>,
     /// Only papers with this tag.
     pub tag: Option<String>,
+    /// Only papers in the collection with this name (any case); `CollectionNotFound` when
+    /// there is none.
+    pub collection: Option<String>,
     /// Only papers with this status.
     pub status: Option<Status>,
 }
@@ -203,6 +206,18 @@ impl Library {
                             Err(e) => notices.push(format!("tag left out: {e}")),
                         }
                     }
+                    for name in &rec.collections {
+                        match collections::clean_name(name) {
+                            Ok(name) => {
+                                let collection = match collections::find(tx, &name)? {
+                                    Some(row) => row.key,
+                                    None => collections::create(tx, &name, now)?,
+                                };
+                                extra |= collections::add(tx, collection, key, now)?;
+                            }
+                            Err(e) => notices.push(format!("collection left out: {e}")),
+                        }
+                    }
                     if let Some(note) = rec.note.as_deref().map(str::trim).filter(|n| !n.is_empty())
                     {
                         let body = match notes::note(tx, key)? {
@@ -362,6 +377,16 @@ impl Library {
             sql.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
                    WHERE wt.work_key = w.key AND t.name = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(c) = &sel.collection {
+            crate::db::collections::get(&conn, c)?;
+            args.push(crate::db::collections::name_key(c));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM collection_works cw
+                   JOIN collections c ON c.key = cw.collection_key
+                   WHERE cw.work_key = w.key AND c.name_key = ?{})",
                 args.len()
             ));
         }

@@ -151,6 +151,9 @@ pub struct ExportArgs {
     /// Only papers with this tag
     #[arg(long)]
     pub tag: Option<String>,
+    /// Only papers in this collection (any case)
+    #[arg(long)]
+    pub collection: Option<String>,
     /// Only papers with this status
     #[arg(long, value_parser = parse_status)]
     pub status: Option<Status>,
@@ -168,6 +171,7 @@ pub fn export(lib: &Library, a: ExportArgs) -> anyhow::Result<()> {
     let sel = ExportSelection {
         query: a.query,
         tag: a.tag,
+        collection: a.collection,
         status: a.status,
     };
     let format = match a.format {

@@ -33,6 +33,9 @@ pub struct ListArgs {
     /// Only papers with this tag
     #[arg(long)]
     tag: Option<String>,
+    /// Only papers in this collection (any case)
+    #[arg(long)]
+    collection: Option<String>,
     /// At most this many
     #[arg(long, default_value_t = 100)]
     limit: usize,
@@ -52,6 +55,7 @@ pub fn list(lib: &Library, args: ListArgs) -> anyhow::Result<()> {
     let filter = ListFilter {
         status: args.status,
         tag: args.tag,
+        collection: args.collection,
         limit: Some(args.limit),
         offset: 0,
         sort: args.sort,

@@ -26,6 +26,9 @@ pub struct SearchArgs {
     /// Only papers with this tag
     #[arg(long)]
     tag: Option<String>,
+    /// Only papers in this collection (any case)
+    #[arg(long)]
+    collection: Option<String>,
     /// Also print facet counts (status, tags, years, sources) over all matches
     #[arg(long)]
     facets: bool,
@@ -72,6 +75,7 @@ fn split_flags(mut args: SearchArgs) -> anyhow::Result<SearchArgs> {
                 args.status = Some(value("--status")?.parse().map_err(anyhow::Error::msg)?);
             }
             "--tag" => args.tag = Some(value("--tag")?),
+            "--collection" => args.collection = Some(value("--collection")?),
             "--" => words.extend(it.by_ref()),
             _ => words.push(w),
         }
@@ -87,6 +91,7 @@ pub fn run(lib: &Library, args: SearchArgs) -> anyhow::Result<()> {
         query: query.clone(),
         status: args.status,
         tag: args.tag.clone(),
+        collection: args.collection.clone(),
         sort: args.sort,
         offset: args.offset,
         limit: args.limit.max(1),

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("migrations/0006_import_raw.sql")),
     (7, include_str!("migrations/0007_saved_searches.sql")),
     (8, include_str!("migrations/0008_compact_provenance.sql")),
+    (9, include_str!("migrations/0009_collections.sql")),
 ];
 
 /// The schema version this build writes.

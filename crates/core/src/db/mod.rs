@@ -1,6 +1,7 @@
 //! SQLite access: opening with the right pragmas, migrations, and one module per table.
 
 pub mod changes;
+pub mod collections;
 pub mod edges;
 pub mod http_cache;
 pub mod import_jobs;

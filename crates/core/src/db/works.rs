@@ -742,6 +742,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         license: f.license,
         upvotes: f.upvotes,
         tags: super::tags::tags_of(conn, key)?,
+        collections: super::collections::names_of(conn, key)?,
         new_version: super::signals::has_new_version(conn, key)?,
         signals: super::signals::load(conn, key)?,
         status: status.parse().unwrap_or_default(),
@@ -788,6 +789,7 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
         authors: serde_json::from_str(&authors).unwrap_or_default(),
         abstract_text,
         tags: super::tags::tags_of(conn, key)?,
+        collections: super::collections::names_of(conn, key)?,
         note: super::notes::note(conn, key)?
             .map(|n| n.body)
             .unwrap_or_default(),

@@ -48,6 +48,8 @@ pub struct IndexDoc {
     pub abstract_text: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Names of the collections it is in.
+    pub collections: Vec<String>,
     /// Note body.
     pub note: String,
     /// Publication year.
@@ -329,6 +331,9 @@ impl SearchIndex {
         for t in &d.tags {
             doc.add_text(f.tags_text, t);
             doc.add_text(f.tag, t.to_lowercase());
+        }
+        for c in &d.collections {
+            doc.add_text(f.collection, crate::db::collections::name_key(c));
         }
         if !d.note.is_empty() {
             doc.add_text(f.note, &d.note);

@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::ANALYZER;
 
 /// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 4;
+pub const INDEX_SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,9 @@ pub struct Fields {
     pub tags_text: Field,
     /// Exact tags, lower case, for `tag:` and tag facets (fast: term ordinals).
     pub tag: Field,
+    /// Collection names as [`crate::db::collections::name_key`] folds them, for
+    /// `collection:`; multi-valued.
+    pub collection: Field,
     /// Note words.
     pub note: Field,
     /// Every word a bare-word query looks at (the title twice, authors, tags, abstract, note),
@@ -68,6 +71,7 @@ impl Fields {
             abstract_text: b.add_text_field("abstract", text.clone()),
             tags_text: b.add_text_field("tags", text.clone()),
             tag: b.add_text_field("tag", STRING | FAST),
+            collection: b.add_text_field("collection", STRING),
             note: b.add_text_field("note", text),
             body: b.add_text_field(
                 "body",

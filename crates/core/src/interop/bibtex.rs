@@ -357,6 +357,9 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
         key: Some(key),
         paper,
         tags,
+        collections: field("groups")
+            .map(|g| super::split_groups(&g))
+            .unwrap_or_default(),
         note,
         status: None,
         files,
@@ -668,6 +671,13 @@ fn write_entry(out: &mut String, e: &ExportEntry) {
     }
     if !p.tags.is_empty() {
         fields.push(("keywords", format!("{{{}}}", escape(&p.tags.join(", ")))));
+    }
+    if !p.collections.is_empty() {
+        // JabRef's field for group membership: other tools keep it, JabRef shows the groups.
+        fields.push((
+            "groups",
+            format!("{{{}}}", escape(&p.collections.join(", "))),
+        ));
     }
     if let Some(n) = p.note.as_ref().filter(|n| !n.body.trim().is_empty()) {
         fields.push(("annote", format!("{{{}}}", escape(n.body.trim()))));

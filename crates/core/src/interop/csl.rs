@@ -212,6 +212,7 @@ fn record_from(line: usize, item: &Map<String, Value>, raw: &str) -> Result<Reco
         key: str_of(item, "id"),
         paper,
         tags,
+        collections: vec![],
         note,
         status: None,
         files: vec![],

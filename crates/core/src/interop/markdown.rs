@@ -81,6 +81,12 @@ pub fn write_one(e: &ExportEntry) -> String {
             out.push_str(&format!("  - {}\n", yaml_str(t)));
         }
     }
+    if !p.collections.is_empty() {
+        out.push_str("collections:\n");
+        for c in &p.collections {
+            out.push_str(&format!("  - {}\n", yaml_str(c)));
+        }
+    }
     out.push_str(&format!("status: {}\n", yaml_str(p.status.as_str())));
     out.push_str("---\n");
     if let Some(n) = p.note.as_ref().filter(|n| !n.body.trim().is_empty()) {
@@ -281,6 +287,7 @@ pub fn parse(text: &str) -> Parsed {
         key: get("citekey"),
         paper,
         tags,
+        collections: list("collections"),
         note: Some(body).filter(|b| !b.is_empty()),
         status,
         files: vec![],

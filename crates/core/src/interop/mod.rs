@@ -98,6 +98,9 @@ pub struct Record {
     pub tags: Vec<String>,
     /// The user's note, when the entry carries one.
     pub note: Option<String>,
+    /// Collections the entry is in (JabRef's BibTeX `groups`, Markdown `collections`), as
+    /// named in the file; cleaned when imported.
+    pub collections: Vec<String>,
     /// Reading status (Markdown front matter only).
     pub status: Option<Status>,
     /// Attached files the entry names (noted, never read).
@@ -231,6 +234,17 @@ pub fn keyword_to_tag(keyword: &str) -> Option<String> {
         return None;
     }
     Some(tag)
+}
+
+/// Splits JabRef's `groups` field (names separated by `,`) into collection names, white
+/// space folded, repeats (in any case) dropped.
+pub fn split_groups(field: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    field
+        .split(',')
+        .map(|g| g.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|g| !g.is_empty() && seen.insert(g.to_lowercase()))
+        .collect()
 }
 
 /// Splits a keywords field on `,` and `;` into tags.

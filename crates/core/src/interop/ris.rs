@@ -178,6 +178,7 @@ fn record_from(
         key: get(&["ID"]),
         paper,
         tags,
+        collections: vec![],
         note: Some(notes.join("\n\n")).filter(|n| !n.is_empty()),
         status: None,
         files: all(fields, "L1")

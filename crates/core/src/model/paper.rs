@@ -161,6 +161,9 @@ pub struct Paper {
     pub upvotes: Option<u32>,
     /// Tags, sorted.
     pub tags: Vec<String>,
+    /// The collections it is in, by name (sorted case-insensitively).
+    #[serde(default)]
+    pub collections: Vec<String>,
     /// True when a newer arXiv version arrived after the paper was added.
     pub new_version: bool,
     /// Counts, links and summaries from the sources.

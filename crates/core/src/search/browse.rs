@@ -85,6 +85,8 @@ pub struct BrowseRequest {
     pub status: Option<Status>,
     /// Only papers with this exact tag (the sidebar scope).
     pub tag: Option<String>,
+    /// Only papers in the collection with this name, any case (the sidebar scope).
+    pub collection: Option<String>,
     /// The order; `None` means relevance when the query has words to match, else newest added.
     pub sort: Option<BrowseSort>,
     /// Results to skip (past the last match the page is empty).
@@ -223,6 +225,20 @@ fn scoped(q: Box<dyn Query>, req: &BrowseRequest, f: &Fields) -> Box<dyn Query> 
             Occur::Must,
             Box::new(TermQuery::new(
                 Term::from_field_text(f.tag, &t),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(c) = req
+        .collection
+        .as_deref()
+        .map(crate::db::collections::name_key)
+        .filter(|c| !c.is_empty())
+    {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.collection, &c),
                 IndexRecordOption::Basic,
             )),
         ));

@@ -225,6 +225,10 @@ fn build(
                 Term::from_field_text(f.tag, tag),
                 IndexRecordOption::Basic,
             ))),
+            Clause::Collection { name, .. } => Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.collection, name),
+                IndexRecordOption::Basic,
+            ))),
             Clause::Status { status, .. } => Some(Box::new(TermQuery::new(
                 Term::from_field_text(f.status, status.as_str()),
                 IndexRecordOption::Basic,

@@ -6,9 +6,10 @@
 //! | `"neural networks"` | the exact phrase |
 //! | `title:diffusion`, `author:Zhang`, `abstract:"latent space"`, `note:todo` | one field (`ti:`, `au:`, `abs:` also work) |
 //! | `tag:llm`, `status:to-read` | exact tag / reading status |
+//! | `collection:"Reading group"`, `in:thesis` | in this collection (any case) |
 //! | `source:hf`, `source:arxiv`, `source:s2`, `source:bibtex` | reported by this source (family) |
 //! | `year:2023`, `year:2019..2023`, `year:2020..`, `year:..2015` | publication year or range |
-//! | `-word`, `-"a phrase"`, `-tag:old`, `-source:hf` | exclude |
+//! | `-word`, `-"a phrase"`, `-tag:old`, `-source:hf`, `-in:thesis` | exclude |
 //!
 //! The last bare word also matches as a prefix unless the query ends with a space, so results
 //! follow typing. An unterminated quote runs to the end; an unknown `field:` is read as words.
@@ -54,6 +55,13 @@ pub enum Clause {
         /// Exclude matches.
         negated: bool,
     },
+    /// Membership of a collection.
+    Collection {
+        /// The name in lower case, white space runs folded to one space.
+        name: String,
+        /// Exclude matches.
+        negated: bool,
+    },
     /// A reading status.
     Status {
         /// The status.
@@ -85,6 +93,7 @@ impl Clause {
         match self {
             Clause::Text { negated, .. }
             | Clause::Tag { negated, .. }
+            | Clause::Collection { negated, .. }
             | Clause::Status { negated, .. }
             | Clause::Source { negated, .. }
             | Clause::Year { negated, .. } => *negated,
@@ -155,6 +164,10 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
                 tag: value.trim().trim_start_matches('#').to_lowercase(),
                 negated,
             },
+            Some(Field::Collection) => Clause::Collection {
+                name: crate::db::collections::name_key(&value),
+                negated,
+            },
             Some(Field::Source) => Clause::Source {
                 source: crate::index::source_family(&value),
                 negated,
@@ -198,6 +211,7 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
 enum Field {
     Text(Target),
     Tag,
+    Collection,
     Status,
     Source,
     Year,
@@ -210,6 +224,7 @@ fn field_of(name: &str) -> Option<Field> {
         "abstract" | "abs" => Field::Text(Target::Abstract),
         "note" | "notes" => Field::Text(Target::Note),
         "tag" | "tags" => Field::Tag,
+        "collection" | "collections" | "in" => Field::Collection,
         "status" | "is" => Field::Status,
         "year" | "y" => Field::Year,
         "source" | "src" => Field::Source,
@@ -277,6 +292,24 @@ mod tests {
             [
                 text(Target::Any, "graph", false, false, false),
                 text(Target::Any, "attent", false, true, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn collections_are_named_in_quotes_or_bare_in_any_case() {
+        let q = parse(r#"collection:"Reading  Group" -in:Thesis graph"#).unwrap();
+        assert_eq!(
+            q.clauses[..2],
+            [
+                Clause::Collection {
+                    name: "reading group".into(),
+                    negated: false
+                },
+                Clause::Collection {
+                    name: "thesis".into(),
+                    negated: true
+                },
             ]
         );
     }

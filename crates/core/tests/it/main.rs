@@ -1,6 +1,7 @@
 //! Integration tests of papershelf-core, one binary with a module per concern.
 
 mod browse;
+mod collections;
 mod file_import;
 mod graph_identity;
 mod hostile_http;

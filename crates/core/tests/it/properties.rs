@@ -1129,8 +1129,28 @@ fn query_word() -> impl Strategy<Value = String> {
 fn query_token() -> impl Strategy<Value = String> {
     let field = proptest::sample::select(
         &[
-            "title", "ti", "author", "authors", "au", "by", "abstract", "abs", "note", "notes",
-            "tag", "tags", "status", "is", "year", "y", "TITLE", "Year", "foo", "http",
+            "title",
+            "ti",
+            "author",
+            "authors",
+            "au",
+            "by",
+            "abstract",
+            "abs",
+            "note",
+            "notes",
+            "tag",
+            "tags",
+            "collection",
+            "in",
+            "status",
+            "is",
+            "year",
+            "y",
+            "TITLE",
+            "Year",
+            "foo",
+            "http",
         ][..],
     );
     prop_oneof![
@@ -1188,6 +1208,10 @@ fn queries_never_panic_and_keep_their_invariants() {
                             prop_assert!(1000 <= *from && from <= to && *to <= 9999);
                         }
                         Clause::Status { .. } => {}
+                        Clause::Collection { name, .. } => {
+                            prop_assert!(!name.is_empty());
+                            prop_assert_eq!(name.trim(), name.as_str());
+                        }
                         Clause::Source { source, .. } => {
                             prop_assert_eq!(source, &source.to_lowercase());
                             prop_assert!(!source.trim().is_empty());
