@@ -256,7 +256,10 @@ fn collections_are_curated_listed_searched_and_exported_from_the_command_line() 
         [five[0].clone()]
     );
     let deleted = shelf.ok(&["collection", "delete", "Thesis: methods"]);
-    assert!(deleted.contains("(1 paper; they stay in the library)"), "{deleted}");
+    assert!(
+        deleted.contains("(1 paper; they stay in the library)"),
+        "{deleted}"
+    );
 
     // Clear refusals, nothing changed.
     let err = shelf.fails(&["collection", "show", "Nope"]);

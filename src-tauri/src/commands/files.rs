@@ -124,6 +124,8 @@ pub async fn export_papers(
     let sel = ExportSelection {
         query: Some(query).filter(|q| !q.trim().is_empty()),
         tag,
+        // A collection exports through the current query (`collection:"…"`).
+        collection: None,
         status,
     };
     let shown = path.display().to_string();
