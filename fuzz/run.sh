@@ -7,7 +7,8 @@
 # cargo-fuzz needs nightly compiler flags; on a stable toolchain RUSTC_BOOTSTRAP=1 enables
 # them. `-s none`: the core forbids unsafe code, so AddressSanitizer would add cost and find
 # nothing; panics and failed assertions are what the targets look for. Seeds come from the
-# test fixtures; new inputs go to fuzz/corpus/<target>, crashes to fuzz/artifacts/<target>.
+# test fixtures (markdown has none: three notes files are written below); new inputs go to
+# fuzz/corpus/<target>, crashes to fuzz/artifacts/<target>.
 # FUZZ_TARGET_DIR, when set, is passed as --target-dir. Inputs are capped at 64 KiB, except
 # hf_page at 4 KiB: its parser is linear, but coverage tracing makes each 64 KiB page cost
 # about 10 ms, so 10^6 executions would take hours; 4 KiB still holds dozens of lines and
@@ -19,7 +20,7 @@ runs="${1:-1000000}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(hf_page arxiv_jsonl arxiv_atom hf_json s2_json query arxiv_id)
+  targets=(hf_page arxiv_jsonl arxiv_atom hf_json s2_json query arxiv_id bibtex ris csl_json markdown)
 fi
 fixtures=../crates/core/tests/fixtures
 
@@ -41,6 +42,16 @@ cases = json.load(open(sys.argv[1]))["cases"]
 for i, c in enumerate(cases):
     open(os.path.join(sys.argv[2], str(i)), "w").write(c["input"])
 ' "$fixtures"/api/arxiv-id-normalization.json "$dir" ;;
+    bibtex) cp "$fixtures"/interop/*.bib "$dir"/ ;;
+    ris) cp "$fixtures"/interop/zotero.ris "$dir"/ ;;
+    csl_json) cp "$fixtures"/interop/zotero.json "$dir"/
+              sed 's/"Broken Item" "missing comma"/"Broken Item"/' "$fixtures"/interop/zotero.json > "$dir"/zotero-repaired.json ;;
+    markdown) printf '%s\n' '---' 'id: "1706.03762"' 'citekey: "vaswani2017attention"' 'title: "Attention: \"all\""' \
+                'authors:' '  - "Ashish Vaswani"' 'year: 2017' 'date: "2017-06-12"' 'arxiv: "1706.03762"' \
+                'doi: "10.1000/xyz"' 'links:' '  arxiv: "https://arxiv.org/abs/1706.03762"' 'tags:' '  - "nlp"' \
+                'collections:' '  - "Reading group"' 'status: "read"' '---' '' '# Notes' '' 'Good.' > "$dir/1"
+              printf '%s\n' '---' "title: 'It''s plain'" 'authors: []' 'tags: []' 'status: to-read' '---' > "$dir/2"
+              printf '%s\n' '---' 'title: "unterminated' 'tags:' '- "\u00e9"' > "$dir/3" ;;
   esac
 }
 
