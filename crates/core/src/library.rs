@@ -752,27 +752,13 @@ impl Library {
             prefixed_summary_columns()
         );
         let mut args: Vec<String> = Vec::new();
-        if let Some(s) = filter.status {
-            args.push(s.as_str().to_string());
-            sql.push_str(&format!(" AND w.status = ?{}", args.len()));
-        }
-        if let Some(t) = &filter.tag {
-            args.push(t.trim().trim_start_matches('#').to_string());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
-                   WHERE wt.work_key = w.key AND t.name = ?{})",
-                args.len()
-            ));
-        }
-        if let Some(c) = &filter.collection {
-            args.push(crate::db::collections::name_key(c));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM collection_works cw
-                   JOIN collections c ON c.key = cw.collection_key
-                   WHERE cw.work_key = w.key AND c.name_key = ?{})",
-                args.len()
-            ));
-        }
+        works::push_scope(
+            &mut sql,
+            &mut args,
+            filter.status,
+            filter.tag.as_deref(),
+            filter.collection.as_deref(),
+        );
         let order = match filter.sort {
             ListSort::Added => "w.added_at DESC, w.key DESC",
             ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",

@@ -368,28 +368,17 @@ impl Library {
         // Papers in the trash are not part of the library anyone exports.
         let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE w.deleted_at IS NULL");
         let mut args: Vec<String> = Vec::new();
-        if let Some(s) = sel.status {
-            args.push(s.as_str().to_string());
-            sql.push_str(&format!(" AND w.status = ?{}", args.len()));
-        }
-        if let Some(t) = &sel.tag {
-            args.push(t.trim().trim_start_matches('#').to_string());
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
-                   WHERE wt.work_key = w.key AND t.name = ?{})",
-                args.len()
-            ));
-        }
         if let Some(c) = &sel.collection {
-            crate::db::collections::get(&conn, c)?;
-            args.push(crate::db::collections::name_key(c));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM collection_works cw
-                   JOIN collections c ON c.key = cw.collection_key
-                   WHERE cw.work_key = w.key AND c.name_key = ?{})",
-                args.len()
-            ));
+            // A misspelt collection is an error, not an empty export.
+            collections::get(&conn, c)?;
         }
+        works::push_scope(
+            &mut sql,
+            &mut args,
+            sel.status,
+            sel.tag.as_deref(),
+            sel.collection.as_deref(),
+        );
         let rows = conn
             .prepare(&sql)?
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {

@@ -758,6 +758,38 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
     Ok(paper)
 }
 
+/// Appends ` AND …` conditions on `w` (an alias of `works`) for a status, a tag and a
+/// collection (named in any case) to `sql`, and their values to `args` as numbered parameters.
+pub fn push_scope(
+    sql: &mut String,
+    args: &mut Vec<String>,
+    status: Option<Status>,
+    tag: Option<&str>,
+    collection: Option<&str>,
+) {
+    if let Some(s) = status {
+        args.push(s.as_str().to_string());
+        sql.push_str(&format!(" AND w.status = ?{}", args.len()));
+    }
+    if let Some(t) = tag {
+        args.push(t.trim().trim_start_matches('#').to_string());
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+               WHERE wt.work_key = w.key AND t.name = ?{})",
+            args.len()
+        ));
+    }
+    if let Some(c) = collection {
+        args.push(super::collections::name_key(c));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM collection_works cw
+               JOIN collections c ON c.key = cw.collection_key
+               WHERE cw.work_key = w.key AND c.name_key = ?{})",
+            args.len()
+        ));
+    }
+}
+
 /// The text the search index holds for one work; `None` when the work no longer exists or
 /// is in the trash.
 pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {

@@ -205,43 +205,22 @@ impl SegmentSortKeyComputer for ByKeySegment {
 
 /// Adds the sidebar scope to a query.
 fn scoped(q: Box<dyn Query>, req: &BrowseRequest, f: &Fields) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
-    if let Some(s) = req.status {
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.status, s.as_str()),
-                IndexRecordOption::Basic,
-            )),
-        ));
-    }
-    if let Some(t) = req
-        .tag
-        .as_deref()
-        .map(clean_scope_tag)
-        .filter(|t| !t.is_empty())
-    {
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.tag, &t),
-                IndexRecordOption::Basic,
-            )),
-        ));
-    }
-    if let Some(c) = req
+    let tag = req.tag.as_deref().map(clean_scope_tag);
+    let collection = req
         .collection
         .as_deref()
-        .map(crate::db::collections::name_key)
-        .filter(|c| !c.is_empty())
-    {
-        clauses.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.collection, &c),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        .map(crate::db::collections::name_key);
+    let scope = [
+        (f.status, req.status.map(|s| s.as_str().to_string())),
+        (f.tag, tag),
+        (f.collection, collection),
+    ];
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, q)];
+    for (field, value) in scope {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            let term = TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic);
+            clauses.push((Occur::Must, Box::new(term)));
+        }
     }
     if clauses.len() == 1 {
         clauses.pop().expect("one").1

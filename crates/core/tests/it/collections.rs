@@ -22,6 +22,15 @@ fn browse_ids(t: &TempLibrary, req: BrowseRequest) -> HashSet<String> {
     r.hits.iter().map(|h| h.paper.id.to_string()).collect()
 }
 
+/// Every collection as (name, count), by name.
+fn names_and_counts(lib: &papershelf_core::Library) -> Vec<(String, u64)> {
+    lib.collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.count))
+        .collect()
+}
+
 fn as_set(ids: &[PaperId]) -> HashSet<String> {
     ids.iter().map(|i| i.to_string()).collect()
 }
@@ -119,12 +128,7 @@ fn a_collection_is_created_filled_renamed_and_deleted_and_search_follows() {
         .unwrap();
     assert_eq!((out.changed, out.collection.count), (2, 3));
 
-    let names: Vec<(String, u64)> = lib
-        .collections()
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.name, c.count))
-        .collect();
+    let names = names_and_counts(lib);
     assert_eq!(
         names,
         [
@@ -227,13 +231,7 @@ fn a_collection_exports_alone_and_round_trips_through_bibtex_and_markdown() {
         .lib()
         .import_interop(Format::Bibtex, &bib, "group.bib")
         .unwrap();
-    let names: Vec<(String, u64)> = fresh
-        .lib()
-        .collections()
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.name, c.count))
-        .collect();
+    let names = names_and_counts(fresh.lib());
     // JabRef separates groups with commas, so a comma in a name splits it on the way back.
     assert_eq!(
         names,
@@ -249,13 +247,7 @@ fn a_collection_exports_alone_and_round_trips_through_bibtex_and_markdown() {
     assert_eq!(lib.export_markdown(&sel, dir.path()).unwrap(), 4);
     let fresh = TempLibrary::new();
     fresh.lib().import_markdown_dir(dir.path()).unwrap();
-    let names: Vec<(String, u64)> = fresh
-        .lib()
-        .collections()
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.name, c.count))
-        .collect();
+    let names = names_and_counts(fresh.lib());
     assert_eq!(
         names,
         [
