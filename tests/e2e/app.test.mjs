@@ -182,10 +182,21 @@ describe("Papershelf in a dark desktop theme", { timeout: 120_000 }, () => {
     const background = await browser.execute(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, "rgb(20, 21, 24)");
     await input.setValue(QUERY);
-    const row = await browser.$(byTestId("result-row"));
-    await row.waitForExist({ timeout: 10_000 });
+    // Click the row only once this query's results have replaced the initial list: a row
+    // taken earlier can be re-rendered away between the lookup and the click.
+    await browser.waitUntil(async () => (await texts(byTestId("result-title"))).includes(TITLE), {
+      timeout: 10_000,
+      timeoutMsg: `"${TITLE}" is not among the results for "${QUERY}"`,
+    });
+    let row = null;
+    for (const candidate of await browser.$$(byTestId("result-row"))) {
+      if ((await candidate.$(byTestId("result-title")).getText()) === TITLE) row = candidate;
+    }
+    assert.ok(row, "row not found");
     await row.click();
-    await browser.$(byTestId("detail-title")).waitForExist({ timeout: 10_000 });
+    await browser.$(byTestId("detail-title")).waitUntil(async function () {
+      return (await this.getText()) === TITLE;
+    }, { timeout: 10_000, timeoutMsg: "the detail pane never showed the paper" });
     await browser.execute(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
     await browser.saveScreenshot(screenshotPath("detail-dark.png"));
   });
