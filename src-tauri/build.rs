@@ -34,6 +34,12 @@ const COMMANDS: &[&str] = &[
     "mirror_enable",
     "mirror_disable",
     "mirror_rebuild",
+    "list_collections",
+    "create_collection",
+    "add_to_collection",
+    "remove_from_collection",
+    "rename_collection",
+    "delete_collection",
 ];
 
 fn main() {

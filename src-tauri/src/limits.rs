@@ -18,6 +18,8 @@ pub const MAX_TAGS: usize = 200;
 pub const MAX_TAG_BYTES: usize = 200;
 /// A paper id or a pasted id/URL, in bytes.
 pub const MAX_ID_BYTES: usize = 512;
+/// A collection name, in bytes (the core allows 80 characters; 4 bytes each at most).
+pub const MAX_COLLECTION_NAME_BYTES: usize = 4 * papershelf_core::MAX_COLLECTION_NAME_CHARS;
 
 fn too_long(what: &str, limit: usize) -> IpcError {
     IpcError::invalid(format!("{what} is too long (at most {limit} bytes)"))
@@ -40,6 +42,24 @@ pub fn id(id: &PaperId) -> Result<(), IpcError> {
 pub fn text_id(s: &str) -> Result<(), IpcError> {
     if s.len() > MAX_ID_BYTES {
         return Err(too_long("the id", MAX_ID_BYTES));
+    }
+    Ok(())
+}
+
+/// Checks a list of paper ids (a multi-selection): at most a page of them, each an id.
+pub fn ids(ids: &[PaperId]) -> Result<(), IpcError> {
+    if ids.len() > MAX_PAGE {
+        return Err(IpcError::invalid(format!(
+            "at most {MAX_PAGE} papers at once"
+        )));
+    }
+    ids.iter().try_for_each(id)
+}
+
+/// Checks a collection name's length (the core checks the rest).
+pub fn collection_name(name: &str) -> Result<(), IpcError> {
+    if name.len() > MAX_COLLECTION_NAME_BYTES {
+        return Err(too_long("the collection name", MAX_COLLECTION_NAME_BYTES));
     }
     Ok(())
 }
@@ -84,5 +104,8 @@ mod tests {
         assert!(tags(&["t".repeat(MAX_TAG_BYTES + 1)]).is_err());
         assert!(id(&PaperId::new("9".repeat(MAX_ID_BYTES + 1))).is_err());
         assert_eq!(page(Some(usize::MAX)), Some(MAX_PAGE));
+        assert!(ids(&vec![PaperId::new("2401.00001"); MAX_PAGE + 1]).is_err());
+        assert!(collection_name(&"é".repeat(papershelf_core::MAX_COLLECTION_NAME_CHARS)).is_ok());
+        assert!(collection_name(&"x".repeat(MAX_COLLECTION_NAME_BYTES + 1)).is_err());
     }
 }

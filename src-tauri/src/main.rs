@@ -5,7 +5,9 @@
 
 use std::process::ExitCode;
 
-use papershelf_app_lib::commands::{files, notes, papers, search, sources, stats, sync, tags};
+use papershelf_app_lib::commands::{
+    collections, files, notes, papers, search, sources, stats, sync, tags,
+};
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
@@ -60,6 +62,12 @@ fn main() -> ExitCode {
             files::mirror_enable,
             files::mirror_disable,
             files::mirror_rebuild,
+            collections::list_collections,
+            collections::create_collection,
+            collections::add_to_collection,
+            collections::remove_from_collection,
+            collections::rename_collection,
+            collections::delete_collection,
         ])
         .run(tauri::generate_context!("tauri.conf.json"));
 

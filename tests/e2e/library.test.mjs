@@ -172,6 +172,65 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
   });
 
+  it("groups papers into a collection, scopes the list to it, renames and deletes it", async () => {
+    const sidebarCollections = () =>
+      browser.execute(() => [...document.querySelectorAll('[data-testid="collection-count"]')].map((b) => b.textContent));
+    // Three papers: the first row, then x and J twice mark it and the two below.
+    const rows = await browser.$$(byTestId("result-row"));
+    await rows[0].click();
+    await browser.keys(["x", "J", "J"]);
+    await browser.waitUntil(async () => (await browser.$(byTestId("marked-count")).getText()) === "3 selected", {
+      timeout: 5_000,
+      timeoutMsg: "x and J did not mark three papers",
+    });
+    await browser.keys("c");
+    const name = await browser.$(byTestId("name-prompt-input"));
+    await name.waitForDisplayed({ timeout: 5_000 });
+    await name.addValue("Reading group");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(async () => (await sidebarCollections()).join() === "Reading group3", {
+      timeout: 10_000,
+      timeoutMsg: "the sidebar does not list the new collection with its 3 papers",
+    });
+    await browser.keys(["Escape"]);
+
+    // The sidebar entry scopes the list; the open paper shows the collection it is in.
+    await browser.$(byTestId("collection-count")).click();
+    await browser.waitUntil(async () => (await total()) === 3, { timeout: 10_000, timeoutMsg: "the list is not the collection" });
+    await (await browser.$$(byTestId("result-row")))[0].click();
+    await browser.waitUntil(
+      async () => (await browser.execute(() => document.querySelector('[data-testid="detail-collection"] button')?.textContent)) === "Reading group",
+      { timeout: 10_000, timeoutMsg: "the detail pane does not show the paper's collection" },
+    );
+    await browser.execute(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
+    await browser.saveScreenshot(screenshotPath("collections.png"));
+
+    // A rename to a name full of markup: the list stays scoped, the name stays text.
+    await browser.$(byTestId("collection-rename")).click();
+    await name.waitForDisplayed({ timeout: 5_000 });
+    await browser.execute(() => document.querySelector('[data-testid="name-prompt-input"]').select());
+    await name.addValue("<img src=x onerror=window.__pwned='collection'> group");
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(
+      async () => (await sidebarCollections()).join() === "<img src=x onerror=window.__pwned='collection'> group3",
+      { timeout: 10_000, timeoutMsg: "the sidebar does not show the renamed collection" },
+    );
+    assert.equal(await total(), 3);
+    const injected = await browser.execute(
+      () => document.querySelectorAll('[data-testid="collection-list"] img, [data-testid="detail-collections"] img').length,
+    );
+    assert.equal(injected, 0, "a collection name became an element");
+    assert.equal(await browser.execute(() => window.__pwned ?? null), null);
+
+    // Deleting asks first, keeps the papers, and the list widens to the whole library.
+    await browser.$(byTestId("collection-delete")).click();
+    const confirm = await browser.$(byTestId("confirm-button"));
+    await confirm.waitForDisplayed({ timeout: 5_000 });
+    await confirm.click();
+    await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000, timeoutMsg: "the list stayed scoped" });
+    assert.deepEqual(await sidebarCollections(), []);
+  });
+
   it("imports a BibTeX file through the file dialog and reports every entry", async () => {
     await browser.$(byTestId("import-file")).click();
     const report = await browser.$(byTestId("import-report"));

@@ -22,6 +22,7 @@ function backend(extra: Record<string, Handler> = {}) {
   return mockBackend({
     stats: () => stats(),
     list_tags: () => [],
+    list_collections: () => [],
     list_subscriptions: () => [],
     saved_searches: () => [],
     mirror_status: () => ({ enabled: false, dir: null, lastWritten: null, papers: null, lastError: null, dirty: false }),
@@ -141,7 +142,10 @@ describe("App", () => {
     await waitFor(() => expect(screen.queryAllByTestId("detail-tag")).toHaveLength(0));
 
     await user.selectOptions(screen.getByTestId("status-select"), "reading");
-    expect(calls.at(-3)).toEqual({ cmd: "set_status", args: { id: "2310.02579", status: "reading" } });
+    // The change, then the sidebar's counts (stats, tags, collections) asked for again.
+    const last = calls.map((c) => c.cmd).lastIndexOf("set_status");
+    expect(calls[last]).toEqual({ cmd: "set_status", args: { id: "2310.02579", status: "reading" } });
+    expect(calls.slice(last + 1).map((c) => c.cmd).sort()).toEqual(["list_collections", "list_tags", "stats"]);
   });
 
   it("autosaves the note as you type and keeps the draft through a failure", async () => {
@@ -220,6 +224,77 @@ describe("App", () => {
     await waitFor(() => expect(statuses.get("2310.02579")).toBe("archived"));
     const last = calls.filter((c) => c.cmd === "set_status_many").at(-1)!;
     expect(last.args.ids).toEqual(["1706.03762", "2310.02579"]);
+  });
+
+  it("puts papers in a collection with c, scopes the list to it, and undoes into nothing", async () => {
+    // A small stand-in for the core's collections: name -> member ids.
+    const groups = new Map<string, Set<string>>();
+    const listed = () =>
+      [...groups].map(([name, ids], i) => ({ id: i + 1, name, count: ids.size, createdAt: "2025-11-23T12:00:00Z" }));
+    const change = (name: string, changedIds: string[], created: boolean) => ({
+      collection: listed().find((c) => c.name === name)!,
+      changed: changedIds.length,
+      changedIds,
+      created,
+    });
+    const { calls } = backend({
+      get_paper: (a) => paper({ id: String(a.id), collections: [...groups].filter(([, ids]) => ids.has(String(a.id))).map(([n]) => n) }),
+      list_collections: listed,
+      add_to_collection: (a) => {
+        const name = String(a.name);
+        const created = !groups.has(name);
+        const members = groups.get(name) ?? new Set<string>();
+        groups.set(name, members);
+        const fresh = (a.ids as string[]).filter((id) => !members.has(id));
+        fresh.forEach((id) => members.add(id));
+        return change(name, fresh, created);
+      },
+      remove_from_collection: (a) => {
+        const members = groups.get(String(a.name))!;
+        const gone = (a.ids as string[]).filter((id) => members.delete(id));
+        return change(String(a.name), gone, false);
+      },
+      delete_collection: (a) => {
+        const n = groups.get(String(a.name))!.size;
+        groups.delete(String(a.name));
+        return n;
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await waitFor(() => expect(titles()).toHaveLength(2));
+    expect(screen.getByText(/No collections yet/)).toBeTruthy();
+
+    // Both papers marked, `c`, a new name: one call for both, and the sidebar lists it.
+    await user.keyboard("{Escape}jxJ");
+    await user.keyboard("c");
+    await user.type(await screen.findByTestId("name-prompt-input"), "Reading group{Enter}");
+    await waitFor(() => expect(screen.getAllByTestId("collection-count").map((b) => b.textContent)).toEqual(["Reading group2"]));
+    const add = calls.find((c) => c.cmd === "add_to_collection")!;
+    expect(add.args).toEqual({ name: "Reading group", ids: ["1706.03762", "2310.02579"] });
+    expect(screen.getByTestId("triage-notice").textContent).toContain("2 papers added to “Reading group”");
+    await waitFor(() => expect(screen.getAllByTestId("detail-collection").map((c) => c.querySelector("button")?.textContent)).toEqual(["Reading group"]));
+
+    // The sidebar entry scopes the list; the scope goes with every page asked for.
+    await user.click(screen.getByTestId("collection-count"));
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "browse").at(-1)!;
+      expect((last.args.request as BrowseRequest).collection).toBe("Reading group");
+    });
+
+    // Undo takes both out and deletes the collection it had made.
+    await user.keyboard("{Escape}u");
+    await waitFor(() => expect(groups.size).toBe(0));
+    expect(calls.find((c) => c.cmd === "remove_from_collection")?.args).toEqual({
+      name: "Reading group",
+      ids: ["1706.03762", "2310.02579"],
+    });
+    await waitFor(() => expect(screen.getByText(/No collections yet/)).toBeTruthy());
+    // The list scoped to the collection that is gone shows the whole library again.
+    await waitFor(() => {
+      const last = calls.filter((c) => c.cmd === "browse").at(-1)!;
+      expect((last.args.request as BrowseRequest).collection).toBeNull();
+    });
   });
 
   it("runs any action from the Ctrl-K palette and lists shortcuts on ?", async () => {

@@ -47,6 +47,8 @@ pub struct CollectionChange {
     pub collection: Collection,
     /// Papers that went in (or came out); the rest were there (or absent) already.
     pub changed: usize,
+    /// The ids, as given, of the papers that went in (or came out): what an undo reverts.
+    pub changed_ids: Vec<PaperId>,
     /// True when adding created the collection.
     pub created: bool,
 }
@@ -112,24 +114,27 @@ impl Library {
             return Err(Error::InvalidInput("name at least one paper".into()));
         }
         let clean = collections::clean_name(name)?;
-        let (changed, created, key) = self.write(|tx, now| {
+        let (changed_ids, created, key) = self.write(|tx, now| {
             let (key, created) = match collections::find(tx, &clean)? {
                 Some(row) => (row.key, false),
                 None => (collections::create(tx, &clean, now)?, true),
             };
             let mut changed = Vec::new();
+            let mut changed_ids = Vec::new();
             for id in ids {
                 let work = works::key_of(tx, id)?;
                 if collections::add(tx, key, work, now)? {
                     works::touch(tx, work, now)?;
                     changed.push(work);
+                    changed_ids.push(id.clone());
                 }
             }
-            Ok(((changed.len(), created, key), changed))
+            Ok(((changed_ids, created, key), changed))
         })?;
         Ok(CollectionChange {
             collection: self.collection_by_key(key)?,
-            changed,
+            changed: changed_ids.len(),
+            changed_ids,
             created,
         })
     }
@@ -137,21 +142,24 @@ impl Library {
     /// Takes papers out of a collection (the papers stay in the library). One transaction:
     /// an unknown id or collection changes nothing.
     pub fn remove_from_collection(&self, name: &str, ids: &[PaperId]) -> Result<CollectionChange> {
-        let (changed, key) = self.write(|tx, now| {
+        let (changed_ids, key) = self.write(|tx, now| {
             let row = collections::get(tx, name)?;
             let mut changed = Vec::new();
+            let mut changed_ids = Vec::new();
             for id in ids {
                 let work = works::key_of(tx, id)?;
                 if collections::remove(tx, row.key, work)? {
                     works::touch(tx, work, now)?;
                     changed.push(work);
+                    changed_ids.push(id.clone());
                 }
             }
-            Ok(((changed.len(), row.key), changed))
+            Ok(((changed_ids, row.key), changed))
         })?;
         Ok(CollectionChange {
             collection: self.collection_by_key(key)?,
-            changed,
+            changed: changed_ids.len(),
+            changed_ids,
             created: false,
         })
     }

@@ -45,6 +45,7 @@ pub mod text;
 mod trash;
 
 pub use backup::{BackupInfo, RestoreReport};
+pub use collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use error::{Error, ErrorCode, Result};
 pub use file_import::{FileImportReport, FileKind};

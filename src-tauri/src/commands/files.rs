@@ -94,12 +94,16 @@ pub async fn export_papers(
     query: String,
     status: Option<Status>,
     tag: Option<String>,
+    collection: Option<String>,
 ) -> Result<Option<ExportDone>, IpcError> {
     let format = Format::from_name(&format)
         .ok_or_else(|| IpcError::invalid(format!("unknown export format '{format}'")))?;
     crate::limits::query(&query)?;
     if let Some(t) = &tag {
         crate::limits::tags(std::slice::from_ref(t))?;
+    }
+    if let Some(c) = &collection {
+        crate::limits::collection_name(c)?;
     }
     let what = match format {
         Format::Markdown => Pick::Folder {
@@ -124,8 +128,7 @@ pub async fn export_papers(
     let sel = ExportSelection {
         query: Some(query).filter(|q| !q.trim().is_empty()),
         tag,
-        // A collection exports through the current query (`collection:"…"`).
-        collection: None,
+        collection,
         status,
     };
     let shown = path.display().to_string();

@@ -38,5 +38,6 @@ pub async fn autosave_note(
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn note_history(state: State<'_, AppState>, id: PaperId) -> Result<Vec<Note>, IpcError> {
+    crate::limits::id(&id)?;
     blocking(&state, move |lib| lib.note_history(&id)).await
 }

@@ -23,6 +23,7 @@ pub async fn set_status(
     id: PaperId,
     status: Status,
 ) -> Result<Paper, IpcError> {
+    crate::limits::id(&id)?;
     blocking(&state, move |lib| lib.set_status(&id, status)).await
 }
 
@@ -34,9 +35,6 @@ pub async fn set_status_many(
     ids: Vec<PaperId>,
     status: Status,
 ) -> Result<Vec<Paper>, IpcError> {
-    if ids.len() > crate::limits::MAX_PAGE {
-        return Err(IpcError::invalid("at most 10,000 papers at once"));
-    }
-    ids.iter().try_for_each(crate::limits::id)?;
+    crate::limits::ids(&ids)?;
     blocking(&state, move |lib| lib.set_status_many(&ids, status)).await
 }

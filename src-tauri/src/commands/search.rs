@@ -19,6 +19,9 @@ pub async fn browse(
     if let Some(tag) = &request.tag {
         crate::limits::tags(std::slice::from_ref(tag))?;
     }
+    if let Some(collection) = &request.collection {
+        crate::limits::collection_name(collection)?;
+    }
     let request = BrowseRequest {
         limit: crate::limits::page(Some(request.limit)).unwrap_or(request.limit),
         ..request

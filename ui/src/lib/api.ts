@@ -11,6 +11,8 @@ import {
   type BrowseRequest,
   type BrowseResults,
   type BrowseSort,
+  type Collection,
+  type CollectionChange,
   type ExportDone,
   type ExportFormat,
   type FileImportReport,
@@ -89,6 +91,24 @@ export const listTags = () => call<TagCount[]>("list_tags");
 
 export const stats = () => call<Stats>("stats");
 
+export const listCollections = () => call<Collection[]>("list_collections");
+
+export const createCollection = (name: string) => call<Collection>("create_collection", { name });
+
+/** Puts papers in a collection, creating it when no collection has the name. */
+export const addToCollection = (name: string, ids: PaperId[]) =>
+  call<CollectionChange>("add_to_collection", { name, ids });
+
+/** Takes papers out of a collection; they stay in the library. */
+export const removeFromCollection = (name: string, ids: PaperId[]) =>
+  call<CollectionChange>("remove_from_collection", { name, ids });
+
+export const renameCollection = (name: string, newName: string) =>
+  call<Collection>("rename_collection", { name, newName });
+
+/** Deletes a collection (its papers stay); resolves to how many papers it held. */
+export const deleteCollection = (name: string) => call<number>("delete_collection", { name });
+
 /** Looks a paper up by arXiv id or URL (arXiv, then Hugging Face) and adds it to the inbox. */
 export const addPaper = (input: string) => call<AddedPaper>("add_paper", { input });
 
@@ -141,8 +161,13 @@ export function importFile(
 }
 
 /** Asks where to write and exports what the query and scope select; `null` when cancelled. */
-export const exportPapers = (format: ExportFormat, query: string, status: Status | null, tag: string | null) =>
-  call<ExportDone | null>("export_papers", { format, query, status, tag });
+export const exportPapers = (
+  format: ExportFormat,
+  query: string,
+  status: Status | null,
+  tag: string | null,
+  collection: string | null,
+) => call<ExportDone | null>("export_papers", { format, query, status, tag, collection });
 
 export const mirrorStatus = () => call<MirrorStatus>("mirror_status");
 

@@ -163,6 +163,8 @@ export interface Paper {
   license: string | null;
   upvotes: number | null;
   tags: string[];
+  /** The collections it is in, by name (sorted case-insensitively). */
+  collections: string[];
   status: Status;
   note: Note | null;
   newVersion: boolean;
@@ -184,6 +186,25 @@ export interface AddedPaper {
 export interface TagCount {
   name: string;
   count: number;
+}
+
+/** A named group of papers (`Collection` in the core). Names are unique regardless of case. */
+export interface Collection {
+  id: number;
+  name: string;
+  /** Papers in it, not counting trashed ones. */
+  count: number;
+  createdAt: string;
+}
+
+/** What adding papers to (or taking them out of) a collection did (`CollectionChange`). */
+export interface CollectionChange {
+  collection: Collection;
+  changed: number;
+  /** The ids, as sent, of the papers that went in (or came out). */
+  changedIds: PaperId[];
+  /** True when adding created the collection. */
+  created: boolean;
 }
 
 export interface Stats {
@@ -216,6 +237,8 @@ export interface BrowseRequest {
   query: string;
   status: Status | null;
   tag: string | null;
+  /** Only papers in the collection with this name (any case). */
+  collection: string | null;
   /** `null`: relevance when the query has words, else recently added. */
   sort: BrowseSort | null;
   offset: number;

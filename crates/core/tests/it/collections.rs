@@ -127,6 +127,14 @@ fn a_collection_is_created_filled_renamed_and_deleted_and_search_follows() {
         .remove_from_collection("Reading group", &first[5..7])
         .unwrap();
     assert_eq!((out.changed, out.collection.count), (2, 3));
+    // Which ones came out, by the ids given: what an undo puts back.
+    assert_eq!(out.changed_ids, &first[5..7]);
+    let back = lib
+        .add_to_collection("Reading group", &first[4..7])
+        .unwrap();
+    assert_eq!(back.changed_ids, &first[4..7]);
+    lib.remove_from_collection("Reading group", &first[4..7])
+        .unwrap();
 
     let names = names_and_counts(lib);
     assert_eq!(

@@ -1,11 +1,12 @@
-// The sidebar's numbers: papers per status and the tags in use.
+// The sidebar's numbers: papers per status, the tags in use and the collections.
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { Stats, Status, TagCount } from "../types";
+import type { Collection, Stats, Status, TagCount } from "../types";
 
 export class LibraryCounts {
   stats = $state<Stats | null>(null);
   tags = $state<TagCount[]>([]);
+  collections = $state<Collection[]>([]);
   error = $state<ApiError | null>(null);
 
   #latest = 0;
@@ -13,10 +14,11 @@ export class LibraryCounts {
   async refresh(): Promise<void> {
     const ticket = ++this.#latest;
     try {
-      const [stats, tags] = await Promise.all([api.stats(), api.listTags()]);
+      const [stats, tags, collections] = await Promise.all([api.stats(), api.listTags(), api.listCollections()]);
       if (ticket !== this.#latest) return;
       this.stats = stats;
       this.tags = tags;
+      this.collections = collections;
       this.error = null;
     } catch (err) {
       if (ticket === this.#latest) this.error = toApiError(err);

@@ -2,7 +2,8 @@
 // current list, and the open mirror's settings.
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { ExportDone, ExportFormat, FileImportReport, ImportProgress, MirrorStatus, Status } from "../types";
+import type { ExportDone, ExportFormat, FileImportReport, ImportProgress, MirrorStatus } from "../types";
+import type { Filter } from "./search.svelte";
 
 export class Files {
   /** An import or export is waiting on the dialog or the library. */
@@ -39,12 +40,13 @@ export class Files {
     }
   }
 
-  async exportList(format: ExportFormat, query: string, status: Status | null, tag: string | null): Promise<void> {
+  /** Exports what `query` finds within the sidebar scope `filter`. */
+  async exportList(format: ExportFormat, query: string, filter: Filter): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.error = null;
     try {
-      this.exported = await api.exportPapers(format, query, status, tag);
+      this.exported = await api.exportPapers(format, query, filter.status, filter.tag, filter.collection);
     } catch (err) {
       this.error = toApiError(err);
     } finally {

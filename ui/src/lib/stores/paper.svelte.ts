@@ -29,6 +29,19 @@ export class PaperView {
     }
   }
 
+  /** Asks again for the selected paper (after a change the backend answered without it). */
+  async reload(): Promise<void> {
+    const id = this.selectedId;
+    if (!id) return;
+    const ticket = ++this.#latest;
+    try {
+      const paper = await api.getPaper(id);
+      if (ticket === this.#latest) this.paper = paper;
+    } catch (err) {
+      if (ticket === this.#latest) this.error = toApiError(err);
+    }
+  }
+
   /** Shows a paper the backend just returned (e.g. one added), without asking for it again. */
   show(paper: Paper): void {
     ++this.#latest;

@@ -10,13 +10,22 @@ export type Row = PaperSummary & { titleSnippet?: Snippet; abstractSnippet?: Sni
 export interface Filter {
   status: Status | null;
   tag: string | null;
+  /** A collection's name. */
+  collection: string | null;
 }
 
-/** The query with the sidebar scope written into it (`status:to-read tag:llm diffusion`). */
+/** The sidebar scope that shows the whole library. */
+export const NO_FILTER: Filter = { status: null, tag: null, collection: null };
+
+/**
+ * The query with the sidebar scope written into it (`status:to-read tag:llm in:"Thesis" diffusion`).
+ * Collection names never hold `"`, so quoting keeps a name with spaces one clause.
+ */
 export function composeScope(query: string, filter: Filter): string {
   const parts: string[] = [];
   if (filter.status) parts.push(`status:${filter.status}`);
   if (filter.tag) parts.push(`tag:${filter.tag}`);
+  if (filter.collection) parts.push(`in:"${filter.collection}"`);
   if (query.trim()) parts.push(query.trim());
   return parts.join(" ");
 }
@@ -61,12 +70,14 @@ export function toggleClause(query: string, clause: string): string {
 
 /** True when a query has words to rank by (not only field filters such as `tag:x`). */
 export function hasWords(query: string): boolean {
-  return clauses(query).some((c) => !c.startsWith("-") && !/^(tag|status|year|source):/i.test(c));
+  return clauses(query).some(
+    (c) => !c.startsWith("-") && !/^(tag|tags|status|year|source|in|collection|collections):/i.test(c),
+  );
 }
 
 export class SearchView {
   query = $state("");
-  filter = $state<Filter>({ status: null, tag: null });
+  filter = $state<Filter>(NO_FILTER);
   /** The order asked for; `null` lets the core choose (relevance for words, else newest added). */
   sort = $state<BrowseSort | null>(null);
   /** The order the shown rows are in. */
@@ -137,7 +148,7 @@ export class SearchView {
   open(query: string, sort: BrowseSort | null): Promise<void> {
     this.query = query;
     this.sort = sort;
-    this.filter = { status: null, tag: null };
+    this.filter = NO_FILTER;
     return this.run();
   }
 
@@ -148,6 +159,7 @@ export class SearchView {
       query: this.query,
       status: this.filter.status,
       tag: this.filter.tag,
+      collection: this.filter.collection,
       sort,
       offset,
       limit: this.limit,

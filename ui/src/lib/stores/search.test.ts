@@ -8,6 +8,7 @@ import {
   FACETS_DELAY_MS,
   hasClause,
   hasWords,
+  NO_FILTER,
   PAGE_SIZE,
   SearchView,
   toggleClause,
@@ -29,11 +30,14 @@ describe("query clauses", () => {
     expect(hasWords("tag:llm -old")).toBe(false);
     expect(hasWords("tag:llm graph")).toBe(true);
     expect(hasClause('title:"a b" year:2020', "YEAR:2020")).toBe(true);
+    expect(hasWords('in:"Reading group" -collection:old')).toBe(false);
   });
 
   it("writes the sidebar scope into a saved query", () => {
-    expect(composeScope(" gnn ", { status: "to-read", tag: "llm" })).toBe("status:to-read tag:llm gnn");
-    expect(composeScope("", { status: null, tag: null })).toBe("");
+    expect(composeScope(" gnn ", { status: "to-read", tag: "llm", collection: null })).toBe("status:to-read tag:llm gnn");
+    expect(composeScope("", NO_FILTER)).toBe("");
+    // A collection name with spaces stays one clause.
+    expect(composeScope("gnn", { ...NO_FILTER, collection: "Reading group" })).toBe('in:"Reading group" gnn');
   });
 });
 

@@ -4,12 +4,21 @@ import { SvelteSet } from "svelte/reactivity";
 
 import * as api from "../api";
 import { toApiError } from "../api";
-import { STATUS_LABELS, type Paper, type PaperId, type Status } from "../types";
+import { STATUS_LABELS, type CollectionChange, type Paper, type PaperId, type Status } from "../types";
 
 /** What `u` reverts: a label for the notice and the inverse operation. */
 interface UndoEntry {
   label: string;
-  revert: () => Promise<Paper[]>;
+  revert: () => Promise<Paper[] | Membership>;
+}
+
+/** Papers whose collections changed (the list, the detail pane and the sidebar follow). */
+export interface Membership {
+  ids: PaperId[];
+  /** Set when a collection was renamed (so a list scoped to it can follow the name). */
+  renamed?: { from: string; to: string };
+  /** Set when a collection was deleted (a list scoped to it goes back to the whole library). */
+  deleted?: string;
 }
 
 export class Triage {
@@ -19,10 +28,15 @@ export class Triage {
   notice = $state<{ text: string; error: boolean } | null>(null);
   #undo = $state<UndoEntry | null>(null);
   readonly #apply: (papers: Paper[]) => void;
+  readonly #regrouped: (change: Membership) => void;
 
-  /** `apply` receives every paper an action changed (to patch the list, detail and counts). */
-  constructor(apply: (papers: Paper[]) => void) {
+  /**
+   * `apply` receives every paper an action changed (to patch the list, detail and counts);
+   * `regrouped` hears of papers that went into or out of a collection.
+   */
+  constructor(apply: (papers: Paper[]) => void, regrouped: (change: Membership) => void = () => {}) {
     this.#apply = apply;
+    this.#regrouped = regrouped;
   }
 
   get canUndo(): boolean {
@@ -88,6 +102,75 @@ export class Triage {
     );
   }
 
+  /**
+   * Puts `ids` in the collection `name`, creating it when no collection has the name. Undo takes
+   * out exactly the papers that went in (and deletes the collection again if this created it).
+   */
+  async addToCollection(ids: PaperId[], name: string): Promise<void> {
+    name = name.trim();
+    if (ids.length === 0 || name === "") return;
+    let change: CollectionChange | null = null;
+    await this.#run(
+      () => `${plural(change?.changed ?? 0)} added to “${change?.collection.name ?? name}”`,
+      async () => {
+        change = await api.addToCollection(name, ids);
+        return { ids: change.changedIds };
+      },
+      () => ({
+        label: `added to “${change!.collection.name}”`,
+        revert: async () => {
+          const { collection, changedIds, created } = change!;
+          if (changedIds.length > 0) await api.removeFromCollection(collection.name, changedIds);
+          if (created) await api.deleteCollection(collection.name);
+          return { ids: changedIds, deleted: created ? collection.name : undefined };
+        },
+      }),
+    );
+  }
+
+  /** Takes `ids` out of the collection `name`; undo puts back the ones that came out. */
+  async removeFromCollection(ids: PaperId[], name: string): Promise<void> {
+    if (ids.length === 0) return;
+    let change: CollectionChange | null = null;
+    await this.#run(
+      () => `${plural(change?.changed ?? 0)} taken out of “${change?.collection.name ?? name}”`,
+      async () => {
+        change = await api.removeFromCollection(name, ids);
+        return { ids: change.changedIds };
+      },
+      () => ({
+        label: `taken out of “${change!.collection.name}”`,
+        revert: async () => {
+          const { collection, changedIds } = change!;
+          if (changedIds.length > 0) await api.addToCollection(collection.name, changedIds);
+          return { ids: changedIds };
+        },
+      }),
+    );
+  }
+
+  /** Renames a collection; undo gives it its old name back. Resolves to the new name, or null. */
+  async renameCollection(name: string, newName: string): Promise<string | null> {
+    newName = newName.trim();
+    if (newName === "" || newName === name) return null;
+    let renamed: string | null = null;
+    await this.#run(
+      () => `Renamed “${name}” to “${renamed}”`,
+      async () => {
+        renamed = (await api.renameCollection(name, newName)).name;
+        return { ids: [], renamed: { from: name, to: renamed } };
+      },
+      () => ({
+        label: `renamed “${name}”`,
+        revert: async () => {
+          await api.renameCollection(renamed!, name);
+          return { ids: [], renamed: { from: renamed!, to: name } };
+        },
+      }),
+    );
+    return renamed;
+  }
+
   /** Reverts the last action, once. */
   async undo(): Promise<void> {
     const entry = this.#undo;
@@ -97,21 +180,31 @@ export class Triage {
     }
     this.#undo = null;
     try {
-      this.#apply(await entry.revert());
+      this.#report(await entry.revert());
       this.notice = { text: `Undone: ${entry.label}`, error: false };
     } catch (err) {
       this.notice = { text: `Undo failed: ${toApiError(err).message}`, error: true };
     }
   }
 
-  async #run(what: string, action: () => Promise<Paper[]>, undo: UndoEntry): Promise<void> {
+  /** Runs `action`; `what` and `undo` may read what it answered (they are asked after it). */
+  async #run(
+    what: string | (() => string),
+    action: () => Promise<Paper[] | Membership>,
+    undo: UndoEntry | (() => UndoEntry),
+  ): Promise<void> {
     try {
-      this.#apply(await action());
-      this.#undo = undo;
-      this.notice = { text: `${what} · u to undo`, error: false };
+      this.#report(await action());
+      this.#undo = typeof undo === "function" ? undo() : undo;
+      this.notice = { text: `${typeof what === "function" ? what() : what} · u to undo`, error: false };
     } catch (err) {
       this.notice = { text: `Could not apply: ${toApiError(err).message}`, error: true };
     }
+  }
+
+  #report(result: Paper[] | Membership): void {
+    if (Array.isArray(result)) this.#apply(result);
+    else this.#regrouped(result);
   }
 }
 

@@ -49,6 +49,7 @@ export function paper(over: Partial<Paper> = {}): Paper {
     license: null,
     upvotes: 42,
     tags: [],
+    collections: [],
     status: "inbox",
     note: null,
     newVersion: false,
