@@ -2,8 +2,9 @@
 //!
 //! Backups are taken with SQLite's online backup API (a consistent copy even while another
 //! connection writes) into `<library>/backups/library-YYYYMMDDTHHMMSSZ.sqlite`:
-//! - automatically, at most once a day when the library is opened (after a `PRAGMA
-//!   quick_check` of the live file passes), and before every schema migration;
+//! - automatically, at most once a day after the library opens (after a `PRAGMA quick_check`
+//!   of the live file passes), on a thread of its own so the first query need not wait for a
+//!   copy of a large database (see [`DailyCheck`]), and before every schema migration;
 //! - on demand with [`Library::backup`].
 //!
 //! The newest `keep` backups are kept (default 7; `{"backups": {"keep": N}}` in the library's
@@ -13,6 +14,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -176,6 +179,10 @@ pub fn newest_good(library_dir: &Path) -> Option<BackupInfo> {
 
 /// Copies the database `conn` has open into a new backup and drops the oldest beyond `keep`.
 pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<BackupInfo> {
+    // One at a time in a process (the daily one and `papershelf backup` can meet): each picks
+    // its name from the ones already there.
+    static TAKING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = TAKING.lock().unwrap_or_else(|e| e.into_inner());
     let dir = library_dir.join(BACKUP_DIR);
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let now = time::OffsetDateTime::now_utc();
@@ -195,13 +202,12 @@ pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<Backup
     remove_stale_partials(&dir);
     // Written under a temporary name and renamed, so a crash never leaves a half backup
     // that looks like a real one.
-    let partial = dir.join(format!("{name}.partial"));
+    // The process id keeps two processes backing up in the same second off each other's file.
+    let partial = dir.join(format!("{name}.{}.partial", std::process::id()));
     let _ = fs::remove_file(&partial);
     {
         let mut dst = Connection::open(&partial)?;
-        let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
-        backup.run_to_completion(1024, Duration::ZERO, None)?;
-        drop(backup);
+        copy_all(conn, &mut dst)?;
         // The copy inherits WAL mode; a backup is a single self-contained file instead, so
         // reading it (listing, verifying) leaves no -wal/-shm files beside it.
         dst.pragma_update(None, "journal_mode", "DELETE")?;
@@ -228,6 +234,26 @@ pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<Backup
     }
     tracing::info!(backup = %info.name, bytes = info.bytes, "library backed up");
     Ok(info)
+}
+
+/// Copies every page in one step: one read transaction sees one snapshot, where a copy in
+/// chunks would start over each time another connection (the app's own) wrote in between.
+fn copy_all(src: &Connection, dst: &mut Connection) -> Result<()> {
+    use rusqlite::backup::{Backup, StepResult};
+    let backup = Backup::new(src, dst)?;
+    let mut waits = 0;
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            // A writer holds a lock the copy needs for a moment (rare in WAL mode).
+            StepResult::Busy | StepResult::Locked if waits < 200 => {
+                waits += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            _ => return Err(Error::Busy),
+        }
+    }
 }
 
 /// Removes `.partial` files a killed backup left (an hour old: not one being written now).
@@ -292,21 +318,115 @@ pub(crate) fn explain_open_error(library_dir: &Path, e: Error) -> Error {
     }
 }
 
-/// Once a day when the library is opened: `PRAGMA quick_check`, then a backup. A library with
-/// no papers is neither checked nor backed up.
-pub(crate) fn daily(conn: &Connection, library_dir: &Path) -> Result<()> {
+/// True when the daily check and backup are due: no backup in the last day, and papers to
+/// keep (a library with none is neither checked nor backed up). Cheap: a directory listing and
+/// one indexed lookup.
+pub(crate) fn daily_due(conn: &Connection, library_dir: &Path) -> Result<bool> {
     let newest = list(library_dir)?.first().and_then(|b| taken_at(&b.name));
     let now = time::OffsetDateTime::now_utc();
     if newest.is_some_and(|t| now - t < DAILY && t <= now) {
-        return Ok(());
+        return Ok(false);
     }
-    let papers: i64 = conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get(0))?;
-    if papers == 0 {
-        return Ok(());
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM works)", [], |r| r.get(0))?)
+}
+
+/// The daily `PRAGMA quick_check` and backup, on a thread of their own with their own
+/// connection: at a million papers they read and copy gigabytes, and the library answers
+/// meanwhile. Damage found marks the library so every later write is refused with
+/// [`Error::Corrupt`] (nothing more is written onto a damaged file), and no backup is taken
+/// (a damaged copy must not rotate a good one out).
+pub(crate) struct DailyCheck {
+    running: Mutex<Option<JoinHandle<Result<BackupInfo>>>>,
+    damage: Arc<OnceLock<(String, Option<String>)>>,
+}
+
+impl DailyCheck {
+    /// Nothing to do (not due, or a library opened read-only by tests).
+    pub(crate) fn idle() -> DailyCheck {
+        DailyCheck {
+            running: Mutex::new(None),
+            damage: Arc::default(),
+        }
     }
-    quick_check(conn, library_dir)?;
-    take(conn, library_dir, keep_setting(library_dir))?;
-    Ok(())
+
+    /// Starts the check and backup of the database in `library_dir`.
+    pub(crate) fn start(library_dir: &Path) -> DailyCheck {
+        let check = DailyCheck::idle();
+        let dir = library_dir.to_path_buf();
+        let damage = Arc::clone(&check.damage);
+        let spawned = std::thread::Builder::new()
+            .name("papershelf-daily-backup".into())
+            .spawn(move || {
+                let conn = Connection::open(dir.join(DB_FILE))?;
+                conn.busy_timeout(crate::db::busy_timeout())?;
+                match quick_check(&conn, &dir) {
+                    Err(Error::Corrupt {
+                        reason,
+                        newest_backup,
+                    }) => {
+                        tracing::error!(%reason, "the library database is damaged");
+                        let _ = damage.set((reason.clone(), newest_backup.clone()));
+                        return Err(Error::Corrupt {
+                            reason,
+                            newest_backup,
+                        });
+                    }
+                    other => other?,
+                }
+                take(&conn, &dir, keep_setting(&dir))
+            });
+        match spawned {
+            Ok(handle) => *check.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle),
+            Err(e) => tracing::warn!(error = %e, "could not start the daily backup"),
+        }
+        check
+    }
+
+    /// [`Error::Corrupt`] once the check found damage.
+    pub(crate) fn refuse_if_damaged(&self) -> Result<()> {
+        match self.damage.get() {
+            Some((reason, newest_backup)) => Err(Error::Corrupt {
+                reason: reason.clone(),
+                newest_backup: newest_backup.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for a running check; the backup it took, `None` when none ran (or it was waited
+    /// for already), or what went wrong.
+    pub(crate) fn wait(&self) -> Result<Option<BackupInfo>> {
+        let handle = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let outcome = match handle {
+            None => Ok(None),
+            Some(h) => match h.join() {
+                Ok(result) => result.map(Some),
+                Err(_) => {
+                    tracing::error!("the daily backup thread panicked; no backup today");
+                    Ok(None)
+                }
+            },
+        };
+        self.refuse_if_damaged()?;
+        outcome
+    }
+}
+
+impl Drop for DailyCheck {
+    /// A short-lived process (a CLI command) finishes the day's backup before it exits.
+    fn drop(&mut self) {
+        let running = self.running.get_mut().unwrap_or_else(|e| e.into_inner());
+        if running.as_ref().is_some_and(|h| !h.is_finished()) {
+            tracing::info!("finishing the daily backup");
+        }
+        if let Err(e) = self.wait() {
+            tracing::warn!(error = %e, "the daily backup did not complete");
+        }
+    }
 }
 
 /// `PRAGMA quick_check` of the open database; [`Error::Corrupt`] when it finds damage.
@@ -328,6 +448,13 @@ pub(crate) fn quick_check(conn: &Connection, library_dir: &Path) -> Result<()> {
 }
 
 impl Library {
+    /// Waits for the daily integrity check and backup that opening the library started (when
+    /// one was due), and returns the backup it took. [`Error::Corrupt`] when the check found
+    /// the database damaged; from then on every write is refused the same way.
+    pub fn wait_for_daily_backup(&self) -> Result<Option<BackupInfo>> {
+        self.daily_check().wait()
+    }
+
     /// Takes a backup of the library now (SQLite's online backup API; other processes may keep
     /// writing meanwhile) and rotates old ones.
     pub fn backup(&self) -> Result<BackupInfo> {
@@ -441,5 +568,61 @@ mod tests {
         assert_eq!(keep_setting(dir.path()), 3);
         fs::write(dir.path().join("config.json"), "{not json").unwrap();
         assert_eq!(keep_setting(dir.path()), DEFAULT_KEEP);
+    }
+
+    /// A database whose first pages read fine (so it opens) and whose later pages are damaged.
+    fn damaged_later_pages(dir: &Path) {
+        let path = dir.join(DB_FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE works (x);
+                 INSERT INTO works VALUES (1);
+                 CREATE TABLE pages (body TEXT);",
+            )
+            .unwrap();
+            for i in 0..400 {
+                conn.execute("INSERT INTO pages VALUES (?1)", [format!("{i:0>2000}")])
+                    .unwrap();
+            }
+        }
+        let mut bytes = fs::read(&path).unwrap();
+        let half = bytes.len() / 2;
+        for b in &mut bytes[half..half + 3 * 4096] {
+            *b = 0xA5;
+        }
+        fs::write(&path, bytes).unwrap();
+    }
+
+    #[test]
+    fn damage_found_by_the_daily_check_refuses_writes_and_takes_no_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        damaged_later_pages(dir.path());
+        let check = DailyCheck::start(dir.path());
+        let err = check.wait().unwrap_err();
+        assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
+        assert!(matches!(
+            check.refuse_if_damaged(),
+            Err(Error::Corrupt { .. })
+        ));
+        assert!(
+            list(dir.path()).unwrap().is_empty(),
+            "a damaged copy was kept"
+        );
+    }
+
+    #[test]
+    fn a_sound_database_gets_its_backup_and_writes_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.execute_batch("CREATE TABLE works (x); INSERT INTO works VALUES (1);")
+            .unwrap();
+        assert!(daily_due(&conn, dir.path()).unwrap());
+        let check = DailyCheck::start(dir.path());
+        let taken = check.wait().unwrap().expect("a backup");
+        assert_eq!(taken.papers, Some(1));
+        check.refuse_if_damaged().unwrap();
+        assert_eq!(check.wait().unwrap(), None, "waited for once");
+        assert!(!daily_due(&conn, dir.path()).unwrap(), "one a day");
     }
 }

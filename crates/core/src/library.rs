@@ -180,6 +180,8 @@ pub struct Library {
     reader_seq: AtomicU64,
     /// Marks the open mirror dirty after each write (see [`crate::interop::mirror`]).
     mirror: crate::interop::mirror::MirrorHook,
+    /// The day's integrity check and backup, running beside the library after open.
+    daily: crate::backup::DailyCheck,
 }
 
 impl Library {
@@ -190,7 +192,7 @@ impl Library {
         crate::backup::before_migration(dir)?;
         let conn =
             db::open(&dir.join(DB_FILE)).map_err(|e| crate::backup::explain_open_error(dir, e))?;
-        crate::backup::daily(&conn, dir)?;
+        let daily_due = crate::backup::daily_due(&conn, dir)?;
         let index = match SearchIndex::open(dir)? {
             Ok(index) => index,
             Err(why) => {
@@ -201,20 +203,30 @@ impl Library {
                 rebuild(dir, &conn)?
             }
         };
-        let lib = Library {
+        let mut lib = Library {
             dir: dir.to_path_buf(),
             conn: Mutex::new(conn),
             index: RwLock::new(index),
             reader_seq: AtomicU64::new(0),
             mirror: Default::default(),
+            daily: crate::backup::DailyCheck::idle(),
         };
-        lib.check_index()?;
+        lib.check_index()
+            .map_err(|e| crate::backup::explain_open_error(dir, e))?;
+        if daily_due {
+            lib.daily = crate::backup::DailyCheck::start(dir);
+        }
         Ok(lib)
     }
 
     /// The library directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The day's integrity check and backup (see [`crate::backup::DailyCheck`]).
+    pub(crate) fn daily_check(&self) -> &crate::backup::DailyCheck {
+        &self.daily
     }
 
     /// The open mirror's dirty flag and worker channel.
@@ -297,6 +309,7 @@ impl Library {
         &self,
         f: impl FnOnce(&Transaction<'_>, &str) -> Result<(T, Vec<i64>)>,
     ) -> Result<T> {
+        self.daily.refuse_if_damaged()?;
         {
             let mut conn = self.conn();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -606,6 +619,7 @@ impl Library {
                 }
             }
             let sqlite_started = Instant::now();
+            self.daily.refuse_if_damaged()?;
             let mut conn = self.conn();
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let now = db::now();

@@ -17,12 +17,57 @@ fn the_first_open_of_a_library_with_papers_takes_a_daily_backup_and_only_one() {
     // An empty library is not backed up; the pages arrived after the first open.
     assert!(Library::backups_in(t.path()).unwrap().is_empty());
     t.reopen();
+    // Taken beside the open library, not before it answers.
+    assert_eq!(t.lib().stats().unwrap().papers, 226);
+    let taken = t.lib().wait_for_daily_backup().unwrap().expect("a backup");
     let list = t.lib().backups().unwrap();
     assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].name, taken.name);
     assert_eq!(list[0].papers, Some(226));
     assert!(list[0].name.starts_with("library-") && list[0].name.ends_with(".sqlite"));
     t.reopen();
-    assert_eq!(t.lib().backups().unwrap().len(), 1, "at most one a day");
+    assert_eq!(
+        t.lib().wait_for_daily_backup().unwrap(),
+        None,
+        "at most one a day"
+    );
+    assert_eq!(t.lib().backups().unwrap().len(), 1);
+}
+
+#[test]
+fn the_daily_backup_is_one_snapshot_while_the_library_is_written() {
+    let mut t = TempLibrary::with_both_pages();
+    t.reopen();
+    // Writes while the copy runs: it holds the state of one moment, whole.
+    let ids: Vec<PaperId> = t.all().into_iter().take(20).map(|p| p.id).collect();
+    for id in &ids {
+        t.lib().add_tags(id, &["during-backup".into()]).unwrap();
+    }
+    let taken = t.lib().wait_for_daily_backup().unwrap().expect("a backup");
+    papershelf_core::backup::verify(&taken.path).unwrap();
+    assert_eq!(taken.papers, Some(226));
+}
+
+#[test]
+fn dropping_the_library_finishes_the_daily_backup() {
+    let mut t = TempLibrary::with_both_pages();
+    t.reopen();
+    // A CLI command ends at once; the day's backup still lands, whole.
+    t.close();
+    let list = Library::backups_in(t.path()).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    papershelf_core::backup::verify(&list[0].path).unwrap();
+    let leftovers = fs::read_dir(backups_dir(&t))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
 }
 
 #[test]
@@ -157,9 +202,17 @@ fn a_damaged_database_is_reported_plainly_with_the_backup_to_restore() {
             .replace("library-2", "library-1");
         fs::rename(&b, b.with_file_name(name)).unwrap();
     }
+    // The damage is found on open, or by the day's check beside the open library; either way
+    // it is reported as Corrupt and nothing more is written onto the file.
     let err = match Library::open(t.path()) {
         Err(e) => e,
-        Ok(_) => panic!("a damaged database opened"),
+        Ok(lib) => {
+            let err = lib.wait_for_daily_backup().unwrap_err();
+            let id = PaperId::new("2310.02579");
+            let write = lib.set_status(&id, Status::Read).unwrap_err();
+            assert_eq!(write.code(), ErrorCode::Corrupt, "{write}");
+            err
+        }
     };
     assert_eq!(err.code(), ErrorCode::Corrupt, "{err}");
     let msg = err.to_string();
