@@ -12,6 +12,13 @@ const XSS_TAG = "<img/src=x/onerror=alert(1)>";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 
+/**
+ * The text of every element matching `selector`: textContent, not WebDriver's getText(), whose
+ * visibility heuristics drop ellipsised text. The screenshots are where we look at what is visible.
+ */
+const textsIn = (browser, selector) =>
+  browser.execute((s) => [...document.querySelectorAll(s)].map((el) => (el.textContent ?? "").trim()), selector);
+
 describe("Papershelf desktop window", { timeout: 180_000 }, () => {
   let app;
   let browser;
@@ -25,10 +32,8 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
     await app?.stop();
   });
 
-  // textContent, not WebDriver's getText(): its visibility heuristics drop ellipsised text. The
-  // screenshots are where we look at what is visible.
-  const texts = (selector) =>
-    browser.execute((s) => [...document.querySelectorAll(s)].map((el) => (el.textContent ?? "").trim()), selector);
+  const texts = (selector) => textsIn(browser, selector);
+
 
   it("opens on the seeded demo library with the search box focused", async () => {
     const input = await browser.$(byTestId("search-input"));
@@ -184,7 +189,7 @@ describe("Papershelf in a dark desktop theme", { timeout: 120_000 }, () => {
     await input.setValue(QUERY);
     // Click the row only once this query's results have replaced the initial list: a row
     // taken earlier can be re-rendered away between the lookup and the click.
-    await browser.waitUntil(async () => (await texts(byTestId("result-title"))).includes(TITLE), {
+    await browser.waitUntil(async () => (await textsIn(browser, byTestId("result-title"))).includes(TITLE), {
       timeout: 10_000,
       timeoutMsg: `"${TITLE}" is not among the results for "${QUERY}"`,
     });

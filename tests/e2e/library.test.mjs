@@ -178,7 +178,8 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     // Three papers: the first row, then x and J twice mark it and the two below.
     const rows = await browser.$$(byTestId("result-row"));
     await rows[0].click();
-    await browser.keys(["x", "J", "J"]);
+    // One key at a time: an array is one chord (all held down together).
+    for (const key of ["x", "J", "J"]) await browser.keys(key);
     await browser.waitUntil(async () => (await browser.$(byTestId("marked-count")).getText()) === "3 selected", {
       timeout: 5_000,
       timeoutMsg: "x and J did not mark three papers",
@@ -203,9 +204,12 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       { timeout: 10_000, timeoutMsg: "the detail pane does not show the paper's collection" },
     );
     await browser.execute(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
+    await freshFacets();
     await browser.saveScreenshot(screenshotPath("collections.png"));
 
-    // A rename to a name full of markup: the list stays scoped, the name stays text.
+    // A rename to a name full of markup: the list stays scoped, the name stays text. Rename and
+    // delete show where the count was while the pointer is on the collection.
+    await browser.$(byTestId("collection-count")).moveTo();
     await browser.$(byTestId("collection-rename")).click();
     await name.waitForDisplayed({ timeout: 5_000 });
     await browser.execute(() => document.querySelector('[data-testid="name-prompt-input"]').select());
@@ -223,6 +227,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     assert.equal(await browser.execute(() => window.__pwned ?? null), null);
 
     // Deleting asks first, keeps the papers, and the list widens to the whole library.
+    await browser.$(byTestId("collection-count")).moveTo();
     await browser.$(byTestId("collection-delete")).click();
     const confirm = await browser.$(byTestId("confirm-button"));
     await confirm.waitForDisplayed({ timeout: 5_000 });

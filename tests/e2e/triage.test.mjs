@@ -1,6 +1,7 @@
-// The built app on a library prepared with the CLI: script payloads in a title, an abstract, a
-// tag and a note stay text; triage keys, undo and the command palette; a note typed just before
-// the app is killed is there after a restart.
+// The built app on a library prepared with the CLI: script payloads in a title, an abstract,
+// authors, a category, comments, a journal reference, a tag and a note stay text; triage keys,
+// undo and the command palette; a note typed just before the app is killed is there after a
+// restart.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
@@ -20,7 +21,7 @@ const HOSTILE_NOTE = [
   "**still bold**",
 ].join("\n");
 
-const paperLine = (id, title, abstract) =>
+const paperLine = (id, title, abstract, extra = {}) =>
   JSON.stringify({
     id,
     title,
@@ -29,10 +30,22 @@ const paperLine = (id, title, abstract) =>
     categories: "cs.LG",
     versions: [{ version: "v1", created: "Mon, 2 Oct 2023 10:00:00 GMT" }],
     update_date: "2023-10-02",
+    ...extra,
   });
 
+/** The hostile paper's other text fields: authors, a category, comments and a journal reference. */
+const HOSTILE_AUTHOR = `<img src=x onerror="window.__pwned='author'"> Mallory`;
+const HOSTILE_COMMENTS = `12 pages <script>window.__pwned='comments'</script>`;
+const HOSTILE_JOURNAL = `<iframe src="javascript:window.__pwned='journal'"></iframe> Proc. X`;
+const HOSTILE_CATEGORY = `<svg/onload=window.__pwned='category'>`;
+
 const SEED = [
-  paperLine("2310.00001", HOSTILE_TITLE, HOSTILE_ABSTRACT),
+  paperLine("2310.00001", HOSTILE_TITLE, HOSTILE_ABSTRACT, {
+    authors: `${HOSTILE_AUTHOR} and Ada Lovelace`,
+    categories: `cs.LG ${HOSTILE_CATEGORY}`,
+    comments: HOSTILE_COMMENTS,
+    "journal-ref": HOSTILE_JOURNAL,
+  }),
   paperLine("2310.00002", "Quokka networks for sparse retrieval", "Retrieval with quokkas."),
   paperLine("2310.00003", "Wombat attention at scale", "Attention, wombat style."),
   paperLine("2310.00004", "Platypus priors for diffusion", "Diffusion with platypus priors."),
@@ -99,6 +112,10 @@ describe("Triage, notes and hostile text in the real window", { timeout: 240_000
       () => document.querySelector('[data-testid="detail-abstract"]')?.textContent,
     );
     assert.equal(abstract, HOSTILE_ABSTRACT);
+    const pane = await browser.execute(() => document.querySelector('[data-testid="detail-pane"]')?.textContent ?? "");
+    for (const text of [HOSTILE_AUTHOR, HOSTILE_CATEGORY, HOSTILE_COMMENTS, HOSTILE_JOURNAL]) {
+      assert.ok(pane.includes(text), `the detail pane does not show ${text} as text`);
+    }
     assert.ok((await texts(byTestId("result-title")))[0].includes("<script>"));
     assert.equal(await injected(), 0);
     assert.equal(await pwned(), null);
