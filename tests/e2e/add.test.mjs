@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launch, screenshotPath, startFixtureServer } from "./support.mjs";
+import { launch, screenshot, startFixtureServer } from "./support.mjs";
 
 // The recorded arXiv answer for a single unknown id is empty, so the app falls back to Hugging
 // Face's recorded paper (crates/core/tests/fixtures/api/hf/paper-2310.02579.json).
@@ -52,7 +52,7 @@ describe("Adding a paper by arXiv id", { timeout: 180_000 }, () => {
     const status = await text("add-status");
     assert.ok(["Added to Inbox", "Already in your library"].includes(status), `status was "${status}"`);
     assert.equal(await text("add-error"), null);
-    await browser.saveScreenshot(screenshotPath("add.png"));
+    await screenshot(browser, "add.png");
   });
 
   it("shows an invalid id's error as text", async () => {

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launch, screenshotPath } from "./support.mjs";
+import { launch, screenshot } from "./support.mjs";
 
 const QUERY = "positional encodings";
 const TITLE = "On the Stability of Expressive Positional Encodings for Graph Neural Networks";
@@ -85,7 +85,7 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
       () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
       { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
     );
-    await browser.saveScreenshot(screenshotPath("search.png"));
+    await screenshot(browser, "search.png");
   });
 
   it("opens the paper in the detail pane", async () => {
@@ -139,7 +139,7 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       document.querySelector('[data-testid="detail-scroller"]')?.scrollTo(0, 0);
     });
-    await browser.saveScreenshot(screenshotPath("detail.png"));
+    await screenshot(browser, "detail.png");
   });
 
   it("shows markup in a tag as text and creates no element from it", async () => {
@@ -203,6 +203,6 @@ describe("Papershelf in a dark desktop theme", { timeout: 120_000 }, () => {
       return (await this.getText()) === TITLE;
     }, { timeout: 10_000, timeoutMsg: "the detail pane never showed the paper" });
     await browser.execute(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
-    await browser.saveScreenshot(screenshotPath("detail-dark.png"));
+    await screenshot(browser, "detail-dark.png");
   });
 });

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { launch, libraryWith, ROOT, screenshotPath } from "./support.mjs";
+import { launch, libraryWith, ROOT, screenshot } from "./support.mjs";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 const PAPERS = 3000;
@@ -123,7 +123,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
         }),
       { timeout: 20_000, timeoutMsg: "the last row never loaded" },
     );
-    await browser.saveScreenshot(screenshotPath("list-end.png"));
+    await screenshot(browser, "list-end.png");
   });
 
   it("narrows by a facet value and widens again", async () => {
@@ -141,7 +141,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     });
     assert.equal(await browser.$(byTestId("search-input")).getValue(), "year:2019");
     await freshFacets();
-    await browser.saveScreenshot(screenshotPath("facets.png"));
+    await screenshot(browser, "facets.png");
     await browser.$(`${byTestId("facet-value")}[data-clause="year:2019"]`).click();
     await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
   });
@@ -205,7 +205,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     );
     await browser.execute(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : null));
     await freshFacets();
-    await browser.saveScreenshot(screenshotPath("collections.png"));
+    await screenshot(browser, "collections.png");
 
     // A rename to a name full of markup: the list stays scoped, the name stays text. Rename and
     // delete show where the count was while the pointer is on the collection.
@@ -249,7 +249,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
       (await browser.execute(() => document.querySelector('[data-testid="import-counts"] strong')?.textContent ?? "0")).replace(/\D/g, ""),
     );
     assert.ok(added > 0, "the Zotero file adds papers");
-    await browser.saveScreenshot(screenshotPath("import-report.png"));
+    await screenshot(browser, "import-report.png");
     await browser.$(byTestId("import-report-close")).click();
     await browser.waitUntil(async () => (await total()) === PAPERS + added, {
       timeout: 10_000,
@@ -324,7 +324,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await setQuery("graph");
     await browser.waitUntil(async () => (await total()) > 0, { timeout: 10_000 });
     await freshFacets();
-    await browser.saveScreenshot(screenshotPath("facets-dark.png"));
+    await screenshot(browser, "facets-dark.png");
 
     // A file full of script payloads: the report and the list show them as text, nothing runs.
     await browser.$(byTestId("import-file")).click();
@@ -332,7 +332,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     const report = await browser.execute(() => document.querySelector('[data-testid="import-report"]').textContent);
     assert.match(report, /Hostile <img src=x onerror=/);
     assert.match(report, /1 skipped/);
-    await browser.saveScreenshot(screenshotPath("import-report-dark.png"));
+    await screenshot(browser, "import-report-dark.png");
     await browser.$(byTestId("import-report-close")).click();
     await setQuery("hostile");
     await browser.waitUntil(async () => (await total()) === 1, { timeout: 10_000 });
@@ -352,7 +352,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await browser.keys(["Control", "k"]);
     await browser.$(byTestId("palette-input")).waitForDisplayed({ timeout: 5_000 });
     await browser.$(byTestId("palette-input")).setValue("export");
-    await browser.saveScreenshot(screenshotPath("palette-dark.png"));
+    await screenshot(browser, "palette-dark.png");
     await browser.keys(["Escape"]);
     // Back to following the system: the choice is remembered for the next launches.
     await browser.$(byTestId("theme-toggle")).click();

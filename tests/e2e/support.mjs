@@ -117,6 +117,9 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
         });
         break;
       } catch (err) {
+        // tauri-driver answers a refused forward by closing the socket (UND_ERR_SOCKET) and
+        // logs why a moment later: give its log that moment before reading it.
+        await new Promise((r) => setTimeout(r, 300));
         const refused = /Connection refused|ECONNREFUSED/i.test(`${err.message}${log.join("")}`);
         if (!refused || attempt >= 5) throw err;
         log.push(`(session attempt ${attempt} refused; retrying)\n`);
@@ -128,6 +131,23 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
     throw new Error(`${err.message}\n--- tauri-driver output ---\n${log.join("")}`);
   }
   return { browser, library, log, stop, kill };
+}
+
+/**
+ * Saves a screenshot of the window once it has drawn its current state: two animation frames
+ * first, since WebKit can hand back the last composited frame rather than the DOM as it is now.
+ */
+export async function screenshot(browser, name) {
+  await browser.executeAsync((done) => {
+    const timer = setTimeout(done, 1_000);
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        done();
+      }),
+    );
+  });
+  await browser.saveScreenshot(screenshotPath(name));
 }
 
 export function screenshotPath(name) {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launch, libraryWith, screenshotPath } from "./support.mjs";
+import { launch, libraryWith, screenshot } from "./support.mjs";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 
@@ -155,7 +155,7 @@ describe("Triage, notes and hostile text in the real window", { timeout: 240_000
     assert.equal(await injected(), 0);
     assert.equal(await pwned(), null);
     await assert.rejects(() => browser.getAlertText());
-    await browser.saveScreenshot(screenshotPath("hostile-preview.png"));
+    await screenshot(browser, "hostile-preview.png");
     await browser.$(byTestId("note-tab-write")).click();
   });
 
@@ -183,7 +183,7 @@ describe("Triage, notes and hostile text in the real window", { timeout: 240_000
     const input = await browser.$(byTestId("palette-input"));
     await input.waitForDisplayed({ timeout: 5_000 });
     await input.setValue("archive");
-    await browser.saveScreenshot(screenshotPath("palette.png"));
+    await screenshot(browser, "palette.png");
     await browser.keys("Enter");
     await browser.waitUntil(async () => (await count("status-count-archived")) === archivedBefore + 1, {
       timeout: 5_000,
