@@ -281,6 +281,7 @@ describe("App", () => {
       const last = calls.filter((c) => c.cmd === "browse").at(-1)!;
       expect((last.args.request as BrowseRequest).collection).toBe("Reading group");
     });
+    expect(screen.getByTestId("result-summary").textContent).toContain("in “Reading group”");
 
     // Undo takes both out and deletes the collection it had made.
     await user.keyboard("{Escape}u");
