@@ -18,21 +18,18 @@ export class PaperView {
 
   async select(id: PaperId): Promise<void> {
     if (id === this.selectedId && this.paper?.id === id) return;
-    const ticket = ++this.#latest;
     this.selectedId = id;
     this.error = null;
-    try {
-      const paper = await api.getPaper(id);
-      if (ticket === this.#latest) this.paper = paper;
-    } catch (err) {
-      if (ticket === this.#latest) this.error = toApiError(err);
-    }
+    await this.#load(id);
   }
 
   /** Asks again for the selected paper (after a change the backend answered without it). */
   async reload(): Promise<void> {
-    const id = this.selectedId;
-    if (!id) return;
+    if (this.selectedId) await this.#load(this.selectedId);
+  }
+
+  /** Fetches paper `id`; an answer overtaken by a newer request is dropped. */
+  async #load(id: PaperId): Promise<void> {
     const ticket = ++this.#latest;
     try {
       const paper = await api.getPaper(id);

@@ -68,6 +68,11 @@ export function toggleClause(query: string, clause: string): string {
   return next.join(" ") + ended;
 }
 
+/** True when a query names a collection (`in:`, `collection:`), so membership changes its answer. */
+export function namesCollection(query: string): boolean {
+  return clauses(query).some((c) => /^-?(in|collections?):/i.test(c));
+}
+
 /** True when a query has words to rank by (not only field filters such as `tag:x`). */
 export function hasWords(query: string): boolean {
   return clauses(query).some(

@@ -8,6 +8,7 @@ import {
   FACETS_DELAY_MS,
   hasClause,
   hasWords,
+  namesCollection,
   NO_FILTER,
   PAGE_SIZE,
   SearchView,
@@ -31,6 +32,8 @@ describe("query clauses", () => {
     expect(hasWords("tag:llm graph")).toBe(true);
     expect(hasClause('title:"a b" year:2020', "YEAR:2020")).toBe(true);
     expect(hasWords('in:"Reading group" -collection:old')).toBe(false);
+    expect(namesCollection('gnn -in:"Reading group"')).toBe(true);
+    expect(namesCollection("gnn tag:in")).toBe(false);
   });
 
   it("writes the sidebar scope into a saved query", () => {
