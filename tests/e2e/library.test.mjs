@@ -1,9 +1,10 @@
 // The built app on a 3,000-paper library prepared with the CLI: the virtual list scrolls to the
 // last paper (fetched page by page), facets narrow the list, a search is saved and run again from
-// the sidebar, a BibTeX file is imported through the (test-picked) file dialog with its report,
-// the list is exported, and the open mirror follows a change. Light and dark screenshots.
+// the sidebar, a BibTeX file and a saved Hugging Face page (under a file name full of markup) are
+// imported through the (test-picked) file dialog with their reports, the list is exported, and the
+// open mirror follows a change. Light and dark screenshots.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -23,6 +24,10 @@ const HOSTILE_BIB = `@article{pwn2024,
 @article{<img src=x onerror="window.__pwned='bib-key'">,
   title = {Unclosed <script>window.__pwned='bib-broken'</script>
 `;
+// A valid Linux file name; the import report shows it.
+const HOSTILE_PAGE_NAME = "<img src=x onerror=window.__pwned=1>.txt";
+// The papers on crates/core/tests/fixtures/hf-pages/hf-search-encoding.txt (crates/cli/tests/cli.rs).
+const PAGE_PAPERS = 35;
 const WORDS = ["graph", "diffusion", "attention", "retrieval", "sparse", "kernel", "reward", "vision", "token", "memory"];
 
 /** A deterministic corpus: every 7th paper is from 2019, titles mix a few topic words. */
@@ -60,15 +65,19 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
   before(async () => {
     seed = libraryWith(jsonl);
     scratch = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-files-"));
-    // The file "dialogs" in turn: the file to import, where to export, the mirror folder.
+    // The file "dialogs" in turn: two files to import, where to export, the mirror folder.
     const picks = [
       path.join(ROOT, "crates", "core", "tests", "fixtures", "interop", "zotero.bib"),
+      // A saved Hugging Face page (copied below) under a file name full of markup.
+      path.join(scratch, HOSTILE_PAGE_NAME),
       path.join(scratch, "export.bib"),
       path.join(scratch, "mirror"),
       // A file of script payloads: a title, an author, a keyword, a note, a broken entry.
       path.join(scratch, "hostile.bib"),
     ];
     writeFileSync(path.join(scratch, "hostile.bib"), HOSTILE_BIB);
+    const page = path.join(ROOT, "crates", "core", "tests", "fixtures", "hf-pages", "hf-search-encoding.txt");
+    copyFileSync(page, path.join(scratch, HOSTILE_PAGE_NAME));
     app = await launch({ library: seed.library, env: { PAPERSHELF_TEST_PICK: picks.join(path.delimiter) } });
     browser = app.browser;
     await browser.$(byTestId("search-input")).waitForDisplayed({ timeout: 30_000 });
@@ -254,6 +263,28 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await browser.waitUntil(async () => (await total()) === PAPERS + added, {
       timeout: 10_000,
       timeoutMsg: "the list did not grow by the imported papers",
+    });
+  });
+
+  it("imports a saved Hugging Face page whose file name is markup, showing the name as text", async () => {
+    const before = await total();
+    await browser.$(byTestId("import-file")).click();
+    const report = await browser.$(byTestId("import-report"));
+    await report.waitForDisplayed({ timeout: 20_000 });
+    const text = await browser.execute(() => document.querySelector('[data-testid="import-report"]').textContent);
+    assert.ok(text.includes(`Imported ${HOSTILE_PAGE_NAME}`), `the report does not name the file as text: ${text.slice(0, 200)}`);
+    assert.match(text, /Read as Hugging Face page/);
+    const added = await browser.execute(() => document.querySelector('[data-testid="import-counts"] strong')?.textContent);
+    assert.equal(added, String(PAGE_PAPERS));
+    const injected = await browser.execute(
+      () => document.querySelectorAll('[data-testid="import-report"] :is(img, svg, iframe, script, object, embed)').length,
+    );
+    assert.equal(injected, 0, "the file name became an element");
+    assert.equal(await browser.execute(() => window.__pwned ?? null), null);
+    await browser.$(byTestId("import-report-close")).click();
+    await browser.waitUntil(async () => (await total()) === before + PAGE_PAPERS, {
+      timeout: 10_000,
+      timeoutMsg: `the list did not grow by the page's ${PAGE_PAPERS} papers`,
     });
   });
 

@@ -161,17 +161,17 @@ export const FIXTURE_SERVER = process.env.PAPERSHELF_FIXTURE_SERVER ?? path.join
 /**
  * Starts the recorded-API server (HF, arXiv and S2 answers from crates/core/tests/fixtures/api)
  * on a free port. Returns its `origin`, `env` (the three `PAPERSHELF_*_URL` variables for
- * `launch`) and `stop()`, which kills it whatever happened.
+ * `launch`) and `stop()`, which kills it whatever happened. With `control`, the server also
+ * answers `/__fixture/…` (fail_next, throttle, reset; see crates/testkit), and `control(route)`
+ * calls one, e.g. `control("fail_next?n=8&status=500")`.
  */
-export async function startFixtureServer({ ms = 20_000 } = {}) {
+export async function startFixtureServer({ ms = 20_000, control = false } = {}) {
   if (!existsSync(FIXTURE_SERVER)) {
     throw new Error(`${FIXTURE_SERVER} is missing: build it first (scripts/e2e.sh does)`);
   }
-  const server = spawn(
-    FIXTURE_SERVER,
-    ["--fixtures", path.join(ROOT, "crates", "core", "tests", "fixtures", "api"), "--port", "0"],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const args = ["--fixtures", path.join(ROOT, "crates", "core", "tests", "fixtures", "api"), "--port", "0"];
+  if (control) args.push("--control");
+  const server = spawn(FIXTURE_SERVER, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const log = [];
   server.stderr.on("data", (d) => log.push(String(d)));
 
@@ -213,7 +213,12 @@ export async function startFixtureServer({ ms = 20_000 } = {}) {
       });
     });
     const env = { PAPERSHELF_HF_URL: origin, PAPERSHELF_ARXIV_URL: origin, PAPERSHELF_S2_URL: origin };
-    return { origin, env, log, stop };
+    const call = async (route) => {
+      if (!control) throw new Error("startFixtureServer({ control: true }) enables the control routes");
+      const res = await fetch(`${origin}/__fixture/${route}`);
+      if (!res.ok) throw new Error(`/__fixture/${route}: HTTP ${res.status} ${await res.text()}`);
+    };
+    return { origin, env, log, stop, control: call };
   } catch (err) {
     await stop();
     throw new Error(`${err.message}\n--- fixture server output ---\n${log.join("")}`);
