@@ -63,6 +63,8 @@ export class SyncView {
     this.cancelling = false;
     this.added = 0;
     this.progress = "Starting…";
+    // The last run's failures would read as this run's while it is still trying again.
+    this.report = null;
     this.error = null;
     try {
       this.report = await api.syncNow((e) => this.#onEvent(e));

@@ -1,9 +1,13 @@
-import { render, screen } from "@testing-library/svelte";
-import { describe, expect, it } from "vitest";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it } from "vitest";
 
 import { SyncView } from "../../stores/sync.svelte";
-import type { Subscription } from "../../types";
+import { clearMocks, deferred, mockBackend } from "../../testing/mockBackend";
+import type { Subscription, SyncReport } from "../../types";
 import FeedsPanel from "./FeedsPanel.svelte";
+
+afterEach(() => clearMocks());
 
 const feed = (id: number, kind: Subscription["kind"], query: string): Subscription => ({
   id,
@@ -12,6 +16,18 @@ const feed = (id: number, kind: Subscription["kind"], query: string): Subscripti
   createdAt: "2025-01-01T00:00:00Z",
   lastSyncedAt: null,
   cursor: null,
+});
+
+/** A sync's answer where the arXiv source failed (or, with `error` null, found `added` papers). */
+const report = (error: string | null, added = 0): SyncReport => ({
+  subscriptions: [
+    { id: 1, label: "arXiv category cs.LG", pages: 1, notModified: 0, added, updated: 0, unchanged: 0, skipped: [], error },
+  ],
+  enrichment: null,
+  graph: null,
+  dryRun: false,
+  cancelled: false,
+  traffic: {},
 });
 
 describe("FeedsPanel", () => {
@@ -29,5 +45,39 @@ describe("FeedsPanel", () => {
       "HF search <img src=x onerror=alert(1)>",
     ]);
     expect(container.querySelector("img")).toBeNull();
+  });
+
+  it("takes a failed source's error down while its Retry runs, and shows it again only if it fails again", async () => {
+    const answers = [deferred<SyncReport>(), deferred<SyncReport>(), deferred<SyncReport>()];
+    let run = 0;
+    mockBackend({
+      list_subscriptions: () => [feed(1, "arxiv-category", "cs.LG")],
+      sync_now: () => answers[run++].promise,
+    });
+    const sync = new SyncView();
+    await sync.load();
+    const user = userEvent.setup();
+    render(FeedsPanel, { sync });
+
+    await user.click(screen.getByTestId("sync-now"));
+    answers[0].resolve(report("arxiv: HTTP 503"));
+    expect((await screen.findByTestId("sync-error")).textContent).toContain("HTTP 503");
+
+    // Retry: the old error goes at once and the progress shows in its place.
+    await user.click(screen.getByTestId("sync-retry"));
+    expect(screen.getByTestId("sync-progress")).toBeTruthy();
+    expect(screen.queryByTestId("sync-error")).toBeNull();
+    answers[1].resolve(report("arxiv: HTTP 502"));
+    const again = await screen.findByTestId("sync-error");
+    expect(again.textContent).toContain("HTTP 502");
+    expect(again.textContent).not.toContain("HTTP 503");
+
+    // Sync now does the same, and a run that works leaves no error behind.
+    await waitFor(() => expect(screen.getByTestId("sync-now")).toBeTruthy());
+    await user.click(screen.getByTestId("sync-now"));
+    expect(screen.queryByTestId("sync-error")).toBeNull();
+    answers[2].resolve(report(null, 3));
+    await waitFor(() => expect(screen.getByTestId("sync-outcome").textContent).toContain("3 new"));
+    expect(screen.queryByTestId("sync-error")).toBeNull();
   });
 });
