@@ -11,6 +11,11 @@ export const KIND_LABELS: Record<SubscriptionKind, string> = {
   "arxiv-query": "arXiv query",
 };
 
+/** A feed as people read it: its kind, then its query when it has one (`HF search diffusion`). */
+export function feedLabel(s: Pick<Subscription, "kind" | "query">): string {
+  return s.query ? `${KIND_LABELS[s.kind]} ${s.query}` : KIND_LABELS[s.kind];
+}
+
 export class SyncView {
   subscriptions = $state<Subscription[]>([]);
   running = $state(false);

@@ -2,6 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
+import { formatTimestamp } from "../../format";
 import { SyncView } from "../../stores/sync.svelte";
 import { clearMocks, deferred, mockBackend } from "../../testing/mockBackend";
 import type { Subscription, SyncReport } from "../../types";
@@ -9,12 +10,12 @@ import FeedsPanel from "./FeedsPanel.svelte";
 
 afterEach(() => clearMocks());
 
-const feed = (id: number, kind: Subscription["kind"], query: string): Subscription => ({
+const feed = (id: number, kind: Subscription["kind"], query: string, lastSyncedAt: string | null = null): Subscription => ({
   id,
   kind,
   query,
   createdAt: "2025-01-01T00:00:00Z",
-  lastSyncedAt: null,
+  lastSyncedAt,
   cursor: null,
 });
 
@@ -44,6 +45,29 @@ describe("FeedsPanel", () => {
       "HF Daily Papers",
       "HF search <img src=x onerror=alert(1)>",
     ]);
+    expect(container.querySelector("img")).toBeNull();
+  });
+
+  it("puts the whole kind and query in the tooltip and the row's name, since the label is cut short", () => {
+    const long = "sparse autoencoders for mechanistic interpretability of large language models";
+    const synced = "2025-12-03T10:02:00Z";
+    const sync = new SyncView();
+    sync.subscriptions = [
+      feed(1, "hf-search", long, synced),
+      feed(2, "hf-daily", ""),
+      feed(3, "arxiv-query", '"><img src=x onerror=alert(1)>'),
+    ];
+    const { container } = render(FeedsPanel, { sync });
+    expect(screen.getAllByTestId("feed-label").map((l) => l.getAttribute("title"))).toEqual([
+      `HF search ${long} · last synced ${formatTimestamp(synced)}`,
+      "HF Daily Papers · never synced",
+      'arXiv query "><img src=x onerror=alert(1)> · never synced',
+    ]);
+    expect(screen.getByRole("listitem", { name: `HF search ${long}` })).toBe(screen.getAllByTestId("feed")[0]);
+    expect(screen.getByRole("listitem", { name: "HF Daily Papers" })).toBe(screen.getAllByTestId("feed")[1]);
+    expect(screen.getByRole("listitem", { name: 'arXiv query "><img src=x onerror=alert(1)>' })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Unfollow HF Daily Papers" })).toBeTruthy();
+    // The query stayed an attribute's text: nothing was parsed out of it.
     expect(container.querySelector("img")).toBeNull();
   });
 
