@@ -167,8 +167,9 @@ pub fn members(conn: &Connection, key: i64) -> Result<Vec<i64>> {
 pub fn names_of(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
     let mut names = conn
         .prepare_cached(
-            "SELECT c.name FROM collection_works cw JOIN collections c ON c.key = cw.collection_key
-             WHERE cw.work_key = ?1",
+            // A subquery, not a join: see `tags::TAGS_OF`.
+            "SELECT name FROM collections
+             WHERE key IN (SELECT collection_key FROM collection_works WHERE work_key = ?1)",
         )?
         .query_map([work_key], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (7, include_str!("migrations/0007_saved_searches.sql")),
     (8, include_str!("migrations/0008_compact_provenance.sql")),
     (9, include_str!("migrations/0009_collections.sql")),
+    (10, include_str!("migrations/0010_field_origin_sets.sql")),
 ];
 
 /// The schema version this build writes.
@@ -48,4 +49,55 @@ pub fn migrate_to(conn: &mut Connection, target: u32) -> Result<u32> {
 /// The schema version of an open database.
 pub fn schema_version(conn: &Connection) -> Result<u32> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::works::{self, PROVENANCE_FIELDS};
+
+    #[test]
+    fn field_provenance_rows_become_one_set_per_origin() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 9).unwrap();
+        conn.execute_batch(
+            "INSERT INTO works (key, id, title, title_key, added_at, modified_at)
+                 VALUES (1, 'w1', 'T', 't', 'now', 'now'), (2, 'w2', 'U', 'u', 'now', 'now');
+             INSERT INTO provenance_origins (id, source, origin, set_at) VALUES
+                 (10, 'arxiv-snapshot', 'a.jsonl', '2026-01-01T00:00:00Z'),
+                 (11, 'hf-daily', '2026-01-02', '2026-01-02T00:00:00Z');
+             INSERT INTO field_sources (work_key, field, origin_id) VALUES
+                 (1, 'title', 10), (1, 'abstract', 10), (1, 'license', 10),
+                 (1, 'upvotes', 11), (1, 'organization', 11),
+                 (2, 'arxivId', 10), (2, 'someFutureField', 11);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+
+        let of = |key| {
+            works::provenance(&conn, key)
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.field, f.source))
+                .collect::<Vec<_>>()
+        };
+        let pair = |f: &str, s: &str| (f.to_string(), s.to_string());
+        assert_eq!(
+            of(1),
+            vec![
+                pair("abstract", "arxiv-snapshot"),
+                pair("license", "arxiv-snapshot"),
+                pair("organization", "hf-daily"),
+                pair("title", "arxiv-snapshot"),
+                pair("upvotes", "hf-daily"),
+            ]
+        );
+        // A name this build does not know is dropped rather than kept as an empty set.
+        assert_eq!(of(2), vec![pair("arxivId", "arxiv-snapshot")]);
+        let sets: i64 = conn
+            .query_row("SELECT COUNT(*) FROM field_origin_sets", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sets, 3);
+        assert_eq!(PROVENANCE_FIELDS.len(), 13);
+    }
 }

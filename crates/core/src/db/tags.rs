@@ -61,12 +61,16 @@ pub fn remove(conn: &Connection, work_key: i64, tag: &str) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// The tags of work `?1`. A subquery, not a join: rusqlite clears a cached statement's
+/// bindings when it is handed back, and SQLite re-prepares a join of these tables after every
+/// clear, which made parsing and planning a third of a bulk import's SQLite time.
+const TAGS_OF: &str = "SELECT name FROM tags
+    WHERE key IN (SELECT tag_key FROM work_tags WHERE work_key = ?1)
+    ORDER BY name COLLATE NOCASE";
+
 /// A work's tags, sorted case-insensitively.
 pub fn tags_of(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
-         WHERE wt.work_key = ?1 ORDER BY t.name COLLATE NOCASE",
-    )?;
+    let mut stmt = conn.prepare_cached(TAGS_OF)?;
     let tags = stmt
         .query_map([work_key], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
@@ -83,4 +87,35 @@ pub fn counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
         .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_a_works_tags_again_and_again_reuses_one_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("t.sqlite")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO works (key, id, title, title_key, added_at, modified_at)
+                 VALUES (1, 'w1', 'T', 't', 'now', 'now'), (2, 'w2', 'U', 'u', 'now', 'now')",
+        )
+        .unwrap();
+        add(&conn, 1, "Zeta", "now").unwrap();
+        add(&conn, 1, "alpha", "now").unwrap();
+        for i in 0..200 {
+            let tags = tags_of(&conn, 1 + i % 2).unwrap();
+            assert_eq!(tags.len(), if i % 2 == 0 { 2 } else { 0 });
+        }
+        assert_eq!(tags_of(&conn, 1).unwrap(), ["alpha", "Zeta"]);
+        let reprepared = conn
+            .prepare_cached(TAGS_OF)
+            .unwrap()
+            .get_status(rusqlite::StatementStatus::RePrepare);
+        assert!(
+            reprepared <= 2,
+            "re-prepared {reprepared} times in 201 reads"
+        );
+    }
 }

@@ -138,31 +138,33 @@ impl Fields {
         }
     }
 
-    /// The names of the fields whose value differs from `old` (all present ones when there is
-    /// no old record): the fields the reporting source supplied.
-    fn supplied_since(&self, old: Option<&Fields>) -> Vec<&'static str> {
+    /// The fields whose value differs from `old` (all present ones when there is no old
+    /// record): the fields the reporting source supplied, a [`PROVENANCE_FIELDS`] bit each.
+    fn supplied_since(&self, old: Option<&Fields>) -> FieldSet {
         let empty = Fields::default();
         let old = old.unwrap_or(&empty);
-        let mut out = Vec::new();
-        let mut check = |name: &'static str, differs: bool| {
-            if differs {
-                out.push(name);
-            }
-        };
-        check("arxivId", self.arxiv_id != old.arxiv_id);
-        check("title", self.title != old.title);
-        check("abstract", self.abstract_text != old.abstract_text);
-        check("authors", self.authors != old.authors);
-        check("authorCount", self.author_count != old.author_count);
-        check("organization", self.organization != old.organization);
-        check("published", self.published != old.published);
-        check("doi", self.doi != old.doi);
-        check("categories", self.categories != old.categories);
-        check("journalRef", self.journal_ref != old.journal_ref);
-        check("comments", self.comments != old.comments);
-        check("license", self.license != old.license);
-        check("upvotes", self.upvotes != old.upvotes);
-        out
+        let differs = [
+            self.arxiv_id != old.arxiv_id,
+            self.title != old.title,
+            self.abstract_text != old.abstract_text,
+            self.authors != old.authors,
+            self.author_count != old.author_count,
+            self.organization != old.organization,
+            self.published != old.published,
+            self.doi != old.doi,
+            self.categories != old.categories,
+            self.journal_ref != old.journal_ref,
+            self.comments != old.comments,
+            self.license != old.license,
+            self.upvotes != old.upvotes,
+        ];
+        FieldSet(
+            differs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| **d)
+                .fold(0, |set, (bit, _)| set | 1 << bit),
+        )
     }
 
     fn content_hash(&self) -> i64 {
@@ -192,8 +194,9 @@ fn find_existing(tx: &Transaction<'_>, new: &Fields, title_key: &str) -> Result<
         // The same published DOI is the same work, unless the two carry different arXiv ids.
         let hit: Option<(i64, Option<String>)> = tx
             .prepare_cached(
-                "SELECT w.key, w.arxiv_id FROM work_dois d JOIN works w ON w.key = d.work_key
-                 WHERE d.doi = ?1",
+                // A subquery, not a join: see `tags::TAGS_OF`.
+                "SELECT key, arxiv_id FROM works
+                 WHERE key = (SELECT work_key FROM work_dois WHERE doi = ?1)",
             )?
             .query_row([doi_key(doi)], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -262,7 +265,7 @@ pub fn upsert(
                 None => PaperId::from_title_key(&title_key),
             };
             let key = insert(tx, &id, &new, &title_key, rank, now)?;
-            record_provenance(tx, key, &new.supplied_since(None), source, origin, now)?;
+            record_provenance(tx, key, new.supplied_since(None), true, source, origin, now)?;
             Upserted::Added(key)
         }
         Some(key) => {
@@ -284,7 +287,7 @@ pub fn upsert(
                     promote_id(tx, key, merged.arxiv_id.as_deref().unwrap_or_default())?;
                 }
                 let supplied = merged.supplied_since(Some(&old));
-                record_provenance(tx, key, &supplied, source, origin, now)?;
+                record_provenance(tx, key, supplied, false, source, origin, now)?;
             }
             let newest_before = newest_version(tx, key)?;
             if add_versions(tx, key, &paper.versions)? {
@@ -343,55 +346,102 @@ pub fn upsert(
     Ok(outcome)
 }
 
-/// Notes `source` as the supplier of `fields` of a work.
+/// The field names provenance is kept for, in bit order (see migration 0010).
+pub const PROVENANCE_FIELDS: [&str; 13] = [
+    "arxivId",
+    "title",
+    "abstract",
+    "authors",
+    "authorCount",
+    "organization",
+    "published",
+    "doi",
+    "categories",
+    "journalRef",
+    "comments",
+    "license",
+    "upvotes",
+];
+
+/// A set of [`PROVENANCE_FIELDS`], a bit each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FieldSet(i64);
+
+/// Records that `origin` supplied `fields` of a work now. `fresh`: the work was just inserted,
+/// so no earlier origin holds any of its fields.
 fn record_provenance(
     tx: &Transaction<'_>,
     key: i64,
-    fields: &[&str],
+    fields: FieldSet,
+    fresh: bool,
     source: &str,
     origin: &str,
     now: &str,
 ) -> Result<()> {
-    if fields.is_empty() {
+    if fields.0 == 0 {
         return Ok(());
     }
     // One origin row per source, origin and transaction time: a bulk import shares it across
-    // every work of a batch.
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO provenance_origins (source, origin, set_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![source, origin, now])?;
+    // every work of a batch. The no-op update makes RETURNING answer for an existing row too.
     let origin_id: i64 = tx
         .prepare_cached(
-            "SELECT id FROM provenance_origins WHERE source = ?1 AND origin = ?2 AND set_at = ?3",
+            "INSERT INTO provenance_origins (source, origin, set_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (source, origin, set_at) DO UPDATE SET source = excluded.source
+             RETURNING id",
         )?
         .query_row(params![source, origin, now], |r| r.get(0))?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR REPLACE INTO field_sources (work_key, field, origin_id) VALUES (?1, ?2, ?3)",
-    )?;
-    for field in fields {
-        stmt.execute(params![key, field, origin_id])?;
+    if !fresh {
+        // These fields now come from `origin`: take them from the origins that had them.
+        tx.prepare_cached(
+            "UPDATE field_origin_sets SET fields = fields & ~?2
+             WHERE work_key = ?1 AND origin_id <> ?3 AND fields & ?2 <> 0",
+        )?
+        .execute(params![key, fields.0, origin_id])?;
+        tx.prepare_cached("DELETE FROM field_origin_sets WHERE work_key = ?1 AND fields = 0")?
+            .execute([key])?;
     }
+    tx.prepare_cached(
+        "INSERT INTO field_origin_sets (work_key, origin_id, fields) VALUES (?1, ?2, ?3)
+         ON CONFLICT (work_key, origin_id) DO UPDATE SET fields = fields | excluded.fields",
+    )?
+    .execute(params![key, origin_id, fields.0])?;
     Ok(())
 }
 
 /// Which source supplied each field of a work, by field name.
 pub fn provenance(conn: &Connection, key: i64) -> Result<Vec<FieldSource>> {
-    Ok(conn
+    let rows = conn
         .prepare_cached(
-            "SELECT f.field, o.source, o.origin, o.set_at
-             FROM field_sources f JOIN provenance_origins o ON o.id = f.origin_id
-             WHERE f.work_key = ?1 ORDER BY f.field",
+            "SELECT f.fields, o.source, o.origin, o.set_at
+             FROM field_origin_sets f JOIN provenance_origins o ON o.id = f.origin_id
+             WHERE f.work_key = ?1",
         )?
         .query_map([key], |r| {
-            Ok(FieldSource {
-                field: r.get(0)?,
-                source: r.get(1)?,
-                origin: r.get(2)?,
-                set_at: r.get(3)?,
-            })
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<FieldSource> = rows
+        .into_iter()
+        .flat_map(|(fields, source, origin, set_at)| {
+            PROVENANCE_FIELDS
+                .iter()
+                .enumerate()
+                .filter(move |(bit, _)| fields & (1 << bit) != 0)
+                .map(move |(_, field)| FieldSource {
+                    field: (*field).to_string(),
+                    source: source.clone(),
+                    origin: origin.clone(),
+                    set_at: set_at.clone(),
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| a.field.cmp(&b.field));
+    Ok(out)
 }
 
 /// Every published DOI linked to a work, lower-cased, sorted.

@@ -121,6 +121,9 @@ fn a_merge_keeps_the_earlier_fields_provenance_and_triage() {
         "hf-page",
         "the same title is not re-attributed"
     );
+    let mut fields: Vec<&str> = p.provenance.iter().map(|f| f.field.as_str()).collect();
+    fields.dedup();
+    assert_eq!(fields.len(), p.provenance.len(), "one source per field");
     assert_eq!(
         t.lib().paper(&from_page).unwrap().id,
         p.id,
