@@ -678,6 +678,14 @@ impl Library {
             });
         }
         writer.wait_merging_threads()?;
+        // The write-ahead log grows to its checkpoint size (1,000 pages, 16 MB) during a bulk
+        // load and would stay that size on disk; everything in it is in the database now.
+        if let Err(e) = self
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        {
+            tracing::debug!(error = %e, "could not truncate the write-ahead log after the import");
+        }
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(
             added = report.added,

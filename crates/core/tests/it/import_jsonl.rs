@@ -241,3 +241,22 @@ fn an_interrupted_import_of_a_file_that_changed_since_starts_over() {
         "{report:?}"
     );
 }
+
+#[test]
+fn a_bulk_import_leaves_no_grown_write_ahead_log_behind() {
+    let t = TempLibrary::new();
+    let report = t
+        .lib()
+        .import_arxiv_jsonl(&snapshot_path(SNAPSHOT_SAMPLE), &mut |_| {})
+        .unwrap();
+    let wal = t.path().join("library.sqlite-wal");
+    let size = fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(
+        size,
+        0,
+        "{} is {size} bytes after the import",
+        wal.display()
+    );
+    // And the papers are all there.
+    assert_eq!(t.lib().stats().unwrap().papers, report.added);
+}
