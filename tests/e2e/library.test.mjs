@@ -163,14 +163,18 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     const name = await browser.$(byTestId("name-prompt-input"));
     await name.waitForDisplayed();
     await browser.execute(() => document.querySelector('[data-testid="name-prompt-input"]').select());
-    await name.addValue("Diffusion reading");
+    // The name is the user's own text, but it is shown wherever the sidebar is: markup stays text.
+    const savedName = "Diffusion <img src=x onerror=window.__pwned='saved'> reading";
+    await name.addValue(savedName);
     await browser.keys(["Enter"]);
     const saved = await browser.$(byTestId("saved-search"));
     await saved.waitForExist({ timeout: 10_000 });
     await browser.waitUntil(
-      async () => (await browser.execute(() => document.querySelector('[data-testid="saved-search"]')?.textContent?.trim())) === "Diffusion reading",
+      async () => (await browser.execute(() => document.querySelector('[data-testid="saved-search"]')?.textContent?.trim())) === savedName,
       { timeout: 10_000, timeoutMsg: "the saved search is not in the sidebar" },
     );
+    assert.equal(await browser.execute(() => document.querySelectorAll('[data-testid="saved-search"] img').length), 0);
+    assert.equal(await browser.execute(() => window.__pwned ?? null), null);
 
     await setQuery("");
     await browser.waitUntil(async () => (await total()) === PAPERS, { timeout: 10_000 });
