@@ -391,14 +391,18 @@ fn record_provenance(
         )?
         .query_row(params![source, origin, now], |r| r.get(0))?;
     if !fresh {
-        // These fields now come from `origin`: take them from the origins that had them.
+        // These fields now come from `origin`: take them from the origins that had them,
+        // dropping an origin left with none (a set is never empty).
+        tx.prepare_cached(
+            "DELETE FROM field_origin_sets
+             WHERE work_key = ?1 AND origin_id <> ?3 AND fields & ~?2 = 0",
+        )?
+        .execute(params![key, fields.0, origin_id])?;
         tx.prepare_cached(
             "UPDATE field_origin_sets SET fields = fields & ~?2
              WHERE work_key = ?1 AND origin_id <> ?3 AND fields & ?2 <> 0",
         )?
         .execute(params![key, fields.0, origin_id])?;
-        tx.prepare_cached("DELETE FROM field_origin_sets WHERE work_key = ?1 AND fields = 0")?
-            .execute([key])?;
     }
     tx.prepare_cached(
         "INSERT INTO field_origin_sets (work_key, origin_id, fields) VALUES (?1, ?2, ?3)
@@ -898,4 +902,65 @@ pub fn source_families(conn: &Connection, key: i64) -> Result<Vec<String>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bits(names: &[&str]) -> FieldSet {
+        FieldSet(names.iter().fold(0, |set, name| {
+            let bit = PROVENANCE_FIELDS.iter().position(|f| f == name).unwrap();
+            set | 1 << bit
+        }))
+    }
+
+    #[test]
+    fn a_source_that_supplies_every_field_another_had_takes_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open(&dir.path().join("t.sqlite")).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(
+            "INSERT INTO works (key, id, title, title_key, added_at, modified_at)
+                 VALUES (1, 'w1', 'T', 't', 'now', 'now')",
+        )
+        .unwrap();
+        let t1 = "2026-01-01T00:00:00Z";
+        let t2 = "2026-01-02T00:00:00Z";
+        record_provenance(&tx, 1, bits(&["title", "license"]), true, "a", "one", t1).unwrap();
+        record_provenance(&tx, 1, bits(&["upvotes"]), false, "hf", "day", t1).unwrap();
+        // Everything "a" supplied now comes from "b" (the failure here was a set left empty).
+        let all = bits(&["title", "license", "abstract"]);
+        record_provenance(&tx, 1, all, false, "b", "two", t2).unwrap();
+        let of: Vec<(String, String)> = provenance(&tx, 1)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.field, f.source))
+            .collect();
+        let pair = |f: &str, s: &str| (f.to_string(), s.to_string());
+        assert_eq!(
+            of,
+            [
+                pair("abstract", "b"),
+                pair("license", "b"),
+                pair("title", "b"),
+                pair("upvotes", "hf"),
+            ]
+        );
+        let sets: i64 = tx
+            .query_row("SELECT COUNT(*) FROM field_origin_sets", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sets, 2, "the origin left with nothing is gone");
+        // Part of a set moving keeps the rest where it was.
+        record_provenance(&tx, 1, bits(&["title"]), false, "c", "three", t2).unwrap();
+        let sources: Vec<String> = provenance(&tx, 1)
+            .unwrap()
+            .into_iter()
+            .map(|f| format!("{}={}", f.field, f.source))
+            .collect();
+        assert_eq!(
+            sources,
+            ["abstract=b", "license=b", "title=c", "upvotes=hf"]
+        );
+    }
 }
