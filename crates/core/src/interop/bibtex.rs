@@ -6,14 +6,18 @@
 //! whole file or fails as a whole and its errors carry byte spans of its input, so this module
 //! splits the file into entries itself (tracking lines and recovering from unbalanced braces at
 //! the next line starting with `@type{`), and hands the crate one entry at a time with the
-//! `@string` definitions seen so far. A malformed entry is reported with its line; the rest
-//! imports.
+//! `@string` macros it uses. A malformed entry is reported with its line; the rest imports.
+//!
+//! Macros are expanded when they are defined, as BibTeX does (names ignore case), and capped
+//! in size; the crate is only ever shown flat definitions, since it resolves macros, and
+//! `crossref`/`xdata` links, by unbounded recursion. Links are kept in the raw entry but not
+//! followed: an entry's `crossref` parent is not merged into it.
 //!
 //! Quirks handled: Zotero, Better BibTeX and JabRef exports; `@string` macros and `#`
 //! concatenation; `month = jan` macros; `{\"o}`, `\"{o}`, `\'e`, `\c{c}`, `{\ss}` and other
 //! accents; `{{Title Case Protected}}` and `{BERT}` braces; `\emph{…}`/`\textbf{…}` kept as their
-//! text; `@comment` (JabRef's `jabref-meta`), `@preamble`, text between entries; `(`…`)`
-//! delimiters; `eprint` + `archivePrefix`/`eprinttype` + `primaryClass`/`eprintclass`, arXiv
+//! text; `@comment` (JabRef's `jabref-meta`), `@preamble`, text between entries; `@type(…)`
+//! delimiters (read as braces); `eprint` + `archivePrefix`/`eprinttype` + `primaryClass`/`eprintclass`, arXiv
 //! URLs, the arXiv DOI `10.48550/arXiv.<id>` and `arXiv:<id>` in `note` as arXiv ids; `doi`
 //! with or without a resolver prefix; `keywords` split on `,`/`;` into tags; `file` fields
 //! (Zotero `desc:path:mime;…`, Better BibTeX plain paths) noted, never read; `annote`,
@@ -24,9 +28,9 @@
 //! with a UTF-8 aware setup such as `inputenc`); words with inner capitals are braced so styles
 //! keep their case.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk};
+use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk, Spanned};
 
 use super::{
     arxiv_from, arxiv_in_text, clean_doi, line_at, normalise_text, split_keywords, ExportEntry,
@@ -44,6 +48,21 @@ struct Block {
     /// Byte range in the (normalised) text.
     start: usize,
     end: usize,
+    /// Delimited by `(`…`)`, which BibTeX allows and the crate does not read.
+    parens: bool,
+}
+
+impl Block {
+    /// The block's text, with `(`…`)` delimiters turned into braces (same length, so byte
+    /// offsets and lines still match the file).
+    fn text<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let raw = &text[self.start..self.end];
+        if !self.parens {
+            return raw.into();
+        }
+        let open = raw.find('(').expect("a parenthesised block has its `(`");
+        format!("{}{{{}}}", &raw[..open], &raw[open + 1..raw.len() - 1]).into()
+    }
 }
 
 /// Splits `text` into `@type{…}` blocks; unterminated ones become skipped entries. Linear in
@@ -103,6 +122,7 @@ fn split(text: &str, lines: &LineIndex) -> (Vec<Block>, Vec<SkippedEntry>) {
                     kind,
                     start: i,
                     end,
+                    parens: close == b')',
                 });
                 i = end;
             }
@@ -167,24 +187,19 @@ pub fn parse(text: &str) -> Parsed {
     let (blocks, mut skipped) = split(&text, &lines);
     let had_blocks = !blocks.is_empty();
     let mut records = Vec::new();
-    let mut strings = String::new();
+    let mut macros = Macros::default();
     for block in blocks {
         let line = lines.line(block.start);
-        let raw = &text[block.start..block.end];
+        let braced = block.text(&text);
         match block.kind.as_str() {
             "comment" | "preamble" => {}
-            "string" => match RawBibliography::parse(raw) {
-                Ok(_) => {
-                    strings.push_str(raw);
-                    strings.push('\n');
-                }
-                Err(e) => skipped.push(SkippedEntry {
-                    line: line + line_at(raw, e.span.start.min(raw.len())) - 1,
-                    reason: format!("@string definition unreadable: {}", e.kind),
+            "string" => macros.define(&braced, line, &mut skipped),
+            _ => match parse_entry(&macros, &braced, line) {
+                // The raw entry is kept as the file has it, parentheses and all.
+                Ok(record) => records.push(Record {
+                    raw: text[block.start..block.end].to_string(),
+                    ..record
                 }),
-            },
-            _ => match parse_entry(&strings, raw, line) {
-                Ok(record) => records.push(record),
                 Err(reason) => skipped.push(reason),
             },
         }
@@ -202,21 +217,145 @@ pub fn parse(text: &str) -> Parsed {
     Parsed { records, skipped }
 }
 
-fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedEntry> {
-    let source = format!("{strings}{raw}");
-    let error_line = |offset: usize| {
-        let in_entry = offset.saturating_sub(strings.len()).min(raw.len());
-        line + line_at(raw, in_entry) - 1
-    };
-    let raw_bib = RawBibliography::parse(&source).map_err(|e| SkippedEntry {
+/// Longest text one `@string` macro may expand to. Journal and proceedings names are far
+/// shorter; the cap stops a file that doubles a macro in every definition.
+const MAX_MACRO_BYTES: usize = 16 * 1024;
+
+/// Longest text one entry may expand to once its macros are substituted.
+const MAX_ENTRY_BYTES: usize = 1024 * 1024;
+
+/// The `@string` macros defined so far, by lower-case name (BibTeX's names ignore case).
+///
+/// Each value is expanded when it is defined, as BibTeX does, so a definition only ever uses
+/// earlier ones. The crate resolves macros recursively and lazily: handed `@string{a = a}`, or
+/// two macros naming each other, it recurses until the stack runs out. Here it only ever sees
+/// flat definitions.
+#[derive(Debug, Default)]
+struct Macros {
+    values: HashMap<String, String>,
+}
+
+impl Macros {
+    /// Reads one `@string{…}` block, defining its macros or reporting why not.
+    fn define(&mut self, raw: &str, line: usize, skipped: &mut Vec<SkippedEntry>) {
+        let parsed = match RawBibliography::parse(raw) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                skipped.push(SkippedEntry {
+                    line: line + line_at(raw, e.span.start.min(raw.len())) - 1,
+                    reason: format!("@string definition unreadable: {}", e.kind),
+                });
+                return;
+            }
+        };
+        for pair in &parsed.abbreviations {
+            let name = pair.key.v;
+            match self.expand(name, &pair.value.v) {
+                Ok(value) => {
+                    self.values.insert(name.to_lowercase(), value);
+                }
+                Err(reason) => skipped.push(SkippedEntry {
+                    line: line + line_at(raw, pair.key.span.start.min(raw.len())) - 1,
+                    reason,
+                }),
+            }
+        }
+    }
+
+    /// The text of a macro's value, with the macros it uses substituted.
+    fn expand(&self, name: &str, chunks: &[Spanned<RawChunk<'_>>]) -> Result<String, String> {
+        let mut value = String::new();
+        for chunk in chunks {
+            match chunk.v {
+                RawChunk::Normal(s) => value.push_str(s),
+                RawChunk::Abbreviation(used) => match self.value(used) {
+                    Some(text) => value.push_str(text),
+                    None => {
+                        return Err(format!(
+                            "@string `{name}` uses `{used}`, which is not defined before it"
+                        ))
+                    }
+                },
+            }
+            if value.len() > MAX_MACRO_BYTES {
+                return Err(format!(
+                    "@string `{name}` expands to more than {} KiB",
+                    MAX_MACRO_BYTES / 1024
+                ));
+            }
+        }
+        if !braces_balance(&value) {
+            return Err(format!("@string `{name}` has unbalanced braces"));
+        }
+        Ok(value)
+    }
+
+    /// A macro's text: a definition from the file, else a month macro (`jan` is "January").
+    fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(&name.to_lowercase())
+            .map(String::as_str)
+            .or_else(|| month_name(name))
+    }
+}
+
+/// English month names for BibTeX's predefined `jan`…`dec` macros.
+fn month_name(macro_name: &str) -> Option<&'static str> {
+    const MONTHS: [(&str, &str); 12] = [
+        ("jan", "January"),
+        ("feb", "February"),
+        ("mar", "March"),
+        ("apr", "April"),
+        ("may", "May"),
+        ("jun", "June"),
+        ("jul", "July"),
+        ("aug", "August"),
+        ("sep", "September"),
+        ("oct", "October"),
+        ("nov", "November"),
+        ("dec", "December"),
+    ];
+    MONTHS
+        .iter()
+        .find(|(abbr, _)| abbr.eq_ignore_ascii_case(macro_name))
+        .map(|(_, month)| *month)
+}
+
+/// True when every `{` is closed, in order, ignoring escaped braces.
+fn braces_balance(s: &str) -> bool {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for b in s.bytes() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'{' => depth += 1,
+            b'}' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0 && !escaped
+}
+
+/// Fields the crate follows to other entries. Each entry is read alone, so they can only point
+/// back at it (directly or through an `ids` alias), and the crate then recurses without end.
+/// They stay in the raw entry.
+const LINK_FIELDS: [&str; 3] = ["crossref", "xdata", "ids"];
+
+fn parse_entry(macros: &Macros, raw: &str, line: usize) -> Result<Record, SkippedEntry> {
+    let unreadable = |e: biblatex::ParseError, prelude: usize| SkippedEntry {
         line,
         reason: format!(
             "unreadable entry: {} (line {})",
             e.kind,
-            error_line(e.span.start)
+            line + line_at(raw, e.span.start.saturating_sub(prelude).min(raw.len())) - 1
         ),
-    })?;
-    let Some(raw_entry) = raw_bib.entries.first() else {
+    };
+    let alone = RawBibliography::parse(raw).map_err(|e| unreadable(e, 0))?;
+    let Some(raw_entry) = alone.entries.first() else {
         return Err(SkippedEntry {
             line,
             reason: "unreadable entry".into(),
@@ -229,6 +368,44 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
             reason: "entry has no citation key".into(),
         });
     }
+    // The macros this entry uses, defined flat ahead of it under the names it spells them with.
+    let mut prelude = String::new();
+    let mut defined: Vec<&str> = Vec::new();
+    let mut expanded = 0usize;
+    for pair in &raw_entry.v.fields {
+        for chunk in &pair.value.v {
+            expanded += match chunk.v {
+                RawChunk::Normal(s) => s.len(),
+                RawChunk::Abbreviation(name) => match macros.values.get(&name.to_lowercase()) {
+                    Some(value) => {
+                        if !defined.contains(&name) {
+                            defined.push(name);
+                            prelude.push_str(&format!("@string{{{name} = {{{value}}}}}\n"));
+                        }
+                        value.len()
+                    }
+                    None => name.len(),
+                },
+            };
+        }
+    }
+    if expanded > MAX_ENTRY_BYTES {
+        return Err(SkippedEntry {
+            line,
+            reason: format!(
+                "entry `{key}` expands to more than {} MiB with its @string macros",
+                MAX_ENTRY_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    let source = format!("{prelude}{raw}");
+    let mut raw_bib = RawBibliography::parse(&source).map_err(|e| unreadable(e, prelude.len()))?;
+    for entry in &mut raw_bib.entries {
+        entry
+            .v
+            .fields
+            .retain(|pair| !LINK_FIELDS.contains(&pair.key.v.to_ascii_lowercase().as_str()));
+    }
     let mut raw_fields: BTreeMap<String, String> = BTreeMap::new();
     for pair in &raw_entry.v.fields {
         let mut value = String::new();
@@ -239,12 +416,15 @@ fn parse_entry(strings: &str, raw: &str, line: usize) -> Result<Record, SkippedE
         }
         raw_fields.insert(pair.key.v.to_ascii_lowercase(), value);
     }
-    let bib = Bibliography::from_raw(raw_bib.clone()).map_err(|e| SkippedEntry {
+    let bib = Bibliography::from_raw(raw_bib).map_err(|e| SkippedEntry {
         line,
         reason: format!(
             "entry `{key}`: {} (line {})",
             e.kind,
-            error_line(e.span.start)
+            line + line_at(
+                raw,
+                e.span.start.saturating_sub(prelude.len()).min(raw.len())
+            ) - 1
         ),
     })?;
     let Some(entry) = bib.iter().next() else {
@@ -715,6 +895,56 @@ mod tests {
         );
         assert_eq!(r.paper.published.unwrap().month, Some(1));
         assert_eq!(r.line, 2);
+    }
+
+    #[test]
+    fn macros_expand_when_defined_ignoring_case() {
+        let p = parse(
+            "@string{IEEE = {IEEE Transactions}}\n\
+             @string{tpami = ieee # { on Pattern Analysis, } # jan}\n\
+             @string{ieee = {redefined later}}\n\
+             @article(a, title = {T}, journal = TPAMI)\n",
+        );
+        assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        // `tpami` took `ieee` as it was when `tpami` was defined.
+        assert_eq!(
+            p.records[0].paper.journal_ref.as_deref(),
+            Some("IEEE Transactions on Pattern Analysis, January")
+        );
+        assert_eq!(
+            p.records[0].raw,
+            "@article(a, title = {T}, journal = TPAMI)"
+        );
+    }
+
+    #[test]
+    fn a_macro_doubled_in_every_definition_stops_at_the_cap() {
+        let mut text = String::from("@string{m0 = {0123456789abcdef}}\n");
+        for i in 1..64 {
+            text.push_str(&format!("@string{{m{i} = m{} # m{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("@misc{k, title = {T}, note = m63}\n");
+        let p = parse(&text);
+        // 16 bytes doubled: m10 is 16 KiB, m11 is refused, and so everything built on it.
+        assert_eq!(p.skipped[0].line, 12);
+        assert!(p.skipped[0]
+            .reason
+            .contains("`m11` expands to more than 16 KiB"));
+        assert!(p.skipped[1].reason.contains("`m12` uses `m11`"));
+        assert!(p.records.is_empty());
+        assert!(p.skipped.last().unwrap().reason.contains("m63"));
+    }
+
+    #[test]
+    fn an_entry_expanding_past_the_cap_is_refused() {
+        let big = "x".repeat(MAX_MACRO_BYTES);
+        let uses = vec!["big"; MAX_ENTRY_BYTES / MAX_MACRO_BYTES + 1].join(" # ");
+        let p = parse(&format!(
+            "@string{{big = {{{big}}}}}\n@misc{{k, title = {{T}}, note = {uses}}}\n"
+        ));
+        assert!(p.records.is_empty());
+        assert_eq!(p.skipped.len(), 1, "{:?}", p.skipped);
+        assert!(p.skipped[0].reason.contains("expands to more than 1 MiB"));
     }
 
     #[test]

@@ -1635,7 +1635,9 @@ fn bib_value() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => bib_text().prop_map(|t| format!("{{{t}}}")),
         2 => bib_text().prop_map(|t| format!("\"{}\"", t.replace('"', ""))),
-        1 => proptest::sample::select(&["jan", "dec", "nips", "undefined_macro", "2017"][..])
+        1 => proptest::sample::select(
+            &["jan", "dec", "nips", "undefined_macro", "2017", "a", "B", "a # b", "b # {x} # A"][..]
+        )
             .prop_map(str::to_string),
         1 => (bib_text(), bib_text()).prop_map(|(a, b)| format!("{{{a}}} # \"{}\" # jan", b.replace('"', ""))),
     ]
@@ -1669,6 +1671,9 @@ fn bib_entry() -> impl Strategy<Value = String> {
                 "annotation",
                 "comment",
                 "abstract",
+                "crossref",
+                "xdata",
+                "ids",
                 "x-unknown",
             ][..],
         ),
@@ -1698,14 +1703,30 @@ fn bib_entry() -> impl Strategy<Value = String> {
         proptest::collection::vec(field, 0..8),
         any::<bool>(),
         proptest::sample::select(&[",", ",\n  ", " ,", ",\r\n\t"][..]),
+        // Macro names the values above use, so definitions name each other and themselves.
+        proptest::sample::select(&["a", "b", "A", "nips", "jan"][..]),
+        bib_value(),
+        // An entry linking to itself: `crossref`/`xdata` naming its own key or an `ids` alias.
+        proptest::sample::select(&["", "crossref", "xdata", "ids"][..]),
     )
-        .prop_map(|(kind, key, fields, parens, sep)| {
-            let (open, close) = if parens { ('(', ')') } else { ('{', '}') };
-            match kind {
-                "string" => format!("@string{open}{key} = {}{close}", fields.len()),
-                _ => format!("@{kind}{open}{key}{sep}{}{close}", fields.join(sep)),
-            }
-        })
+        .prop_map(
+            |(kind, key, mut fields, parens, sep, macro_name, macro_value, self_link)| {
+                let (open, close) = if parens { ('(', ')') } else { ('{', '}') };
+                if !self_link.is_empty() {
+                    fields.push(format!("{self_link} = {{{key}}}"));
+                    if self_link == "ids" {
+                        fields.push(format!("crossref = {{{key}}}"));
+                    }
+                }
+                match kind {
+                    "string" if fields.len() % 2 == 0 => {
+                        format!("@string{open}{macro_name} = {macro_value}{close}")
+                    }
+                    "string" => format!("@string{open}{key} = {}{close}", fields.len()),
+                    _ => format!("@{kind}{open}{key}{sep}{}{close}", fields.join(sep)),
+                }
+            },
+        )
 }
 
 fn bib_seeds() -> &'static [String] {
@@ -2004,6 +2025,38 @@ fn markdown_notes_files_never_panic_and_keep_their_invariants() {
 /// Failures the generators found, kept as named cases.
 mod regressions {
     use super::*;
+
+    /// Found by `bibtex_files_never_panic_and_keep_their_invariants` (in CI): the `biblatex`
+    /// crate resolves `@string` macros and `crossref`/`xdata` links by recursion, so a macro
+    /// defined as itself, two macros naming each other, or an entry linking to itself (each
+    /// entry is read alone) overflowed the stack and aborted the whole process. Macros are now
+    /// expanded when defined, as BibTeX does, and link fields are kept out of the crate's view.
+    #[test]
+    fn self_referencing_bibtex_macros_and_links_are_reported_not_fatal() {
+        let cases = [
+            ("@string{a = a}\n@misc{k, title = a}\n", 0),
+            (
+                "@string{a = {x}}\n@string{b = a}\n@string{a = b # a}\n@misc{k, title = a}\n",
+                1,
+            ),
+            (
+                "@string{a = b}\n@string{b = a}\n@misc{k, title = {T}, journal = b}\n",
+                0,
+            ),
+            ("@misc{k, title = {T}, crossref = {k}}\n", 1),
+            ("@misc{k, title = {T}, xdata = {k}}\n", 1),
+            ("@misc{k, title = {T}, ids = {j}, crossref = {j}}\n", 1),
+            ("@book(k, title = {T}, xdata = {k, k})\n", 1),
+            ("@book(k, title = {T})\n", 1),
+        ];
+        for (text, want) in cases {
+            let parsed = interop::bibtex::parse(text);
+            assert_eq!(parsed.records.len(), want, "{text}: {:?}", parsed.skipped);
+            if want == 0 {
+                assert!(!parsed.skipped.is_empty(), "{text}");
+            }
+        }
+    }
 
     /// Found by `searches_with_generated_queries_give_snippets_on_char_boundaries`: excluding
     /// a phrase (`-"a b"`, or `-ꟼ!Ǿ`, which the analyzer splits into two words) tripped a
