@@ -75,7 +75,8 @@ fn export_writes_every_format_and_filters() {
     ok(dir.path(), &["import", "bibtex", &fixture("zotero.bib")]);
     let bib = ok(dir.path(), &["export", "--format", "bibtex"]);
     assert_eq!(bib.matches("\n@").count(), 3, "{bib}");
-    assert!(bib.contains("@misc{vaswani2023attention,"), "{bib}");
+    // Zotero's citation keys are kept.
+    assert!(bib.contains("@misc{vaswani_attention_2017,"), "{bib}");
     let one = ok(dir.path(), &["export", "--format", "bibtex", "residual"]);
     assert_eq!(one.matches("\n@").count(), 1, "{one}");
     let json = ok(
@@ -125,7 +126,7 @@ fn the_mirror_is_enabled_kept_in_step_and_reported() {
     assert_eq!(v["enabled"], true);
     assert_eq!(v["papers"], 3);
     assert!(mirror.join("library.bib").is_file());
-    assert!(mirror.join("notes/vaswani2023attention.md").is_file());
+    assert!(mirror.join("notes/vaswani_attention_2017.md").is_file());
     // Any later command that changes the library refreshes the mirror before it exits.
     let note = dir.path().join("note.md");
     std::fs::write(&note, "Mirrored note.").unwrap();
@@ -139,7 +140,7 @@ fn the_mirror_is_enabled_kept_in_step_and_reported() {
             note.to_str().unwrap(),
         ],
     );
-    let md = std::fs::read_to_string(mirror.join("notes/vaswani2023attention.md")).unwrap();
+    let md = std::fs::read_to_string(mirror.join("notes/vaswani_attention_2017.md")).unwrap();
     assert!(md.contains("Mirrored note."), "{md}");
     let status = ok(&lib, &["mirror", "status"]);
     assert!(status.contains("mirror: enabled"), "{status}");

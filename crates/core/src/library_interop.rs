@@ -251,7 +251,7 @@ impl Library {
                         source,
                         origin,
                         rec.key.clone().unwrap_or_default(),
-                        rec.raw,
+                        format!("{}{}", rec.context, rec.raw),
                         now
                     ])?;
                     if extra {
@@ -314,8 +314,13 @@ impl Library {
     /// [`crate::interop::citekey`].
     pub fn citation_keys(&self) -> Result<HashMap<String, String>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare("SELECT id, title, authors, organization, year, added_at FROM works")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, title, authors, organization, year, added_at,
+                        (SELECT r.entry_key FROM import_raw r
+                         WHERE r.work_key = works.key AND r.format = 'bibtex' AND r.entry_key <> ''
+                         ORDER BY r.imported_at, r.origin, r.entry_key LIMIT 1)
+                 FROM works",
+        )?;
         let sources = stmt
             .query_map([], |r| {
                 let authors: String = r.get(2)?;
@@ -327,6 +332,7 @@ impl Library {
                     organization: r.get(3)?,
                     year: r.get(4)?,
                     added_at: r.get(5)?,
+                    imported: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -385,6 +391,10 @@ impl Library {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut last_bibtex = conn.prepare_cached(
+            "SELECT raw FROM import_raw WHERE work_key = ?1 AND format = 'bibtex'
+             ORDER BY imported_at DESC, origin DESC, entry_key DESC LIMIT 1",
+        )?;
         let mut out = Vec::new();
         for (key, id) in rows {
             if allowed.as_ref().is_some_and(|a| !a.contains(&id)) {
@@ -392,7 +402,14 @@ impl Library {
             }
             let paper = works::load_paper(&conn, key)?;
             let cite = keys.get(&id).cloned().unwrap_or_else(|| id.clone());
-            out.push(ExportEntry { key: cite, paper });
+            let imported_bibtex = last_bibtex
+                .query_row([key], |r| r.get::<_, String>(0))
+                .optional()?;
+            out.push(ExportEntry {
+                key: cite,
+                paper,
+                imported_bibtex,
+            });
         }
         out.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(out)
@@ -412,7 +429,7 @@ impl Library {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         for e in &entries {
             mirror::write_atomic(
-                &dir.join(format!("{}.md", e.key)),
+                &dir.join(format!("{}.md", citekey::file_stem(&e.key))),
                 markdown::write_one(e).as_bytes(),
             )?;
         }
@@ -540,7 +557,10 @@ impl Library {
                 json: csl::write(&entries),
                 notes: entries
                     .iter()
-                    .map(|e| (format!("{}.md", e.key), markdown::write_one(e)))
+                    .map(|e| {
+                        let name = format!("{}.md", citekey::file_stem(&e.key));
+                        (name, markdown::write_one(e))
+                    })
                     .collect(),
             };
             mirror::write_files(&dir, &files)?;

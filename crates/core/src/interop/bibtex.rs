@@ -37,7 +37,7 @@ use super::{
     LineIndex, Parsed, Record,
 };
 use crate::import::SkippedEntry;
-use crate::model::{ArxivId, NewPaper, PartialDate};
+use crate::model::{ArxivId, NewPaper, Paper, PartialDate};
 use crate::text::collapse_whitespace;
 
 /// One `@type{…}` block found by the splitter.
@@ -545,6 +545,7 @@ fn parse_entry(macros: &Macros, raw: &str, line: usize) -> Result<Record, Skippe
         files,
         url,
         raw: raw.to_string(),
+        context: prelude,
     })
 }
 
@@ -807,14 +808,15 @@ pub fn write(entries: &[ExportEntry]) -> String {
     out
 }
 
-fn write_entry(out: &mut String, e: &ExportEntry) {
+/// Papershelf's own rendering of a paper: entry type and fields, in a fixed order.
+fn generated(e: &ExportEntry) -> (&'static str, Vec<(&'static str, String)>) {
     let p = &e.paper;
     let kind = if p.journal_ref.is_some() {
         "article"
     } else {
         "misc"
     };
-    let mut fields: Vec<(&str, String)> =
+    let mut fields: Vec<(&'static str, String)> =
         vec![("title", format!("{{{}}}", escape_title(&p.title)))];
     if !p.authors.is_empty() {
         let names: Vec<String> = p.authors.iter().map(|a| bib_name(a)).collect();
@@ -862,12 +864,239 @@ fn write_entry(out: &mut String, e: &ExportEntry) {
     if let Some(n) = p.note.as_ref().filter(|n| !n.body.trim().is_empty()) {
         fields.push(("annote", format!("{{{}}}", escape(n.body.trim()))));
     }
+    (kind, fields)
+}
+
+fn write_entry(out: &mut String, e: &ExportEntry) {
+    let (kind, ours) = generated(e);
+    let imported = e.imported_bibtex.as_deref().and_then(read_imported);
+    let (kind, fields): (String, Vec<(String, String)>) = match imported {
+        Some(imported) => merge_with_imported(&e.paper, ours, imported),
+        None => (
+            kind.to_string(),
+            ours.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        ),
+    };
     out.push_str(&format!("@{kind}{{{},\n", e.key));
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in &fields {
         out.push_str(&format!("  {k:<width$} = {v},\n"));
     }
     out.push_str("}\n");
+}
+
+/// A paper's BibTeX entry as it was imported, read back for the export.
+#[derive(Debug)]
+struct Imported {
+    /// Entry type as written (`inproceedings`).
+    kind: String,
+    /// Fields in file order: name as written, value as BibTeX text with macros expanded.
+    fields: Vec<(String, String)>,
+    /// What the import made of the entry, to tell what the library has changed since.
+    record: Record,
+}
+
+/// Reads a stored entry (its `@string` macros, then the entry itself).
+fn read_imported(stored: &str) -> Option<Imported> {
+    let text = normalise_text(stored);
+    let lines = LineIndex::new(&text);
+    let (blocks, _) = split(&text, &lines);
+    let mut macros = Macros::default();
+    let mut ignored = Vec::new();
+    for block in blocks {
+        let braced = block.text(&text);
+        match block.kind.as_str() {
+            "string" => macros.define(&braced, 1, &mut ignored),
+            "comment" | "preamble" => {}
+            _ => {
+                let record = parse_entry(&macros, &braced, 1).ok()?;
+                let raw = RawBibliography::parse(&braced).ok()?;
+                let entry = raw.entries.into_iter().next()?;
+                let fields = entry
+                    .v
+                    .fields
+                    .iter()
+                    .map(|pair| (pair.key.v.to_string(), flat_value(&pair.value.v, &macros)))
+                    .collect();
+                return Some(Imported {
+                    kind: entry.v.kind.v.to_string(),
+                    fields,
+                    record,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// A field's value as one braced BibTeX value, macros substituted: the exported file does not
+/// carry the importing file's `@string` definitions. A lone month macro stays one (`jan`),
+/// since every style defines those.
+fn flat_value(chunks: &[Spanned<RawChunk<'_>>], macros: &Macros) -> String {
+    if let [only] = chunks {
+        if let RawChunk::Abbreviation(name) = only.v {
+            if month_name(name).is_some() && !macros.values.contains_key(&name.to_lowercase()) {
+                return name.to_ascii_lowercase();
+            }
+        }
+    }
+    let mut text = String::new();
+    for chunk in chunks {
+        match chunk.v {
+            RawChunk::Normal(s) => text.push_str(s),
+            RawChunk::Abbreviation(name) => text.push_str(macros.value(name).unwrap_or(name)),
+        }
+    }
+    format!("{{{text}}}")
+}
+
+/// One thing Papershelf models, the imported fields that carried it, and whether the library
+/// still holds what the import read from them.
+struct Concept {
+    /// Lower-case names of the imported fields it was read from.
+    imported: &'static [&'static str],
+    /// Names of the generated fields that write it.
+    generated: &'static [&'static str],
+    /// The library's value is still the imported one.
+    unchanged: bool,
+}
+
+/// Papershelf's fields merged into the imported entry: the entry type, field order and every
+/// field Papershelf does not model (`pages`, `publisher`, `editor`, …) stay as imported; a
+/// modelled field the library still holds as imported is written as it was (LaTeX accents,
+/// protective braces and all); one the library has changed since (an edited title, new tags,
+/// a note, ids found by a sync) is written from the library.
+fn merge_with_imported(
+    p: &Paper,
+    ours: Vec<(&'static str, String)>,
+    imported: Imported,
+) -> (String, Vec<(String, String)>) {
+    let r = &imported.record;
+    let sorted = |v: &[String]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_lowercase()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let note_field = ["annote", "annotation", "comment"].into_iter().find(|f| {
+        imported
+            .fields
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(f))
+    });
+    let ids_unchanged =
+        p.arxiv_id == r.paper.arxiv_id.as_ref().map(ToString::to_string) && p.doi == r.paper.doi;
+    let library_note = p
+        .note
+        .as_ref()
+        .map(|n| n.body.trim())
+        .filter(|n| !n.is_empty());
+    let concepts = [
+        Concept {
+            imported: &["title"],
+            generated: &["title"],
+            unchanged: p.title == r.paper.title,
+        },
+        Concept {
+            imported: &["author"],
+            generated: &["author"],
+            unchanged: p.authors == r.paper.authors,
+        },
+        Concept {
+            imported: &["journal", "journaltitle", "booktitle"],
+            generated: &["journal"],
+            unchanged: p.journal_ref == r.paper.journal_ref,
+        },
+        Concept {
+            imported: &["year", "month", "date"],
+            generated: &["year", "month"],
+            unchanged: p.published == r.paper.published,
+        },
+        Concept {
+            imported: &[
+                "eprint",
+                "archiveprefix",
+                "eprinttype",
+                "primaryclass",
+                "eprintclass",
+                "doi",
+                "url",
+            ],
+            generated: &["eprint", "archivePrefix", "primaryClass", "doi", "url"],
+            unchanged: ids_unchanged,
+        },
+        Concept {
+            imported: &["abstract"],
+            generated: &["abstract"],
+            unchanged: p.abstract_text == r.paper.abstract_text,
+        },
+        Concept {
+            imported: &["keywords"],
+            generated: &["keywords"],
+            unchanged: sorted(&p.tags) == sorted(&r.tags),
+        },
+        Concept {
+            imported: &["groups"],
+            generated: &["groups"],
+            unchanged: sorted(&p.collections) == sorted(&r.collections),
+        },
+        Concept {
+            imported: match note_field {
+                Some("annotation") => &["annotation"],
+                Some("comment") => &["comment"],
+                _ => &["annote"],
+            },
+            generated: &["annote"],
+            unchanged: library_note == r.note.as_deref().map(str::trim),
+        },
+    ];
+    let concept_of = |name: &str| {
+        concepts
+            .iter()
+            .position(|c| c.imported.iter().any(|f| f.eq_ignore_ascii_case(name)))
+    };
+    let library_fields = |c: &Concept| -> Vec<(String, String)> {
+        ours.iter()
+            .filter(|(k, _)| c.generated.contains(k))
+            .map(|(k, v)| {
+                // The note goes back under the field it came from (`annotation`, `comment`).
+                let name = match (*k, note_field) {
+                    ("annote", Some(f)) => f.to_string(),
+                    // An `@inproceedings` names its venue `booktitle`, as it was imported.
+                    ("journal", _) if imported_has(&imported, "booktitle") => "booktitle".into(),
+                    _ => k.to_string(),
+                };
+                (name, v.clone())
+            })
+            .collect()
+    };
+    let mut fields = Vec::new();
+    let mut written = vec![false; concepts.len()];
+    for (name, value) in &imported.fields {
+        match concept_of(name) {
+            None => fields.push((name.clone(), value.clone())),
+            Some(c) if concepts[c].unchanged => fields.push((name.clone(), value.clone())),
+            // Changed: the library's fields go where the first imported one stood.
+            Some(c) if !written[c] => {
+                written[c] = true;
+                fields.extend(library_fields(&concepts[c]));
+            }
+            Some(_) => {}
+        }
+    }
+    for (c, concept) in concepts.iter().enumerate() {
+        if !concept.unchanged && !written[c] {
+            fields.extend(library_fields(concept));
+        }
+    }
+    (imported.kind, fields)
+}
+
+fn imported_has(imported: &Imported, name: &str) -> bool {
+    imported
+        .fields
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

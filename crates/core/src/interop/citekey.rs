@@ -1,12 +1,19 @@
 //! Citation keys: `vaswani2017attention`, stable and unique within a library.
 //!
-//! The base key is the first author's surname, the year and the first title word that is not
-//! a stop word, folded to lower-case ASCII. Papers sharing a base are ordered by when they
-//! entered the library (then by id): the first keeps the bare base, later ones get `a`, `b`, …
-//! So a paper's key does not change between runs, and adding a paper never renames an older
-//! one (removing one can shift the suffixes of later namesakes).
+//! A paper imported from BibTeX keeps the key it had there, so the `\cite{…}` commands of the
+//! documents that use it keep working; when two papers arrive with the same key, the one that
+//! entered the library first keeps it. Every other paper gets a generated key: the first
+//! author's surname, the year and the first title word that is not a stop word, folded to
+//! lower-case ASCII. Papers sharing a base are ordered by when they entered the library (then
+//! by id): the first keeps the bare base, later ones get `a`, `b`, … So a paper's key does not
+//! change between runs, and adding a paper never renames an older one (removing one can shift
+//! the suffixes of later namesakes).
+//!
+//! Keys are unique ignoring case and as file names ([`file_stem`]): BibTeX treats `Smith2020`
+//! and `smith2020` as one entry, and the mirror writes `notes/<key>.md` on file systems that
+//! may not tell case apart.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::text::fold_diacritics;
 
@@ -30,6 +37,46 @@ pub struct KeySource {
     pub title: String,
     /// When the paper entered the library (RFC 3339), for ordering namesakes.
     pub added_at: String,
+    /// The key the paper had in the BibTeX file it was first imported from.
+    pub imported: Option<String>,
+}
+
+/// Longest imported key kept. Longer ones (rare) get a generated key.
+pub const MAX_IMPORTED_KEY: usize = 100;
+
+/// True for an imported key worth keeping: what BibTeX and biber accept in practice, short
+/// enough for a file name. DBLP's `DBLP:conf/nips/VaswaniSPUJGKP17` qualifies.
+pub fn is_usable_imported_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= MAX_IMPORTED_KEY
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-:./+".contains(c))
+        && key.chars().any(|c| c.is_ascii_alphanumeric())
+}
+
+/// The file name (without `.md`) for a key: characters a file name cannot hold on some
+/// system (`/`, `:`) become `_`, and a leading `.` would hide the file.
+pub fn file_stem(key: &str) -> String {
+    let stem: String = key
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | ':' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match stem.strip_prefix('.') {
+        Some(rest) => format!("_{rest}"),
+        None => stem,
+    }
+}
+
+/// What must differ between two keys of one library.
+fn identity(key: &str) -> String {
+    file_stem(key).to_ascii_lowercase()
 }
 
 /// Longest author or title word a key takes (longer ones are cut). Keys name the mirror's
@@ -71,26 +118,38 @@ pub fn base_key(src: &KeySource) -> String {
 
 /// Assigns a unique key to every paper: id → key.
 pub fn assign(sources: &[KeySource]) -> HashMap<String, String> {
+    let mut by_age: Vec<&KeySource> = sources.iter().collect();
+    by_age.sort_by(|a, b| a.added_at.cmp(&b.added_at).then(a.id.cmp(&b.id)));
+    let mut out = HashMap::with_capacity(sources.len());
+    // Imported keys first: the oldest paper holding one keeps it.
+    let mut taken: HashSet<String> = HashSet::new();
+    for s in &by_age {
+        if let Some(key) = s.imported.as_deref().filter(|k| is_usable_imported_key(k)) {
+            if taken.insert(identity(key)) {
+                out.insert(s.id.clone(), key.to_string());
+            }
+        }
+    }
     let mut groups: HashMap<String, Vec<&KeySource>> = HashMap::new();
-    for s in sources {
+    for s in by_age.iter().filter(|s| !out.contains_key(&s.id)) {
         groups.entry(base_key(s)).or_default().push(s);
     }
-    let mut taken: std::collections::HashSet<String> = groups.keys().cloned().collect();
-    let mut out = HashMap::with_capacity(sources.len());
+    // A bare base is reserved for its group, so a suffixed key never takes another's base.
+    let imported = taken.clone();
+    taken.extend(groups.keys().map(|b| identity(b)));
     let mut bases: Vec<_> = groups.into_iter().collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
-    for (base, mut group) in bases {
-        group.sort_by(|a, b| a.added_at.cmp(&b.added_at).then(a.id.cmp(&b.id)));
+    for (base, group) in bases {
         let mut n = 0usize;
         for (i, s) in group.iter().enumerate() {
-            if i == 0 {
+            if i == 0 && !imported.contains(&identity(&base)) {
                 out.insert(s.id.clone(), base.clone());
                 continue;
             }
             loop {
                 let candidate = format!("{base}{}", suffix(n));
                 n += 1;
-                if taken.insert(candidate.clone()) {
+                if taken.insert(identity(&candidate)) {
                     out.insert(s.id.clone(), candidate);
                     break;
                 }
@@ -126,6 +185,7 @@ mod tests {
             year: Some(year),
             title: title.into(),
             added_at: added.into(),
+            imported: None,
         }
     }
 
@@ -141,6 +201,61 @@ mod tests {
         assert_eq!(base_key(&s), "vaswani2017attention");
         let s = src("2", "Jörg Müller", 2020, "On the Über-Model", "t1");
         assert_eq!(base_key(&s), "muller2020uber");
+    }
+
+    fn imported(key: &str, s: KeySource) -> KeySource {
+        KeySource {
+            imported: Some(key.into()),
+            ..s
+        }
+    }
+
+    #[test]
+    fn imported_keys_are_kept_and_the_oldest_holder_wins() {
+        let keys = assign(&[
+            imported(
+                "DBLP:conf/nips/VaswaniSPUJGKP17",
+                src("v", "Ashish Vaswani", 2017, "Attention", "2024-01"),
+            ),
+            // Same key ignoring case, later: generated instead.
+            imported(
+                "dblp:conf/nips/vaswanispujgkp17",
+                src("w", "Ashish Vaswani", 2017, "Attention again", "2024-02"),
+            ),
+            // An imported key equal to another paper's generated base takes it; the
+            // generated one moves on to a suffix.
+            imported(
+                "smith2020learning",
+                src("i", "Zed Other", 2019, "Other", "2024-05"),
+            ),
+            src("g", "A Smith", 2020, "Learning", "2024-03"),
+            // Not a usable key: generated.
+            imported("has space", src("x", "B Jones", 2021, "Graphs", "2024-04")),
+        ]);
+        assert_eq!(keys["v"], "DBLP:conf/nips/VaswaniSPUJGKP17");
+        assert_eq!(keys["w"], "vaswani2017attention");
+        assert_eq!(keys["i"], "smith2020learning");
+        assert_eq!(keys["g"], "smith2020learninga");
+        assert_eq!(keys["x"], "jones2021graphs");
+        assert_eq!(
+            file_stem("DBLP:conf/nips/VaswaniSPUJGKP17"),
+            "DBLP_conf_nips_VaswaniSPUJGKP17"
+        );
+        assert_eq!(file_stem(".hidden"), "_hidden");
+    }
+
+    #[test]
+    fn keys_that_differ_only_as_file_names_are_not_both_given() {
+        let keys = assign(&[
+            imported("a:b", src("1", "A Smith", 2020, "X", "2024-01")),
+            imported("a/b", src("2", "A Smith", 2020, "Y", "2024-02")),
+            imported("A_B", src("3", "A Smith", 2020, "Z", "2024-03")),
+        ]);
+        assert_eq!(keys["1"], "a:b");
+        assert_eq!(keys["2"], "smith2020y");
+        assert_eq!(keys["3"], "smith2020z");
+        let stems: HashSet<String> = keys.values().map(|k| identity(k)).collect();
+        assert_eq!(stems.len(), 3);
     }
 
     #[test]

@@ -218,6 +218,7 @@ fn record_from(line: usize, item: &Map<String, Value>, raw: &str) -> Result<Reco
         files: vec![],
         url,
         raw: raw.to_string(),
+        context: String::new(),
     })
 }
 

@@ -293,6 +293,7 @@ pub fn parse(text: &str) -> Parsed {
         files: vec![],
         url: None,
         raw: text.clone(),
+        context: String::new(),
     });
     parsed
 }

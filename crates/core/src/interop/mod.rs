@@ -109,6 +109,9 @@ pub struct Record {
     pub url: Option<String>,
     /// The entry exactly as it appeared in the file, kept for round trips.
     pub raw: String,
+    /// Definitions `raw` depends on, stored ahead of it so the pair reads alone: the BibTeX
+    /// `@string` macros the entry uses, expanded. Empty for the other formats.
+    pub context: String,
 }
 
 /// What a parser made of a file: the entries it read and the ones it could not.
@@ -127,6 +130,10 @@ pub struct ExportEntry {
     pub key: String,
     /// The paper with tags, status and note.
     pub paper: Paper,
+    /// The paper's BibTeX entry as last imported (with the `@string` macros it uses), when it
+    /// came from a BibTeX file: the BibTeX export keeps its entry type and the fields
+    /// Papershelf does not model.
+    pub imported_bibtex: Option<String>,
 }
 
 /// Links a paper has: arXiv abstract, PDF, DOI and Hugging Face pages.

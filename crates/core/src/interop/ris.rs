@@ -186,6 +186,7 @@ fn record_from(
             .collect(),
         url,
         raw,
+        context: String::new(),
     })
 }
 

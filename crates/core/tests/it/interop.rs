@@ -404,6 +404,109 @@ fn bibtex_export_has_stable_unique_keys_eprints_and_escapes() {
     assert_eq!(by_query[0].key, "muller2020uber");
 }
 
+/// The entry of `key` in an exported BibTeX text, with the alignment of `=` squeezed out.
+fn entry_of(bib: &str, key: &str) -> String {
+    let start = bib
+        .find(&format!("{{{key},\n"))
+        .unwrap_or_else(|| panic!("no entry {key} in\n{bib}"));
+    let start = bib[..start].rfind('@').unwrap();
+    let end = bib[start..]
+        .find("\n}\n")
+        .map_or(bib.len(), |e| start + e + 3);
+    bib[start..end]
+        .lines()
+        .map(|l| match l.split_once(" = ") {
+            Some((k, v)) => format!("{} = {v}", k.trim_end()),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_bibtex_import_exports_with_its_keys_entry_types_and_unmodelled_fields() {
+    let t = TempLibrary::new();
+    let r = t
+        .lib()
+        .import_interop(
+            Format::Bibtex,
+            &text("better-bibtex.bib"),
+            "better-bibtex.bib",
+        )
+        .unwrap();
+    assert_eq!(r.skipped, 0, "{r:#?}");
+    let export = |lib: &Library| {
+        lib.export_text(Format::Bibtex, &ExportSelection::default())
+            .unwrap()
+    };
+    let bib = export(t.lib());
+    // The citation keys of the file, so `\cite{…}` in the user's documents still resolve.
+    let adam = entry_of(&bib, "kingmaAdamMethodStochastic2015");
+    // Entry type, field order, LaTeX braces, the month macro and unmodelled fields as
+    // imported; the `@string` macros expanded, since the export has no definitions.
+    assert!(adam.starts_with("@inproceedings{"), "{adam}");
+    for line in [
+        "title = {Adam: {{A Method}} for {{Stochastic Optimization}}},",
+        "shorttitle = {Adam},",
+        "booktitle = {International Conference on Machine Learning (Proceedings of Machine Learning Research)},",
+        "month = may,",
+        "primaryclass = {cs.LG},",
+        "annotation = {Default optimiser; see \\S 2 for the bias correction.},",
+    ] {
+        assert!(adam.contains(line), "{line}\n{adam}");
+    }
+    assert!(!adam.contains("journal"), "{adam}");
+    let gem = entry_of(&bib, "lopezPazGradientEpisodic2017");
+    assert!(gem.starts_with("@article{"), "{gem}");
+    for line in [
+        "author = {{Lopez-Paz}, David and Ranzato, Marc'Aurelio},",
+        "journaltitle = {Advances in Neural Information Processing Systems},",
+        "volume = {30},",
+        "date = {2017},",
+    ] {
+        assert!(gem.contains(line), "{line}\n{gem}");
+    }
+    let clip = entry_of(&bib, "radfordLearningTransferableVisual2021");
+    assert!(clip.starts_with("@online{"), "{clip}");
+    for field in ["urldate", "pubstate", "file", "eprinttype"] {
+        assert!(clip.contains(&format!("  {field} = ")), "{field}\n{clip}");
+    }
+
+    // What the user changes in Papershelf is what the export writes for those fields.
+    let adam_id = paper_titled(t.lib(), "Adam: A Method for Stochastic Optimization").id;
+    t.lib().add_tags(&adam_id, &["optimisers".into()]).unwrap();
+    t.lib()
+        .set_note(&adam_id, "Use AdamW & decoupled weight decay.")
+        .unwrap();
+    let gem_id = paper_titled(t.lib(), "Gradient Episodic Memory for Continual Learning").id;
+    t.lib()
+        .remove_tags(&gem_id, &["continual-learning".into()])
+        .unwrap();
+    let bib = export(t.lib());
+    let adam = entry_of(&bib, "kingmaAdamMethodStochastic2015");
+    assert!(adam.contains("= {optimisers},"), "{adam}");
+    // The note goes back under the field it came from.
+    assert!(
+        adam.contains("annotation = {Use AdamW \\& decoupled weight decay.},"),
+        "{adam}"
+    );
+    assert!(adam.contains("shorttitle"), "{adam}");
+    let gem = entry_of(&bib, "lopezPazGradientEpisodic2017");
+    assert!(!gem.contains("keywords"), "{gem}");
+    assert!(gem.contains("volume"), "{gem}");
+
+    // And the export reads back into an empty library as the same papers, tags and notes,
+    // with the same keys and the same text on the next export.
+    let target = TempLibrary::new();
+    let r = target
+        .lib()
+        .import_interop(Format::Bibtex, &bib, "export.bib")
+        .unwrap();
+    assert_eq!((r.added, r.skipped), (3, 0), "{r:#?}");
+    assert_eq!(essence(target.lib()), essence(t.lib()));
+    assert_eq!(export(target.lib()), bib);
+}
+
 #[test]
 fn markdown_export_round_trips_notes_tags_and_status() {
     let source = sample_library();
