@@ -24,7 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -32,56 +32,11 @@ use std::time::{Duration, Instant};
 use papershelf_core::{Library, PaperId, SearchOptions};
 use rusqlite::Connection;
 
+mod common;
+use common::{kills_wanted, papershelf, rng_for, Rng};
+
 // ---------------------------------------------------------------------------------------------
 // Settings and randomness
-
-/// A small deterministic generator (SplitMix64): the kill points of a run follow from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// A duration uniformly in `[0, max)`.
-    fn delay(&mut self, max: Duration) -> Duration {
-        let micros = max.as_micros().max(1) as u64;
-        Duration::from_micros(self.below(micros))
-    }
-}
-
-/// The seed for `scenario`: `PAPERSHELF_CRASH_SEED` or the clock, printed for replay.
-fn rng_for(scenario: &str) -> Rng {
-    let seed = std::env::var("PAPERSHELF_CRASH_SEED")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
-    eprintln!("[{scenario}] crash seed {seed} (replay with PAPERSHELF_CRASH_SEED={seed})");
-    Rng(seed)
-}
-
-fn kills_wanted() -> usize {
-    std::env::var("PAPERSHELF_CRASH_KILLS")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(20)
-}
 
 fn full() -> bool {
     std::env::var("PAPERSHELF_CRASH_FULL").is_ok_and(|v| v == "1")
@@ -95,19 +50,6 @@ fn fixture(relative: &str) -> PathBuf {
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary and killing it
-
-fn papershelf(library: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_papershelf"));
-    cmd.env_remove("PAPERSHELF_LIBRARY")
-        .env_remove("RUST_LOG")
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
 
 /// What one run of the binary did.
 struct Run {
@@ -531,7 +473,7 @@ fn push_record(
 #[test]
 fn import_survives_sigkill_at_random_points() {
     let started = Instant::now();
-    let mut rng = rng_for("import");
+    let (mut rng, _) = rng_for("import");
     let wanted = kills_wanted();
     let n = if full() { 100_000 } else { 20_000 };
     let work = tempfile::tempdir().unwrap();
@@ -721,7 +663,7 @@ fn with_sources(mut cmd: Command, origin: &str) -> Command {
 #[test]
 fn sync_survives_sigkill_at_random_points() {
     let started = Instant::now();
-    let mut rng = rng_for("sync");
+    let (mut rng, _) = rng_for("sync");
     let wanted = kills_wanted();
     let api = papershelf_testkit::FixtureApi::start(&fixture("api"));
     let work = tempfile::tempdir().unwrap();
@@ -863,7 +805,7 @@ fn current(lib: &Library, id: &str) -> Edits {
 #[test]
 fn note_and_tag_edits_survive_sigkill_at_random_points() {
     let started = Instant::now();
-    let mut rng = rng_for("edits");
+    let (mut rng, _) = rng_for("edits");
     let wanted = kills_wanted();
     let work = tempfile::tempdir().unwrap();
     let lib_dir = work.path().join("library");

@@ -10,48 +10,18 @@
 //! `PAPERSHELF_CRASH_KILLS=N` sets the kills (default 20), `PAPERSHELF_CRASH_SEED` the seed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use papershelf_core::interop::{bibtex, csl, markdown};
 
+mod common;
+use common::{kills_wanted, papershelf, rng_for};
+
 /// Papers in the library: enough that writing the mirror takes a good part of each command.
 const PAPERS: usize = 2_000;
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
-fn papershelf(lib: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_papershelf"));
-    c.env_remove("PAPERSHELF_LIBRARY")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .arg("--library")
-        .arg(lib);
-    c
-}
-
 fn ok(lib: &Path, args: &[&str]) -> String {
-    let out = papershelf(lib)
-        .args(args)
-        .output()
-        .expect("the binary runs");
+    let out = papershelf(lib, args).output().expect("the binary runs");
     assert!(
         out.status.success(),
         "{args:?} failed: {}",
@@ -63,8 +33,7 @@ fn ok(lib: &Path, args: &[&str]) -> String {
 /// Runs `papershelf tag add ID TAG`, SIGKILLed after `kill_after`; the stdout it printed and
 /// whether it was killed.
 fn tag_killed(lib: &Path, id: &str, tag: &str, kill_after: Duration) -> (String, bool) {
-    let mut child = papershelf(lib)
-        .args(["tag", "add", id, tag])
+    let mut child = papershelf(lib, &["tag", "add", id, tag])
         .spawn()
         .expect("the binary starts");
     let started = Instant::now();
@@ -141,21 +110,8 @@ fn assert_whole(mirror: &Path, when: &str) {
 
 #[test]
 fn a_mirror_write_killed_at_any_moment_leaves_whole_files_and_catches_up() {
-    let kills: usize = std::env::var("PAPERSHELF_CRASH_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let seed: u64 = std::env::var("PAPERSHELF_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    eprintln!("mirror crash: seed {seed} (PAPERSHELF_CRASH_SEED={seed} replays it)");
-    let mut rng = Rng(seed);
+    let kills = kills_wanted();
+    let (mut rng, seed) = rng_for("mirror crash");
 
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("library");
