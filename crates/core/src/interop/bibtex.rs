@@ -750,8 +750,9 @@ pub fn escape(s: &str) -> String {
             _ => out.push(c),
         }
         prev = Some(c);
+        // A lone `\r` ends a line too: the reader turns it into `\n`.
         line_start = match c {
-            '\n' => true,
+            '\n' | '\r' => true,
             ' ' | '\t' => line_start,
             _ => false,
         };
@@ -1258,6 +1259,17 @@ mod tests {
         let p = parse(&entries);
         assert_eq!(p.records.len(), 20_000);
         assert_eq!(p.records[19_999].line, 4 * 19_999 + 1);
+    }
+
+    #[test]
+    fn an_at_after_a_lone_carriage_return_is_braced() {
+        // Found by `bibtex_escaping_round_trips_any_text`: `\r@0(` was read as a new entry.
+        for title in ["\r@0(", "a\r\r @misc{x,", "\r\n@b{"] {
+            let entry = format!("@misc{{k, title = {{{}}}}}\n", escape(title));
+            let p = parse(&entry);
+            assert_eq!(p.records.len(), 1, "{entry}: {:?}", p.skipped);
+            assert_eq!(p.records[0].paper.title, collapse_whitespace(title));
+        }
     }
 
     #[test]

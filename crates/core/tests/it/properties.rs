@@ -1621,6 +1621,7 @@ fn bib_text() -> impl Strategy<Value = String> {
                 "Full Text PDF:/tmp/x.pdf:application/pdf",
                 "2017-06-12",
                 "\n@misc{quoted,",
+                "\r@0(",
                 "\n",
                 "  ",
             ][..]
