@@ -53,17 +53,22 @@ describe("trapFocus", () => {
     expect(document.activeElement).toBe(opener);
   });
 
-  it("remembers the opener even when the dialog focused its input first", () => {
-    const opener = document.createElement("button");
-    document.body.append(opener);
-    opener.focus();
+  /** Opens a modal whose input takes focus before the action runs (as a component's onMount
+   * does), then closes it. */
+  function openFocusingItsInputThenClose(): void {
     const node = dialog(`<input id="q">`);
     node.setAttribute("aria-modal", "true");
-    // As a component's onMount does before its actions run.
     node.querySelector<HTMLElement>("#q")!.focus();
     const trap = trapFocus(node)!;
     trap.destroy?.();
     node.remove();
+  }
+
+  it("remembers the opener even when the dialog focused its input first", () => {
+    const opener = document.createElement("button");
+    document.body.append(opener);
+    opener.focus();
+    openFocusingItsInputThenClose();
     expect(document.activeElement).toBe(opener);
   });
 
@@ -72,12 +77,7 @@ describe("trapFocus", () => {
     document.body.append(search);
     search.focus();
     search.blur();
-    const node = dialog(`<input id="q">`);
-    node.setAttribute("aria-modal", "true");
-    node.querySelector<HTMLElement>("#q")!.focus();
-    const trap = trapFocus(node)!;
-    trap.destroy?.();
-    node.remove();
+    openFocusingItsInputThenClose();
     expect(document.activeElement).not.toBe(search);
   });
 

@@ -31,9 +31,11 @@ export const MAX_NESTING = 32;
 /** Longest run of emphasis delimiters (`*`, `_`) rendered; a few thousand overflow marked. */
 export const MAX_DELIMITER_RUN = 256;
 
+const LONG_DELIMITER_RUN = new RegExp(`[*_]{${MAX_DELIMITER_RUN + 1}}`);
+
 /** Why `text` is too deep for marked, or null when it can be rendered. */
 export function tooDeepToRender(text: string): string | null {
-  if (new RegExp(`[*_]{${MAX_DELIMITER_RUN + 1}}`).test(text)) {
+  if (LONG_DELIMITER_RUN.test(text)) {
     return `a run of more than ${MAX_DELIMITER_RUN} * or _`;
   }
   let fence: string | null = null;

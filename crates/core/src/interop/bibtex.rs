@@ -299,26 +299,26 @@ impl Macros {
     }
 }
 
-/// English month names for BibTeX's predefined `jan`…`dec` macros.
+/// English month names for BibTeX's predefined `jan`…`dec` macros ([`MONTH_MACROS`]).
 fn month_name(macro_name: &str) -> Option<&'static str> {
-    const MONTHS: [(&str, &str); 12] = [
-        ("jan", "January"),
-        ("feb", "February"),
-        ("mar", "March"),
-        ("apr", "April"),
-        ("may", "May"),
-        ("jun", "June"),
-        ("jul", "July"),
-        ("aug", "August"),
-        ("sep", "September"),
-        ("oct", "October"),
-        ("nov", "November"),
-        ("dec", "December"),
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    MONTHS
+    MONTH_MACROS
         .iter()
-        .find(|(abbr, _)| abbr.eq_ignore_ascii_case(macro_name))
-        .map(|(_, month)| *month)
+        .position(|abbr| abbr.eq_ignore_ascii_case(macro_name))
+        .map(|i| NAMES[i])
 }
 
 /// True when every `{` is closed, in order, ignoring escaped braces.

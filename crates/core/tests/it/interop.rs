@@ -423,6 +423,13 @@ fn entry_of(bib: &str, key: &str) -> String {
         .join("\n")
 }
 
+/// Asserts that `entry` (from [`entry_of`]) holds every one of `lines`.
+fn assert_lines(entry: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(entry.contains(line), "{line}\n{entry}");
+    }
+}
+
 #[test]
 fn a_bibtex_import_exports_with_its_keys_entry_types_and_unmodelled_fields() {
     let t = TempLibrary::new();
@@ -445,27 +452,29 @@ fn a_bibtex_import_exports_with_its_keys_entry_types_and_unmodelled_fields() {
     // Entry type, field order, LaTeX braces, the month macro and unmodelled fields as
     // imported; the `@string` macros expanded, since the export has no definitions.
     assert!(adam.starts_with("@inproceedings{"), "{adam}");
-    for line in [
-        "title = {Adam: {{A Method}} for {{Stochastic Optimization}}},",
-        "shorttitle = {Adam},",
-        "booktitle = {International Conference on Machine Learning (Proceedings of Machine Learning Research)},",
-        "month = may,",
-        "primaryclass = {cs.LG},",
-        "annotation = {Default optimiser; see \\S 2 for the bias correction.},",
-    ] {
-        assert!(adam.contains(line), "{line}\n{adam}");
-    }
+    assert_lines(
+        &adam,
+        &[
+            "title = {Adam: {{A Method}} for {{Stochastic Optimization}}},",
+            "shorttitle = {Adam},",
+            "booktitle = {International Conference on Machine Learning (Proceedings of Machine Learning Research)},",
+            "month = may,",
+            "primaryclass = {cs.LG},",
+            "annotation = {Default optimiser; see \\S 2 for the bias correction.},",
+        ],
+    );
     assert!(!adam.contains("journal"), "{adam}");
     let gem = entry_of(&bib, "lopezPazGradientEpisodic2017");
     assert!(gem.starts_with("@article{"), "{gem}");
-    for line in [
-        "author = {{Lopez-Paz}, David and Ranzato, Marc'Aurelio},",
-        "journaltitle = {Advances in Neural Information Processing Systems},",
-        "volume = {30},",
-        "date = {2017},",
-    ] {
-        assert!(gem.contains(line), "{line}\n{gem}");
-    }
+    assert_lines(
+        &gem,
+        &[
+            "author = {{Lopez-Paz}, David and Ranzato, Marc'Aurelio},",
+            "journaltitle = {Advances in Neural Information Processing Systems},",
+            "volume = {30},",
+            "date = {2017},",
+        ],
+    );
     let clip = entry_of(&bib, "radfordLearningTransferableVisual2021");
     assert!(clip.starts_with("@online{"), "{clip}");
     for field in ["urldate", "pubstate", "file", "eprinttype"] {
