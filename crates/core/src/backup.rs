@@ -357,6 +357,7 @@ impl DailyCheck {
         let spawned = std::thread::Builder::new()
             .name("papershelf-daily-backup".into())
             .spawn(move || {
+                tracing::info!("the day's integrity check and backup started");
                 let conn = Connection::open(dir.join(DB_FILE))?;
                 conn.busy_timeout(crate::db::busy_timeout())?;
                 match quick_check(&conn, &dir) {

@@ -48,6 +48,7 @@ async function startup() {
   const { browser } = app;
   await browser.$(byTestId("result-row")).waitForDisplayed({ timeout: 60_000 });
   const wall = performance.now() - started;
+  const seenAt = await browser.execute(() => performance.now());
   // The measure is taken in the frame after the rows are in the DOM, which can come later than
   // WebDriver sees the row.
   await browser.waitUntil(
@@ -56,20 +57,57 @@ async function startup() {
   );
   const page = await browser.execute(() => {
     const m = performance.getEntriesByName("first-results")[0];
-    return m ? { inPage: m.duration, doneAt: performance.timeOrigin + m.startTime + m.duration } : null;
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+    const browse = performance.getEntriesByName("browse-answered")[0];
+    return m
+      ? {
+          inPage: m.duration,
+          doneAt: performance.timeOrigin + m.startTime + m.duration,
+          // Where the time in the page went: loading the bundle, mounting, the first answer.
+          bundle: at("bundle-evaluated"),
+          rendered: at("app-rendered"),
+          mounted: at("app-mounted"),
+          browseSent: browse?.startTime ?? null,
+          browseMs: browse?.duration ?? null,
+        }
+      : null;
   });
   // Process start -> first results drawn: what a user waits for after launching the app.
-  const fromProcess = page ? page.doneAt - processStartMs(process.env.PAPERSHELF_APP) : null;
-  return { app, wall, inPage: page?.inPage ?? null, fromProcess };
+  const processStart = processStartMs(process.env.PAPERSHELF_APP);
+  const fromProcess = page ? page.doneAt - processStart : null;
+  // The app logs how long opening the library took (RUST_LOG below).
+  const log = app.log.join("").replace(/\x1b\[[0-9;]*m/g, "");
+  const ready = /library ready.*?library_ms=(\d+)/.exec(log);
+  const breakdown = page && {
+    navigation_ms: round(page.doneAt - page.inPage - processStart),
+    bundle_ms: round(page.bundle),
+    rendered_ms: round(page.rendered),
+    mounted_ms: round(page.mounted),
+    first_browse_sent_ms: round(page.browseSent),
+    first_browse_answer_ms: round(page.browseMs),
+    library_open_ms: ready ? Number(ready[1]) : null,
+    row_seen_by_webdriver_ms: round(seenAt),
+    first_results_ms: round(page.inPage),
+    daily_backup_running: log.includes("integrity check and backup started"),
+  };
+  console.error(`startup: ${Math.round(fromProcess ?? -1)} ms from process start`, JSON.stringify(breakdown));
+  return { app, wall, inPage: page?.inPage ?? null, fromProcess, breakdown };
 }
 
 const runs = [];
 let app;
+// The app's own log says how long opening the library took.
+process.env.RUST_LOG = process.env.RUST_LOG ?? "info,papershelf_app_lib=debug";
 for (let i = 0; i < 3; i++) {
   const s = await startup();
   runs.push(s);
   if (i < 2) await s.app.stop();
   else app = s.app;
+}
+// BENCH_STARTUP_ONLY=1: the three starts and their breakdown, nothing typed, nothing written.
+if (process.env.BENCH_STARTUP_ONLY === "1") {
+  await app.stop();
+  process.exit(0);
 }
 const { browser } = app;
 const input = await browser.$(byTestId("search-input"));
@@ -138,6 +176,16 @@ const section = [
   "pauses). Startup: from the app process's start (its `/proc` start time) to the first",
   "rows drawn; \"in the page\" counts from the webview's navigation start; the wall time adds",
   "tauri-driver's and WebKitWebDriver's own start-up.",
+  "",
+  "Each of the three starts, in milliseconds (all but the first column from the webview's navigation start):",
+  "",
+  "| Start | Process → navigation | Bundle evaluated | App rendered | First request sent | Its answer took | Rows first drawn | Library open (its own thread) | Day's backup running |",
+  "|---|---|---|---|---|---|---|---|---|",
+  ...runs.map((r, i) => {
+    const b = r.breakdown ?? {};
+    const ms = (x) => (x === null || x === undefined ? "—" : String(Math.round(x)));
+    return `| ${i + 1} | ${ms(b.navigation_ms)} | ${ms(b.bundle_ms)} | ${ms(b.rendered_ms)} | ${ms(b.first_browse_sent_ms)} | ${ms(b.first_browse_answer_ms)} | ${ms(b.first_results_ms)} | ${ms(b.library_open_ms)} | ${b.daily_backup_running ? "yes" : "no"} |`;
+  }),
   "<!-- ui-bench:end -->",
 ].join("\n");
 const doc = path.join(ROOT, "docs", "benchmarks.md");
