@@ -42,7 +42,12 @@ cases = json.load(open(sys.argv[1]))["cases"]
 for i, c in enumerate(cases):
     open(os.path.join(sys.argv[2], str(i)), "w").write(c["input"])
 ' "$fixtures"/api/arxiv-id-normalization.json "$dir" ;;
-    bibtex) cp "$fixtures"/interop/*.bib "$dir"/ ;;
+    bibtex) cp "$fixtures"/interop/*.bib "$dir"/
+            # The shapes that once overflowed the stack: macros naming themselves or each
+            # other, a doubling macro chain, entries linking to themselves.
+            printf '%s\n' '@string{a = a}' '@string{b = c # b} @string{c = b}' '@string{d = "x" # d # d}' \
+              '@article{self, crossref = {self}, xdata = {self}, ids = {self}, title = a # b # d}' \
+              '@book(loop, crossref = {other}, title = {T})' '@book{other, crossref = {loop}}' > "$dir/links.bib" ;;
     ris) cp "$fixtures"/interop/zotero.ris "$dir"/ ;;
     csl_json) cp "$fixtures"/interop/zotero.json "$dir"/
               sed 's/"Broken Item" "missing comma"/"Broken Item"/' "$fixtures"/interop/zotero.json > "$dir"/zotero-repaired.json ;;
