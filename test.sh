@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
 
-echo "==> Rust tests (core, CLI)"
-cargo test --locked -p papershelf-core -p papershelf-cli -p papershelf-testkit
+echo "==> Rust tests (core, CLI, the app's shell)"
+cargo test --locked -p papershelf-core -p papershelf-cli -p papershelf-testkit -p papershelf-app
 
 echo "==> UI type check and unit tests"
 (cd ui && npm run check && npm test)

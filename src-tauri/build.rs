@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "remove_from_collection",
     "rename_collection",
     "delete_collection",
+    "library_backups",
+    "restore_backup",
 ];
 
 fn main() {

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use papershelf_app_lib::commands::{
-    collections, files, notes, papers, search, sources, stats, sync, tags,
+    backups, collections, files, notes, papers, search, sources, stats, sync, tags,
 };
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
@@ -69,6 +69,8 @@ fn main() -> ExitCode {
             collections::remove_from_collection,
             collections::rename_collection,
             collections::delete_collection,
+            backups::library_backups,
+            backups::restore_backup,
         ])
         .run(tauri::generate_context!("tauri.conf.json"));
 

@@ -8,6 +8,7 @@ import { isExternalUrl } from "./markdown";
 import {
   ERROR_CODES,
   type AddedPaper,
+  type Backups,
   type BrowseRequest,
   type BrowseResults,
   type BrowseSort,
@@ -24,6 +25,7 @@ import {
   type Note,
   type Paper,
   type PaperId,
+  type RestoreReport,
   type Stats,
   type Status,
   type Subscription,
@@ -120,6 +122,12 @@ export const autosaveNote = (id: PaperId, body: string) => call<Paper>("autosave
 
 /** Earlier versions of a note, newest first. */
 export const noteHistory = (id: PaperId) => call<Note[]>("note_history", { id });
+
+/** The library's backups, listed without opening it (offered when its database is damaged). */
+export const libraryBackups = () => call<Backups>("library_backups");
+
+/** Puts backup `name` in place of a damaged library and opens it; the damaged file is kept. */
+export const restoreBackup = (name: string) => call<RestoreReport>("restore_backup", { name });
 
 /** Opens an http(s) link in the system browser; anything else is refused before it leaves the UI. */
 export async function openExternal(url: string): Promise<void> {

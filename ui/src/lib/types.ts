@@ -27,6 +27,7 @@ export type ErrorCode =
   | "cancelled"
   | "network"
   | "rate-limited"
+  | "corrupt"
   | "internal";
 
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -38,6 +39,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "cancelled",
   "network",
   "rate-limited",
+  "corrupt",
   "internal",
 ];
 
@@ -388,4 +390,32 @@ export interface SyncReport {
   dryRun: boolean;
   cancelled: boolean;
   traffic: Record<string, Traffic>;
+}
+
+/** One backup of the library database (`papershelf_core::BackupInfo`). */
+export interface BackupInfo {
+  /** File name inside `backups/`. */
+  name: string;
+  path: string;
+  /** When it was taken, RFC 3339 UTC. */
+  takenAt: string;
+  bytes: number;
+  /** Papers in it; `null` when it cannot be read. */
+  papers: number | null;
+}
+
+/** The library's backups and the one to offer (`commands/backups.rs`). */
+export interface Backups {
+  /** Newest first. */
+  backups: BackupInfo[];
+  /** The newest backup that passes its own integrity check. */
+  newestGood: string | null;
+}
+
+/** What restoring a backup did (`papershelf_core::RestoreReport`). */
+export interface RestoreReport {
+  restored: BackupInfo;
+  /** Where the damaged file was kept. */
+  previousKeptAs: string | null;
+  papers: number;
 }
