@@ -627,3 +627,81 @@ fn the_hf_parser_and_the_library_agree_on_titles() {
         }
     }
 }
+
+#[test]
+fn a_phrase_finds_adjacent_words_in_any_one_field_and_never_across_fields_or_gaps() {
+    let t = TempLibrary::new();
+    let long = "x".repeat(60);
+    let paper = |title: &str, abstract_text: &str| NewPaper {
+        title: title.into(),
+        abstract_text: abstract_text.into(),
+        ..Default::default()
+    };
+    t.lib()
+        .add_papers(
+            &[
+                paper(
+                    "Sparse Graph Attention for Molecules",
+                    "A study of molecules.",
+                ),
+                paper("Molecule models", "We apply graph attention to proteins."),
+                paper("Notes only", "Nothing here."),
+                paper("Tagged only", "Nothing here either."),
+                // The title ends with one word, the abstract starts with the other.
+                paper("Learning on a graph", "Attention is elsewhere."),
+                // A word too long to index sits between them: no phrase spans it.
+                paper("Gapped", &format!("a graph {long} attention model")),
+                // Both words, never adjacent.
+                paper("Attention over a graph", "graphs with attention heads"),
+                // Plural folding applies to phrases as to words.
+                paper("Graphs Attentions", "Plural forms."),
+            ],
+            "test",
+            "doc",
+        )
+        .unwrap();
+    let id = |title: &str| t.by_title(title).id;
+    t.lib()
+        .set_note(&id("Notes only"), "Try graph attention here.")
+        .unwrap();
+    t.lib()
+        .add_tags(&id("Tagged only"), &["graph-attention".to_string()])
+        .unwrap();
+
+    let mut found = t.titles("\"graph attention\"");
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "Graphs Attentions",
+            "Molecule models",
+            "Notes only",
+            "Sparse Graph Attention for Molecules",
+            "Tagged only",
+        ],
+    );
+    // Fielded phrases keep to their field.
+    assert_eq!(
+        t.titles("abstract:\"graph attention\""),
+        ["Molecule models"]
+    );
+    let mut in_titles = t.titles("title:\"graph attention\"");
+    in_titles.sort();
+    assert_eq!(
+        in_titles,
+        ["Graphs Attentions", "Sparse Graph Attention for Molecules"]
+    );
+    // Three words: every adjacent pair must be there, in order.
+    assert_eq!(
+        t.titles("\"sparse graph attention\""),
+        ["Sparse Graph Attention for Molecules"]
+    );
+    assert!(t.titles("\"attention graph sparse\"").is_empty());
+    // Excluding the phrase leaves exactly the others.
+    let mut rest = t.titles("-\"graph attention\" graph");
+    rest.sort();
+    assert_eq!(
+        rest,
+        ["Attention over a graph", "Gapped", "Learning on a graph"]
+    );
+}
