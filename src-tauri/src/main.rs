@@ -14,7 +14,6 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
-    prefer_the_shared_memory_renderer();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -81,17 +80,5 @@ fn main() -> ExitCode {
             eprintln!("papershelf: {err}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// WebKitGTK's DMA-BUF renderer (its default since 2.42) paints a blank window on some GPU
-/// stacks, and without a GPU (a virtual display, a remote desktop) its first frames stall: the
-/// first results waited about a second more in the window at every other start. The older
-/// shared-memory path paints at once everywhere. A value the user set, `0` included, is kept.
-/// Called first thing, before GTK starts and before any other thread exists.
-fn prefer_the_shared_memory_renderer() {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
 }

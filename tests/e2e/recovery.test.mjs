@@ -66,7 +66,7 @@ describe("A damaged library database", { timeout: 180_000 }, () => {
     const offer = await browser.execute(() => document.querySelector(".offer")?.textContent ?? "");
     assert.match(offer, new RegExp(`${PAPERS} papers`), offer);
     assert.equal(await browser.$(byTestId("result-list")).isExisting(), false, "no list over a damaged database");
-    await screenshot(browser, "damaged-library");
+    await screenshot(browser, "damaged-library.png");
   });
 
   it("is restored from that backup with one click, keeping the damaged file", async () => {
@@ -83,7 +83,7 @@ describe("A damaged library database", { timeout: 180_000 }, () => {
     // Search works on the rebuilt index.
     const input = await browser.$(byTestId("search-input"));
     await input.click();
-    await browser.keys([..."Recoverable paper 17"]);
+    await input.addValue("Recoverable paper 17");
     await browser.waitUntil(
       async () =>
         (await browser.execute(() => document.querySelector('[data-testid="result-row"]')?.textContent ?? "")).includes(
