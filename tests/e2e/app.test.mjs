@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launch, screenshot } from "./support.mjs";
+import { facetsSettled, launch, screenshot } from "./support.mjs";
 
 const QUERY = "positional encodings";
 const TITLE = "On the Stability of Expressive Positional Encodings for Graph Neural Networks";
@@ -18,6 +18,7 @@ const byTestId = (id) => `[data-testid="${id}"]`;
  */
 const textsIn = (browser, selector) =>
   browser.execute((s) => [...document.querySelectorAll(s)].map((el) => (el.textContent ?? "").trim()), selector);
+
 
 describe("Papershelf desktop window", { timeout: 180_000 }, () => {
   let app;
@@ -81,10 +82,7 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
     const marks = await texts(`${byTestId("result-list")} mark`);
     assert.ok(marks.some((m) => /positional/i.test(m)), `no <mark> for "positional": ${marks.slice(0, 5)}`);
     // The facet counts follow the rows once typing pauses: they must be this query's.
-    await browser.waitUntil(
-      () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
-      { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
-    );
+    await facetsSettled(browser);
     await screenshot(browser, "search.png");
   });
 
@@ -193,6 +191,7 @@ describe("Papershelf in a dark desktop theme", { timeout: 120_000 }, () => {
       timeout: 10_000,
       timeoutMsg: `"${TITLE}" is not among the results for "${QUERY}"`,
     });
+    await facetsSettled(browser);
     let row = null;
     for (const candidate of await browser.$$(byTestId("result-row"))) {
       if ((await candidate.$(byTestId("result-title")).getText()) === TITLE) row = candidate;

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { launch, libraryWith, ROOT, screenshot } from "./support.mjs";
+import { facetsSettled, launch, libraryWith, ROOT, screenshot } from "./support.mjs";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 const PAPERS = 3000;
@@ -99,11 +99,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     return m ? Number(m[1]) : -1;
   };
   /** Waits until the facet counts are the shown answer's (they follow once typing pauses). */
-  const freshFacets = () =>
-    browser.waitUntil(
-      () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
-      { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
-    );
+  const freshFacets = () => facetsSettled(browser);
   const setQuery = async (q) => {
     const input = await browser.$(byTestId("search-input"));
     await input.click();
@@ -371,6 +367,7 @@ describe("A 3,000-paper library: scrolling, facets, saved searches, files", { ti
     await browser.$(byTestId("import-report-close")).click();
     await setQuery("hostile");
     await browser.waitUntil(async () => (await total()) === 1, { timeout: 10_000 });
+    await freshFacets();
     await browser.$(byTestId("result-row")).click();
     await browser.$(byTestId("detail-title")).waitForDisplayed();
     const injected = await browser.execute(

@@ -137,6 +137,18 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
  * Saves a screenshot of the window once it has drawn its current state: two animation frames
  * first, since WebKit can hand back the last composited frame rather than the DOM as it is now.
  */
+/**
+ * Waits until the facet counts are the current query's. They arrive once typing pauses and can
+ * change the facet bar's height, moving the rows below it: a row located before then would be
+ * clicked where it used to be.
+ */
+export function facetsSettled(browser) {
+  return browser.waitUntil(
+    () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
+    { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
+  );
+}
+
 export async function screenshot(browser, name) {
   await browser.executeAsync((done) => {
     const timer = setTimeout(done, 1_000);

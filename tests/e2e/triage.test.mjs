@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { launch, libraryWith, screenshot } from "./support.mjs";
+import { facetsSettled, launch, libraryWith, screenshot } from "./support.mjs";
 
 const byTestId = (id) => `[data-testid="${id}"]`;
 
@@ -98,6 +98,7 @@ describe("Triage, notes and hostile text in the real window", { timeout: 240_000
       timeout: 10_000,
       timeoutMsg: `no result for "${query}"`,
     });
+    await facetsSettled(browser);
     await (await browser.$$(byTestId("result-row")))[0].click();
     await browser.waitUntil(async () => (await browser.$(byTestId("detail-title")).getText()).includes(expectTitle), {
       timeout: 10_000,
