@@ -144,7 +144,8 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
  */
 export function facetsSettled(browser) {
   return browser.waitUntil(
-    () => browser.execute(() => document.querySelector('[data-testid="facets"]')?.dataset.stale !== "true"),
+    // Until the counts for the shown answer arrive, the facet bar may still appear or change height.
+    () => browser.execute(() => document.querySelector("main.results")?.dataset.facets === "settled"),
     { timeout: 10_000, timeoutMsg: "the facet counts stayed those of an earlier query" },
   );
 }

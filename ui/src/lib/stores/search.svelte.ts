@@ -95,6 +95,8 @@ export class SearchView {
   facets = $state.raw<Facets | null>(null);
   /** True while the shown facet counts belong to an earlier answer (typing has not paused yet). */
   facetsStale = $state(false);
+  /** True from an answer until its facet counts arrive (or fail): the bar may still appear or change. */
+  facetsPending = $state(false);
   fuzzy = $state(false);
   notices = $state<string[]>([]);
   error = $state<ApiError | null>(null);
@@ -199,6 +201,7 @@ export class SearchView {
       this.generation++;
       markRendered(started);
       this.facetsStale = this.facets !== null;
+      this.facetsPending = true;
       this.#facetTimer = setTimeout(() => void this.#facets(ticket), FACETS_DELAY_MS);
     } catch (err) {
       if (ticket !== this.#latest) return;
@@ -214,6 +217,7 @@ export class SearchView {
       if (ticket !== this.#latest) return;
       this.facets = res.facets;
       this.facetsStale = false;
+      this.facetsPending = false;
       if (!this.totalExact && res.total >= this.total) {
         // The facet request counted every match: the list grows to all of them.
         const rows = this.rows.slice();
@@ -224,6 +228,7 @@ export class SearchView {
       }
     } catch {
       // The list is shown; facets are a help, and the next keystroke asks again.
+      if (ticket === this.#latest) this.facetsPending = false;
     }
   }
 

@@ -88,7 +88,10 @@ describe("SearchView paging", () => {
     for (const q of ["g", "gr", "gra", "grap"]) await view.setQuery(q);
     const facetCalls = () => calls.filter((c) => (c.args.request as BrowseRequest).facets);
     expect(facetCalls()).toHaveLength(0);
+    // No counts shown yet, but some on their way: the bar is about to appear.
+    expect(view.facetsPending).toBe(true);
     await vi.waitFor(() => expect(facetCalls()).toHaveLength(1));
+    await vi.waitFor(() => expect(view.facetsPending).toBe(false));
     await new Promise((r) => setTimeout(r, 2 * FACETS_DELAY_MS));
     expect(facetCalls().map((c) => (c.args.request as BrowseRequest).query)).toEqual(["grap"]);
     expect(calls.filter((c) => !(c.args.request as BrowseRequest).facets)).toHaveLength(4);
