@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -26,10 +26,18 @@ use crate::sources::s2::S2Paper;
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
 
-/// Rows per transaction in bulk imports.
-const BATCH: usize = 1_000;
-/// Batches between index commits in bulk imports (a commit flushes segments to disk).
-const BATCHES_PER_INDEX_COMMIT: usize = 50;
+/// Rows in the first transaction of a bulk import: a small file, or a resumed one, commits
+/// (and shows progress) early.
+const FIRST_BATCH: usize = 1_000;
+/// The most rows per transaction: each batch doubles up to this. A transaction rewrites every
+/// index page its rows land on (titles, ids, dates and DOIs land on random pages), so bigger
+/// ones write far fewer bytes per row once the library is large.
+const MAX_BATCH: usize = 16_000;
+/// A batch grows only while its transaction takes less than this: an edit made meanwhile
+/// (a tag, a note) waits for the transaction, and should not wait long.
+const GROW_WHILE_UNDER: Duration = Duration::from_secs(2);
+/// Rows between index commits in bulk imports (a commit flushes segments to disk).
+const ROWS_PER_INDEX_COMMIT: usize = 50_000;
 
 /// A paper as lists and search results show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -564,14 +572,15 @@ impl Library {
         let mut writer = index.writer_waiting(true, db::busy_timeout())?;
         // Apply anything queued first, so the seq we commit covers it.
         let mut applied = index.applied_seq()?;
-        let mut batches_since_commit = 0;
+        let mut rows_since_commit = 0;
         let mut buf = Vec::with_capacity(4096);
         let mut phases = ImportPhases::default();
-        let mut batch: Vec<(u64, NewPaper)> = Vec::with_capacity(BATCH);
+        let mut batch_rows = FIRST_BATCH;
+        let mut batch: Vec<(u64, NewPaper)> = Vec::with_capacity(batch_rows);
         let mut eof = false;
         while !eof {
             batch.clear();
-            while batch.len() < BATCH {
+            while batch.len() < batch_rows {
                 let read = text_file::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES)
                     .map_err(|e| Error::io(path, e))?;
                 if read.consumed == 0 {
@@ -646,7 +655,11 @@ impl Library {
                 &now,
             )?;
             tx.commit()?;
-            phases.sqlite += sqlite_started.elapsed();
+            let took = sqlite_started.elapsed();
+            phases.sqlite += took;
+            if took < GROW_WHILE_UNDER {
+                batch_rows = (batch_rows * 2).min(MAX_BATCH);
+            }
             if !changed.is_empty() {
                 self.mirror.mark_dirty();
             }
@@ -659,15 +672,15 @@ impl Library {
                     None => index.delete(&writer, key as u64),
                 }
             }
-            batches_since_commit += 1;
+            rows_since_commit += batch.len();
             phases.index += index_started.elapsed();
-            if batches_since_commit >= BATCHES_PER_INDEX_COMMIT || eof {
+            if rows_since_commit >= ROWS_PER_INDEX_COMMIT || eof {
                 let commit_started = Instant::now();
                 index.commit(&mut writer, last)?;
                 phases.commit += commit_started.elapsed();
                 changes::prune(&conn, last)?;
                 self.reader_seq.store(last, Ordering::Release);
-                batches_since_commit = 0;
+                rows_since_commit = 0;
             }
             applied = last;
             drop(conn);
