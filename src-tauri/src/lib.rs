@@ -6,6 +6,8 @@
 //! - [`dialogs`]: native file dialogs the shell opens itself (paths never come from the window).
 //! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.
 //! - [`limits`]: bounds on command arguments, checked before the library sees them.
+//! - [`renderer`]: WebKitGTK's renderer on Linux, turned to the unaccelerated one where there is
+//!   no GPU render node.
 //!
 //! `main.rs` wires these into the Tauri builder.
 
@@ -13,4 +15,5 @@ pub mod commands;
 pub mod dialogs;
 pub mod error;
 pub mod limits;
+pub mod renderer;
 pub mod state;

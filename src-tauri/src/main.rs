@@ -14,12 +14,17 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Before logging, GTK or any other thread starts: it may set an environment variable.
+    #[cfg(target_os = "linux")]
+    let renderer = papershelf_app_lib::renderer::apply();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
         .init();
+    #[cfg(target_os = "linux")]
+    tracing::debug!("{renderer}");
 
     let result = tauri::Builder::default()
         // Opens http(s) links in the system browser; the capability scopes it to those schemes.
