@@ -2,7 +2,8 @@
 # Builds the UI and the app (production frontend embedded) and runs the end-to-end tests under a
 # virtual display. Run from anywhere; exits non-zero when anything fails.
 #
-# Needs: Node 20+, Rust, and on Debian/Ubuntu `webkit2gtk-driver xvfb xauth` (+ the Tauri build deps).
+# Needs: Node 20+, Rust, and on Debian/Ubuntu `webkit2gtk-driver xvfb xauth xdotool imagemagick`
+# (+ the Tauri build deps); scripts/install-deps.sh installs them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,9 +38,9 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version 2.1.0 --locked
   export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 fi
-for tool in WebKitWebDriver xvfb-run; do
+for tool in WebKitWebDriver xvfb-run xdotool import; do
   command -v "$tool" >/dev/null 2>&1 || {
-    echo "error: $tool is missing (apt-get install webkit2gtk-driver xvfb xauth)" >&2
+    echo "error: $tool is missing (apt-get install webkit2gtk-driver xvfb xauth xdotool imagemagick)" >&2
     exit 1
   }
 done

@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# The e2e tests take their screenshots from the X display: xdotool finds the window,
+# imagemagick's import captures it.
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config file curl wget libssl-dev libxdo-dev
-  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth
+  libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth xdotool imagemagick
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

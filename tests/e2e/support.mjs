@@ -1,6 +1,6 @@
 // Helpers for driving the built app: paths, tauri-driver's lifecycle, a temp library per run.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +14,8 @@ const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CAR
 /** `cargo build -p papershelf-app --features custom-protocol` (see scripts/e2e.sh). */
 export const APP = process.env.PAPERSHELF_APP ?? path.join(TARGET, "debug", "papershelf-app");
 const DRIVER_PORT = 4444;
+// Each session's tauri-driver process group, where screenshot() finds the app.
+const driverGroups = new WeakMap();
 const NATIVE_PORT = 4445;
 
 function portOpen(port) {
@@ -130,13 +132,10 @@ export async function launch({ env = {}, library: reuse = null } = {}) {
     await stop();
     throw new Error(`${err.message}\n--- tauri-driver output ---\n${log.join("")}`);
   }
+  driverGroups.set(browser, driver.pid);
   return { browser, library, log, stop, kill };
 }
 
-/**
- * Saves a screenshot of the window once it has drawn its current state: two animation frames
- * first, since WebKit can hand back the last composited frame rather than the DOM as it is now.
- */
 /**
  * Waits until the facet counts are the current query's. They arrive once typing pauses and can
  * change the facet bar's height, moving the rows below it: a row located before then would be
@@ -150,6 +149,12 @@ export function facetsSettled(browser) {
   );
 }
 
+/**
+ * Saves a screenshot of the window once it has drawn its current state: two animation frames
+ * first, so the frame on screen is the DOM as it is now. The picture comes from the X display
+ * (`DISPLAY`, Xvfb under scripts/e2e.sh), not WebDriver: WebKitWebDriver's screenshot hangs
+ * with accelerated compositing off, which the app chooses where there is no GPU.
+ */
 export async function screenshot(browser, name) {
   await browser.executeAsync((done) => {
     const timer = setTimeout(done, 1_000);
@@ -160,7 +165,59 @@ export async function screenshot(browser, name) {
       }),
     );
   });
-  await browser.saveScreenshot(screenshotPath(name));
+  const group = driverGroups.get(browser);
+  if (group === undefined) throw new Error("screenshot(): this browser was not opened by launch()");
+  captureWindow(appWindow(group), screenshotPath(name));
+}
+
+// What an X tool said, for the error when it fails.
+function x11(tool, args) {
+  try {
+    return execFileSync(tool, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 20_000 });
+  } catch (err) {
+    if (err.code === "ENOENT") {
+      throw new Error(`${tool} is missing: screenshots need xdotool and imagemagick (scripts/install-deps.sh)`);
+    }
+    // xdotool search exits 1 when nothing matched; that is an answer, not a failure.
+    if (tool === "xdotool" && err.status === 1 && !err.stderr) return "";
+    throw new Error(`${tool} ${args.join(" ")} failed: ${err.stderr || err.message}`);
+  }
+}
+
+/** The X window of the app that tauri-driver's process group `group` started. */
+function appWindow(group) {
+  if (!process.env.DISPLAY) throw new Error("no DISPLAY: screenshots are taken from the X display (run under xvfb-run)");
+  const name = path.basename(APP).slice(0, 15); // /proc/PID/comm keeps 15 characters
+  const pids = readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      // stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces or parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      return pgrp === group && comm === name;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+  if (pids.length !== 1) throw new Error(`screenshot: expected one ${name} process under tauri-driver, found ${pids.length}`);
+  const windows = x11("xdotool", ["search", "--onlyvisible", "--pid", pids[0]]).split(/\s+/).filter(Boolean);
+  if (windows.length !== 1) {
+    throw new Error(`screenshot: expected one visible window of ${name} (pid ${pids[0]}) on ${process.env.DISPLAY}, found ${windows.length}`);
+  }
+  return windows[0];
+}
+
+/** Writes window `id` as an 8-bit RGB PNG at `file`; throws rather than keep a blank picture. */
+function captureWindow(id, file) {
+  // No date chunks: the same window gives the same file.
+  x11("import", ["-window", id, "-define", "png:exclude-chunk=date,time", `png24:${file}`]);
+  const [w, h, spread] = x11("identify", ["-format", "%w %h %[fx:standard_deviation]", file]).trim().split(" ").map(Number);
+  // A window that was not drawn (unmapped, covered, or nothing painted) reads back as one colour.
+  if (!(w > 0 && h > 0 && spread > 0)) {
+    rmSync(file, { force: true });
+    throw new Error(`screenshot of window ${id}: a blank ${w}x${h} picture (the window was not drawn on the display)`);
+  }
 }
 
 export function screenshotPath(name) {
