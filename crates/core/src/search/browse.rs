@@ -13,7 +13,10 @@ use tantivy::{DocId, Score, SegmentReader, Term};
 
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::snippet::{self, MatchTerms};
-use super::{build, count_up_to, query, SearchHit, MAX_COUNTED, SNIPPET_WIDTH};
+use super::{
+    build, count_up_to, query, top_by_best_completion, SearchHit, MAX_COUNTED,
+    PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
+};
 use crate::db::works;
 use crate::error::Result;
 use crate::index::{analyzer, Fields, SearchIndex};
@@ -277,16 +280,22 @@ pub(crate) fn run_limited(
     });
     // Best matches without facets (search as you type): the top hits alone, so tantivy skips
     // blocks of documents that cannot reach them, and the matches counted without scoring up
-    // to MAX_COUNTED. Any other order, or facets, visits every match anyway.
-    let pruned = sort == BrowseSort::Relevance && !req.facets;
-    let pass = |q: &dyn Query| -> Result<Pass> {
-        if pruned {
-            let top = searcher.search(
-                q,
-                &TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score(),
-            )?;
+    // to MAX_COUNTED. Any other order, facets, or a query that cannot skip (a phrase) visits
+    // every match anyway, and counts them exactly in that one pass.
+    let pass = |q: &dyn Query, prunable: bool, per_completion: &[Box<dyn Query>]| -> Result<Pass> {
+        if sort == BrowseSort::Relevance && !req.facets && prunable {
+            let top = if !per_completion.is_empty() && offset + limit <= PER_COMPLETION_MAX_PAGE {
+                let mut best = top_by_best_completion(&searcher, per_completion, offset + limit)?;
+                best.drain(..offset.min(best.len()));
+                best
+            } else {
+                searcher.search(
+                    q,
+                    &TopDocs::with_limit(limit)
+                        .and_offset(offset)
+                        .order_by_score(),
+                )?
+            };
             let mut hits = Vec::with_capacity(top.len());
             for (score, addr) in top {
                 let column = searcher
@@ -331,12 +340,17 @@ pub(crate) fn run_limited(
         notices: parsed.notices.clone(),
     };
     let q = scoped(built.query, req, &f);
-    let (mut top, mut total, mut exact, mut tally) = pass(q.as_ref())?;
+    let per_completion: Vec<Box<dyn Query>> = std::mem::take(&mut built.per_completion)
+        .into_iter()
+        .map(|q| scoped(q, req, &f))
+        .collect();
+    let (mut top, mut total, mut exact, mut tally) =
+        pass(q.as_ref(), built.prunable, &per_completion)?;
     built.query = q;
     if total == 0 && built.has_text {
         let retry = build(&parsed, &f, &mut an, true, &searcher);
         let rq = scoped(retry.query, req, &f);
-        let (t, n, e, fc) = pass(rq.as_ref())?;
+        let (t, n, e, fc) = pass(rq.as_ref(), retry.prunable, &retry.per_completion)?;
         if n > 0 {
             results.fuzzy = true;
             results

@@ -14,8 +14,8 @@ use std::ops::Bound;
 use rusqlite::Connection;
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring,
+    FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -144,6 +144,16 @@ struct Built {
     query: Box<dyn Query>,
     terms: MatchTerms,
     has_text: bool,
+    /// False when a clause (a phrase, several words in one field) makes tantivy visit and score every
+    /// match whatever the page size: then the matches are better counted in the same pass
+    /// than in a second one.
+    prunable: bool,
+    /// When the last word is being typed and stands for several completions: the query once
+    /// per completion. A paper's score is then its best completion's (not the sum), and the
+    /// best page is the best of each completion's own best pages, each found by tantivy's
+    /// pruning against the page so far (see [`top_by_best_completion`]). One union of dozens
+    /// of common words would visit most of the library instead.
+    per_completion: Vec<Box<dyn Query>>,
 }
 
 /// Builds the tantivy query; `fuzzy` turns bare words into one-edit matches.
@@ -161,6 +171,9 @@ fn build(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut terms = MatchTerms::default();
     let mut has_text = false;
+    let mut prunable = true;
+    // The clause of a word being typed and the completions it stands for.
+    let mut completed: Option<(usize, Vec<Box<dyn Query>>)> = None;
     // The bare words of every clause, for the title bonus.
     let mut bare: Vec<String> = Vec::new();
     for clause in &parsed.clauses {
@@ -199,11 +212,34 @@ fn build(
                         }
                     }
                     if *target == Target::Any && !phrase && !negated {
-                        for q in bare_words(f, &words, *prefix, fuzzy, searcher) {
+                        let (last, rest) = words.split_last().expect("non-empty");
+                        for q in bare_words(f, rest, false, fuzzy, searcher) {
                             clauses.push((Occur::Must, q));
+                        }
+                        if *prefix && !fuzzy {
+                            let mut alternatives = prefix_alternatives(f, last, searcher);
+                            if alternatives.len() == 1 {
+                                clauses.push((Occur::Must, alternatives.pop().expect("one")));
+                            } else {
+                                // Scored by its best completion, as the per-completion
+                                // search scores it, so every page agrees with the first.
+                                let union = DisjunctionMaxQuery::new(
+                                    alternatives.iter().map(|q| q.box_clone()).collect(),
+                                );
+                                completed = Some((clauses.len(), alternatives));
+                                clauses.push((Occur::Must, Box::new(union)));
+                            }
+                        } else {
+                            let last = std::slice::from_ref(last);
+                            for q in bare_words(f, last, *prefix, fuzzy, searcher) {
+                                clauses.push((Occur::Must, q));
+                            }
                         }
                         bare.extend(words.iter().cloned());
                         continue;
+                    }
+                    if words.len() > 1 && !negated {
+                        prunable = false;
                     }
                     let q = text_query(
                         f,
@@ -212,6 +248,7 @@ fn build(
                         *phrase,
                         *prefix,
                         fuzzy && !phrase && !negated,
+                        searcher,
                     );
                     // Several words make a phrase query, which tantivy cannot exclude as is.
                     Some(if *negated && words.len() > 1 {
@@ -261,6 +298,35 @@ fn build(
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
+    // The same query once per completion of the word being typed (see `Built::per_completion`).
+    let per_completion: Vec<Box<dyn Query>> = match &completed {
+        Some((at, alternatives)) if prunable => alternatives
+            .iter()
+            .map(|alternative| {
+                let mut each: Vec<(Occur, Box<dyn Query>)> = clauses
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (o, q))| {
+                        (
+                            *o,
+                            if i == *at {
+                                alternative.box_clone()
+                            } else {
+                                q.box_clone()
+                            },
+                        )
+                    })
+                    .collect();
+                if each.len() == 1 {
+                    // Alone, as the one "should" clause: tantivy prunes that, but not a boost
+                    // standing alone or a single "must".
+                    each[0].0 = Occur::Should;
+                }
+                Box::new(BooleanQuery::new(each)) as Box<dyn Query>
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     // One required clause stands alone: wrapped in a boolean query it would lose its pruning.
     let query: Box<dyn Query> = if clauses.len() == 1 && clauses[0].0 == Occur::Must {
         clauses.pop().expect("one").1
@@ -271,6 +337,8 @@ fn build(
         query,
         terms,
         has_text,
+        prunable,
+        per_completion,
     }
 }
 
@@ -299,11 +367,7 @@ fn bare_words(
         let is_last = i + 1 == words.len();
         let short = w.chars().count() < 4;
         let q: Box<dyn Query> = if fuzzy && !short {
-            if prefix && is_last {
-                Box::new(FuzzyTermQuery::new_prefix(term(w), 1, true))
-            } else {
-                Box::new(FuzzyTermQuery::new(term(w), 1, true))
-            }
+            one_edit_query(searcher, f.body, w, prefix && is_last)
         } else if prefix && is_last {
             prefix_query(f, w, searcher)
         } else {
@@ -316,6 +380,22 @@ fn bare_words(
 
 /// A word that may be incomplete: see [`bare_words`].
 fn prefix_query(f: &Fields, word: &str, searcher: &Searcher) -> Box<dyn Query> {
+    let mut alternatives = prefix_alternatives(f, word, searcher);
+    if alternatives.len() == 1 {
+        return alternatives.pop().expect("one");
+    }
+    Box::new(BooleanQuery::new(
+        alternatives
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect(),
+    ))
+}
+
+/// What a word that may be incomplete matches, as alternatives (at least one): the word itself,
+/// and for up to three letters the title and author words it begins (the `short_prefix`
+/// field), for more its most frequent completions; a completion scores below the word itself.
+fn prefix_alternatives(f: &Fields, word: &str, searcher: &Searcher) -> Vec<Box<dyn Query>> {
     let exact = || -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(f.body, word),
@@ -327,16 +407,13 @@ fn prefix_query(f: &Fields, word: &str, searcher: &Searcher) -> Box<dyn Query> {
             Term::from_field_text(f.short_prefix, word),
             IndexRecordOption::WithFreqs,
         ));
-        return Box::new(BooleanQuery::new(vec![
-            (Occur::Should, exact()),
-            (Occur::Should, Box::new(BoostQuery::new(short, 0.5))),
-        ]));
+        return vec![exact(), Box::new(BoostQuery::new(short, 0.5))];
     }
     let expansions = expansions(searcher, f.body, word, PREFIX_EXPANSIONS);
     if expansions.is_empty() || (expansions.len() == 1 && expansions[0].0 == word) {
-        return exact();
+        return vec![exact()];
     }
-    let alternatives: Vec<(Occur, Box<dyn Query>)> = expansions
+    expansions
         .into_iter()
         .map(|(t, _)| {
             let q: Box<dyn Query> = Box::new(TermQuery::new(
@@ -345,13 +422,64 @@ fn prefix_query(f: &Fields, word: &str, searcher: &Searcher) -> Box<dyn Query> {
             ));
             // A finished word ranks above the longer words it begins.
             let boost = if t == word { 1.0 } else { 0.5 };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
-            )
+            Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>
         })
-        .collect();
-    Box::new(BooleanQuery::new(alternatives))
+        .collect()
+}
+
+/// Pages this long or shorter are found per completion (see [`Built::per_completion`]);
+/// deeper pages (a list scrolled far in best-match order) take the one union.
+pub(crate) const PER_COMPLETION_MAX_PAGE: usize = 200;
+
+/// The best `k` documents over `queries` (each a variant of one query for one completion of
+/// the word being typed), a document scoring its best variant's score: best first, ties in
+/// index order. Each variant is searched with tantivy's pruning, starting from the score the
+/// page so far needs, so a variant that cannot reach the page is skipped block by block.
+pub(crate) fn top_by_best_completion(
+    searcher: &Searcher,
+    queries: &[Box<dyn Query>],
+    k: usize,
+) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
+    use tantivy::{DocAddress, Score};
+    let mut top: Vec<(Score, DocAddress)> = Vec::with_capacity(k + 1);
+    if k == 0 {
+        return Ok(top);
+    }
+    let needed = |top: &Vec<(Score, DocAddress)>| {
+        if top.len() >= k {
+            top[top.len() - 1].0
+        } else {
+            Score::MIN
+        }
+    };
+    let offer = |top: &mut Vec<(Score, DocAddress)>, score: Score, at: DocAddress| {
+        if let Some(i) = top.iter().position(|(_, a)| *a == at) {
+            if top[i].0 >= score {
+                return;
+            }
+            top.remove(i);
+        }
+        if top.len() >= k && score <= top[top.len() - 1].0 {
+            return;
+        }
+        let i = top.partition_point(|(s, a)| *s > score || (*s == score && *a < at));
+        top.insert(i, (score, at));
+        top.truncate(k);
+    };
+    for q in queries {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let alive = segment.alive_bitset();
+            let start = needed(&top);
+            weight.for_each_pruning(start, segment, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    offer(&mut top, score, DocAddress::new(ord as u32, doc));
+                }
+                needed(&top)
+            })?;
+        }
+    }
+    Ok(top)
 }
 
 /// The `max` words of `field` beginning with `prefix` that most documents contain, with their
@@ -386,6 +514,62 @@ fn expansions(searcher: &Searcher, field: Field, prefix: &str, max: usize) -> Ve
     all
 }
 
+/// Words within one edit of a word that a clause looks for at most: the most frequent ones.
+/// A one-edit match of a long word is usually one of a handful; a one-edit *prefix* (the last
+/// word while typing) can begin hundreds, and every one more costs a posting list.
+const ONE_EDIT_EXPANSIONS: usize = 64;
+
+/// The words of `field` within one edit (a transposition counting as one) of `word`, or
+/// beginning with such a word when `prefix`, as one union of their terms. Each is scored by
+/// BM25 like any word, the word itself (when it exists) above its neighbours, so the best
+/// papers come first and tantivy can skip documents that cannot make the page. (tantivy's own
+/// fuzzy query gives every match the same score, and visits all of them.)
+fn one_edit_query(searcher: &Searcher, field: Field, word: &str, prefix: bool) -> Box<dyn Query> {
+    let term = Term::from_field_text(field, word);
+    let fuzzy = if prefix {
+        FuzzyTermQuery::new_prefix(term, 1, true)
+    } else {
+        FuzzyTermQuery::new(term, 1, true)
+    };
+    let mut counts: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    for segment in searcher.segment_readers() {
+        let (Ok(inverted), Ok(automaton)) = (segment.inverted_index(field), fuzzy.automaton())
+        else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+            continue;
+        };
+        while stream.advance() {
+            *counts.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
+        }
+    }
+    let mut found: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter_map(|(k, df)| String::from_utf8(k).ok().map(|k| (k, df)))
+        .collect();
+    found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found.truncate(ONE_EDIT_EXPANSIONS);
+    if found.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    let alternatives: Vec<(Occur, Box<dyn Query>)> = found
+        .into_iter()
+        .map(|(t, _)| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, &t),
+                IndexRecordOption::WithFreqs,
+            ));
+            let boost = if t == word { 1.0 } else { 0.75 };
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(alternatives))
+}
+
 /// One text clause over its fields: a word, a phrase, or words with the last one a prefix.
 fn text_query(
     f: &Fields,
@@ -394,6 +578,7 @@ fn text_query(
     phrase: bool,
     prefix: bool,
     fuzzy: bool,
+    searcher: &Searcher,
 ) -> Box<dyn Query> {
     let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, boost) in target_fields(f, target) {
@@ -405,10 +590,8 @@ fn text_query(
                 // One-edit matching on very short words matches half the vocabulary.
                 let q: Box<dyn Query> = if w.chars().count() < 4 {
                     Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs))
-                } else if prefix && is_last {
-                    Box::new(FuzzyTermQuery::new_prefix(term(w), 1, true))
                 } else {
-                    Box::new(FuzzyTermQuery::new(term(w), 1, true))
+                    one_edit_query(searcher, field, w, prefix && is_last)
                 };
                 alternatives.push(q);
             }

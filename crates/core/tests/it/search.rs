@@ -360,6 +360,67 @@ fn every_prefix_of_a_title_word_from_three_letters_keeps_the_paper_in_results() 
 }
 
 #[test]
+fn a_word_being_typed_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
+    // The first pages are found completion by completion, deep pages through one union of the
+    // completions: both must score a paper alike, so paging never repeats or skips one.
+    let t = full_library();
+    let page = |q: &str, offset: usize, limit: usize| {
+        t.lib()
+            .search(q, &papershelf_core::SearchOptions { limit, offset })
+            .unwrap()
+            .hits
+    };
+    for prefix in [
+        "t",
+        "gr",
+        "enc",
+        "enco",
+        "repre",
+        "learn",
+        "trans",
+        "neural n",
+        "representation le",
+        "learning repr",
+    ] {
+        let deep = page(prefix, 0, 500);
+        assert!(deep.len() > 5, "{prefix}: {} hits", deep.len());
+        for (offset, limit) in [(0, 20), (0, 5), (10, 10), (2, 3)] {
+            if offset + limit > deep.len() {
+                continue;
+            }
+            let first = page(prefix, offset, limit);
+            assert_eq!(first.len(), limit, "{prefix}");
+            let expected = &deep[offset..offset + limit];
+            for (a, b) in first.iter().zip(expected) {
+                assert!(
+                    (a.score - b.score).abs() < 1e-4,
+                    "{prefix}: {} vs {}",
+                    a.score,
+                    b.score
+                );
+            }
+            // Ties may come in either order; a paper scoring above the page's last is on both.
+            let last = first[first.len() - 1].score;
+            let expected_ids: HashSet<&str> =
+                expected.iter().map(|h| h.paper.id.as_str()).collect();
+            for hit in first.iter().filter(|h| h.score > last + 1e-4) {
+                assert!(
+                    expected_ids.contains(hit.paper.id.as_str()),
+                    "{prefix}: {}",
+                    hit.paper.title
+                );
+            }
+        }
+        let stem = prefix.rsplit(' ').next().unwrap();
+        for hit in &deep {
+            let p = t.lib().paper(&hit.paper.id).unwrap();
+            let text = format!("{} {} {}", p.title, p.authors.join(" "), p.abstract_text);
+            assert!(has_word_starting(&text, stem), "{prefix}: {}", p.title);
+        }
+    }
+}
+
+#[test]
 fn a_misspelt_word_is_retried_within_one_edit_with_a_notice() {
     let t = TempLibrary::with_both_pages();
     let results = t.search("trasnformer");
@@ -389,6 +450,66 @@ fn a_misspelt_word_is_retried_within_one_edit_with_a_notice() {
     assert!(!exact.fuzzy);
     assert!(exact.notices.is_empty(), "{:?}", exact.notices);
     assert!(exact.total >= results.total);
+}
+
+#[test]
+fn one_edit_matches_are_ranked_like_exact_ones_title_matches_first() {
+    let t = TempLibrary::with_both_pages();
+    // Each misspelt word's matches scored alike would come back in index order; ranked, the
+    // papers with the words in their titles lead.
+    for (typo, word) in [("trasnformer", "transformer"), ("positonal", "positional")] {
+        let results = t.search(typo);
+        assert!(results.fuzzy, "{typo}");
+        let titled = t
+            .all()
+            .iter()
+            .filter(|p| has_word_starting(&p.title, word))
+            .count();
+        assert!(
+            titled > 0 && titled < results.total,
+            "{typo}: {titled} titled"
+        );
+        let first = &results.hits[0].paper.title;
+        assert!(
+            has_word_starting(first, word),
+            "{typo}: first hit {first:?}"
+        );
+        let scores: Vec<f32> = results.hits.iter().map(|h| h.score).collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] > scores[scores.len() - 1],
+            "{typo}: scores {scores:?}"
+        );
+    }
+    // Two misspelt words: both must match, the paper with both in its title first.
+    let results = t.search("positonal encodng");
+    assert!(results.fuzzy);
+    let first = &results.hits[0].paper.title;
+    assert!(
+        has_word_starting(first, "positional") && has_word_starting(first, "encoding"),
+        "{first:?}"
+    );
+}
+
+#[test]
+fn a_phrase_search_counts_its_matches_exactly() {
+    let t = TempLibrary::with_both_pages();
+    let results = t.search("\"positional encoding\"");
+    assert!(results.total_exact);
+    let expected = t
+        .all()
+        .iter()
+        .filter(|p| {
+            let p = t.lib().paper(&p.id).unwrap();
+            let text = format!(
+                "{} | {}",
+                words(&p.title).join(" "),
+                words(&p.abstract_text).join(" ")
+            );
+            text.contains("positional encoding")
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(results.total, expected);
 }
 
 #[test]
