@@ -14,8 +14,8 @@ use tantivy::{DocId, Score, SegmentReader, Term};
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::snippet::{self, MatchTerms};
 use super::{
-    build, count_up_to, query, top_by_best_completion, SearchHit, MAX_COUNTED,
-    PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
+    build, count_up_to, phrase_top, query, top_by_best_completion, SearchHit, MAX_COUNTED,
+    MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
 };
 use crate::db::works;
 use crate::error::Result;
@@ -282,30 +282,39 @@ pub(crate) fn run_limited(
     // blocks of documents that cannot reach them, and the matches counted without scoring up
     // to MAX_COUNTED. Any other order, facets, or a query that cannot skip (a phrase) visits
     // every match anyway, and counts them exactly in that one pass.
-    let pass = |q: &dyn Query, prunable: bool, per_completion: &[Box<dyn Query>]| -> Result<Pass> {
-        if sort == BrowseSort::Relevance && !req.facets && prunable {
-            let top = if !per_completion.is_empty() && offset + limit <= PER_COMPLETION_MAX_PAGE {
-                let mut best = top_by_best_completion(&searcher, per_completion, offset + limit)?;
-                best.drain(..offset.min(best.len()));
-                best
-            } else {
-                searcher.search(
+    let pass = |q: &dyn Query, prunable: bool, completions: &[Box<dyn Query>]| -> Result<Pass> {
+        // A word being typed is searched completion by completion for a page near the top;
+        // deeper, the union of its completions is scored match by match below (the same
+        // scores and order, see `search::Page`).
+        let near_top = offset + limit <= PER_COMPLETION_MAX_PAGE;
+        if sort == BrowseSort::Relevance
+            && !req.facets
+            && prunable
+            && (completions.is_empty() || near_top)
+        {
+            let hits = if completions.is_empty() {
+                let top = searcher.search(
                     q,
                     &TopDocs::with_limit(limit)
                         .and_offset(offset)
                         .order_by_score(),
-                )?
-            };
-            let mut hits = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                let column = searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("key")?;
-                if let Some(key) = column.first(addr.doc_id) {
-                    hits.push((score, key));
+                )?;
+                let mut hits = Vec::with_capacity(top.len());
+                for (score, addr) in top {
+                    let column = searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .u64("key")?;
+                    if let Some(key) = column.first(addr.doc_id) {
+                        hits.push((score, key));
+                    }
                 }
-            }
+                hits
+            } else {
+                let mut best = top_by_best_completion(&searcher, completions, offset + limit)?;
+                best.drain(..offset.min(best.len()));
+                best
+            };
             let (total, exact) = if hits.is_empty() && offset == 0 {
                 (0, true)
             } else {
@@ -344,8 +353,29 @@ pub(crate) fn run_limited(
         .into_iter()
         .map(|q| scoped(q, req, &f))
         .collect();
-    let (mut top, mut total, mut exact, mut tally) =
-        pass(q.as_ref(), built.prunable, &per_completion)?;
+    let unscoped = req.status.is_none()
+        && req.tag.as_deref().is_none_or(str::is_empty)
+        && req.collection.as_deref().is_none_or(str::is_empty);
+    let (mut top, mut total, mut exact, mut tally) = match &built.lone_phrase {
+        // One phrase and nothing else, best first: only the likeliest papers' positions are
+        // read (see `phrase_top`), and the matches counted as for any pruned search.
+        Some(phrase)
+            if sort == BrowseSort::Relevance
+                && !req.facets
+                && unscoped
+                && offset + limit <= PER_COMPLETION_MAX_PAGE =>
+        {
+            let mut hits = phrase_top::top(&searcher, phrase, offset + limit)?;
+            hits.drain(..offset.min(hits.len()));
+            let (total, exact) = if hits.is_empty() && offset == 0 {
+                (0, true)
+            } else {
+                count_up_to(&searcher, q.as_ref(), MAX_COUNTED_PHRASE)?
+            };
+            (hits, total, exact, None)
+        }
+        _ => pass(q.as_ref(), built.prunable, &per_completion)?,
+    };
     built.query = q;
     if total == 0 && built.has_text {
         let retry = build(&parsed, &f, &mut an, true, &searcher);

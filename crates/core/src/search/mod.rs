@@ -6,6 +6,7 @@
 mod browse;
 mod exclusion;
 mod facets;
+mod phrase_top;
 pub mod query;
 mod snippet;
 
@@ -74,9 +75,10 @@ pub struct SearchHit {
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
-    /// How many papers match in all, counted up to [`MAX_COUNTED`].
+    /// How many papers match in all, counted up to [`MAX_COUNTED`] ([`MAX_COUNTED_PHRASE`] for
+    /// a search that is one phrase).
     pub total: usize,
-    /// False when counting stopped at [`MAX_COUNTED`]: more papers match than `total`.
+    /// False when counting stopped at its cap: more papers match than `total`.
     pub total_exact: bool,
     /// This page, best first.
     pub hits: Vec<SearchHit>,
@@ -89,6 +91,11 @@ pub struct SearchResults {
 /// Matches a search counts before it stops and reports "at least" (counting every match of a
 /// common word in a million papers would cost more than finding the best ones).
 pub const MAX_COUNTED: usize = 10_000;
+
+/// [`MAX_COUNTED`] for a search that is one phrase: counting means reading the positions of
+/// every paper with all its words, which the best page itself no longer needs (facets, asked
+/// for once typing pauses, count every match).
+pub const MAX_COUNTED_PHRASE: usize = 1_000;
 
 /// Counts the documents `query` matches, without scoring, stopping at `cap`. Returns the count
 /// and whether it is exact.
@@ -144,9 +151,9 @@ struct Built {
     query: Box<dyn Query>,
     terms: MatchTerms,
     has_text: bool,
-    /// False when a clause (a phrase, several words in one field) makes tantivy visit and score every
-    /// match whatever the page size: then the matches are better counted in the same pass
-    /// than in a second one.
+    /// False when a clause (a phrase, several words in one field) makes tantivy visit and
+    /// score every match whatever the page size: then the matches are better counted in the
+    /// same pass than in a second one.
     prunable: bool,
     /// When the last word is being typed and stands for several completions: the query once
     /// per completion. A paper's score is then its best completion's (not the sum), and the
@@ -154,6 +161,8 @@ struct Built {
     /// pruning against the page so far (see [`top_by_best_completion`]). One union of dozens
     /// of common words would visit most of the library instead.
     per_completion: Vec<Box<dyn Query>>,
+    /// When the whole query is one phrase: its words and fields, for [`phrase_top::top`].
+    lone_phrase: Option<phrase_top::LonePhrase>,
 }
 
 /// Builds the tantivy query; `fuzzy` turns bare words into one-edit matches.
@@ -172,6 +181,7 @@ fn build(
     let mut terms = MatchTerms::default();
     let mut has_text = false;
     let mut prunable = true;
+    let mut lone_phrase = None;
     // The clause of a word being typed and the completions it stands for.
     let mut completed: Option<(usize, Vec<Box<dyn Query>>)> = None;
     // The bare words of every clause, for the title bonus.
@@ -240,6 +250,13 @@ fn build(
                     }
                     if words.len() > 1 && !negated {
                         prunable = false;
+                        // (Several words typed after `field:` also match as a phrase prefix.)
+                        if parsed.clauses.len() == 1 && (*phrase || !*prefix) && !fuzzy {
+                            lone_phrase = Some(phrase_top::LonePhrase {
+                                words: words.clone(),
+                                fields: target_fields(f, *target),
+                            });
+                        }
                     }
                     let q = text_query(
                         f,
@@ -339,6 +356,7 @@ fn build(
         has_text,
         prunable,
         per_completion,
+        lone_phrase,
     }
 }
 
@@ -431,55 +449,107 @@ fn prefix_alternatives(f: &Fields, word: &str, searcher: &Searcher) -> Vec<Box<d
 /// deeper pages (a list scrolled far in best-match order) take the one union.
 pub(crate) const PER_COMPLETION_MAX_PAGE: usize = 200;
 
+/// A page of best matches being filled from several searches: each paper once, with the best
+/// score any search gave it; best first, ties to the newer work (higher key), as the sorted
+/// collector orders them, so every page agrees with the deep ones.
+pub(crate) struct Page {
+    k: usize,
+    entries: Vec<(tantivy::Score, u64, tantivy::DocAddress)>,
+}
+
+impl Page {
+    /// An empty page of `k` places.
+    pub(crate) fn new(k: usize) -> Page {
+        Page {
+            k,
+            entries: Vec::with_capacity(k + 1),
+        }
+    }
+
+    /// The score a paper must beat to be considered for the page: just below the last one's,
+    /// since a paper scoring the same can still win the tie (tantivy offers only papers that
+    /// score strictly above it).
+    pub(crate) fn needed(&self) -> tantivy::Score {
+        if self.k > 0 && self.entries.len() >= self.k {
+            just_below(self.entries[self.k - 1].0)
+        } else if self.k == 0 {
+            tantivy::Score::MAX
+        } else {
+            tantivy::Score::MIN
+        }
+    }
+
+    /// Puts a paper on the page if it scores high enough, keeping its best score.
+    pub(crate) fn offer(&mut self, score: tantivy::Score, key: u64, at: tantivy::DocAddress) {
+        if self.k == 0 {
+            return;
+        }
+        if let Some(i) = self.entries.iter().position(|e| e.2 == at) {
+            if self.entries[i].0 >= score {
+                return;
+            }
+            self.entries.remove(i);
+        }
+        // Ranks ahead of the paper offered.
+        let ahead = |e: &(tantivy::Score, u64, tantivy::DocAddress)| {
+            e.0 > score || (e.0 == score && e.1 > key)
+        };
+        if self.entries.len() >= self.k && ahead(&self.entries[self.k - 1]) {
+            return;
+        }
+        let i = self.entries.partition_point(ahead);
+        self.entries.insert(i, (score, key, at));
+        self.entries.truncate(self.k);
+    }
+
+    /// (score, work key) of each paper, best first.
+    pub(crate) fn into_hits(self) -> Vec<(tantivy::Score, u64)> {
+        self.entries
+            .into_iter()
+            .map(|(s, key, _)| (s, key))
+            .collect()
+    }
+}
+
+/// The largest score below `s`.
+fn just_below(s: tantivy::Score) -> tantivy::Score {
+    if s.is_nan() || s == tantivy::Score::NEG_INFINITY {
+        s
+    } else if s == 0.0 {
+        -tantivy::Score::from_bits(1)
+    } else if s > 0.0 {
+        tantivy::Score::from_bits(s.to_bits() - 1)
+    } else {
+        tantivy::Score::from_bits(s.to_bits() + 1)
+    }
+}
+
 /// The best `k` documents over `queries` (each a variant of one query for one completion of
-/// the word being typed), a document scoring its best variant's score: best first, ties in
-/// index order. Each variant is searched with tantivy's pruning, starting from the score the
-/// page so far needs, so a variant that cannot reach the page is skipped block by block.
+/// the word being typed), a document scoring its best variant's score (see [`Page`]). Each
+/// variant is searched with tantivy's pruning, starting from the score the page so far needs,
+/// so a variant that cannot reach the page is skipped block by block.
 pub(crate) fn top_by_best_completion(
     searcher: &Searcher,
     queries: &[Box<dyn Query>],
     k: usize,
-) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
-    use tantivy::{DocAddress, Score};
-    let mut top: Vec<(Score, DocAddress)> = Vec::with_capacity(k + 1);
-    if k == 0 {
-        return Ok(top);
-    }
-    let needed = |top: &Vec<(Score, DocAddress)>| {
-        if top.len() >= k {
-            top[top.len() - 1].0
-        } else {
-            Score::MIN
-        }
-    };
-    let offer = |top: &mut Vec<(Score, DocAddress)>, score: Score, at: DocAddress| {
-        if let Some(i) = top.iter().position(|(_, a)| *a == at) {
-            if top[i].0 >= score {
-                return;
-            }
-            top.remove(i);
-        }
-        if top.len() >= k && score <= top[top.len() - 1].0 {
-            return;
-        }
-        let i = top.partition_point(|(s, a)| *s > score || (*s == score && *a < at));
-        top.insert(i, (score, at));
-        top.truncate(k);
-    };
+) -> Result<Vec<(tantivy::Score, u64)>> {
+    let mut page = Page::new(k);
     for q in queries {
         let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let alive = segment.alive_bitset();
-            let start = needed(&top);
+            let keys = segment.fast_fields().u64("key")?;
+            let start = page.needed();
             weight.for_each_pruning(start, segment, &mut |doc, score| {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
-                    offer(&mut top, score, DocAddress::new(ord as u32, doc));
+                    let key = keys.first(doc).unwrap_or(0);
+                    page.offer(score, key, tantivy::DocAddress::new(ord as u32, doc));
                 }
-                needed(&top)
+                page.needed()
             })?;
         }
     }
-    Ok(top)
+    Ok(page.into_hits())
 }
 
 /// The `max` words of `field` beginning with `prefix` that most documents contain, with their
@@ -630,6 +700,13 @@ fn text_query(
         };
         per_field.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
     }
+    if words.len() > 1 && !fuzzy {
+        // A phrase scores its best field, not the sum: a paper is found for where the phrase
+        // fits best, and the best page can be found field by field (see `phrase_top`).
+        return Box::new(DisjunctionMaxQuery::new(
+            per_field.into_iter().map(|(_, q)| q).collect(),
+        ));
+    }
     Box::new(BooleanQuery::new(per_field))
 }
 
@@ -673,4 +750,49 @@ pub(crate) fn run(
         fuzzy: page.fuzzy,
         notices: page.notices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::DocAddress;
+
+    fn at(doc: u32) -> DocAddress {
+        DocAddress::new(0, doc)
+    }
+
+    #[test]
+    fn just_below_is_the_next_smaller_score() {
+        for s in [1e-30f32, 0.5, 1.0, 7.25, 1e30] {
+            let b = just_below(s);
+            assert!(b < s, "{s}");
+            // Adjacent: one step apart in the ordered bit patterns of positive floats.
+            assert_eq!(b.to_bits() + 1, s.to_bits(), "{s}");
+            assert_eq!(just_below(-s).to_bits(), (-s).to_bits() + 1, "{s}");
+        }
+        assert!(just_below(0.0) < 0.0 && just_below(0.0) > -1e-40);
+        assert_eq!(just_below(f32::MIN), f32::NEG_INFINITY);
+    }
+
+    #[test]
+    fn a_page_keeps_the_best_each_paper_once_ties_to_the_newer_work() {
+        let mut page = Page::new(3);
+        assert_eq!(page.needed(), tantivy::Score::MIN);
+        page.offer(1.0, 10, at(0));
+        page.offer(2.0, 11, at(1));
+        page.offer(1.0, 12, at(2));
+        // Full: a paper must now beat (1.0, key 10), so the same score from a newer work wins.
+        assert!(page.needed() < 1.0);
+        page.offer(1.0, 9, at(3));
+        page.offer(1.0, 13, at(4));
+        // A paper seen again keeps its best score.
+        page.offer(0.5, 11, at(1));
+        page.offer(3.0, 12, at(2));
+        assert_eq!(page.into_hits(), vec![(3.0, 12), (2.0, 11), (1.0, 13)]);
+
+        let mut none = Page::new(0);
+        none.offer(1.0, 1, at(0));
+        assert_eq!(none.needed(), tantivy::Score::MAX);
+        assert!(none.into_hits().is_empty());
+    }
 }

@@ -421,6 +421,64 @@ fn a_word_being_typed_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
 }
 
 #[test]
+fn a_phrase_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
+    // A first page of a lone phrase reads positions only for the likeliest papers; a deep page
+    // scores every match. Both must give the same scores and order.
+    let t = full_library();
+    let page = |q: &str, offset: usize, limit: usize| {
+        t.lib()
+            .search(q, &papershelf_core::SearchOptions { limit, offset })
+            .unwrap()
+    };
+    let mut checked = 0;
+    for phrase in [
+        "\"neural network\"",
+        "\"representation learning\"",
+        "\"language models\"",
+        "\"positional encoding\"",
+        "abstract:\"representation learning\"",
+        "title:\"representation learning\"",
+        "\"learning of representations\"",
+        "\"self supervised\"",
+    ] {
+        let deep = page(phrase, 0, 500).hits;
+        if deep.len() < 5 {
+            continue;
+        }
+        checked += 1;
+        for (offset, limit) in [(0, 20), (0, 3), (2, 5)] {
+            if offset + limit > deep.len() {
+                continue;
+            }
+            let first = page(phrase, offset, limit);
+            assert!(first.total > 0 && first.total <= deep.len(), "{phrase}");
+            let first = first.hits;
+            assert_eq!(first.len(), limit, "{phrase}");
+            let expected = &deep[offset..offset + limit];
+            for (a, b) in first.iter().zip(expected) {
+                assert!(
+                    (a.score - b.score).abs() < 1e-4,
+                    "{phrase}: {} vs {}",
+                    a.score,
+                    b.score
+                );
+            }
+            let last = first[first.len() - 1].score;
+            let expected_ids: HashSet<&str> =
+                expected.iter().map(|h| h.paper.id.as_str()).collect();
+            for hit in first.iter().filter(|h| h.score > last + 1e-4) {
+                assert!(
+                    expected_ids.contains(hit.paper.id.as_str()),
+                    "{phrase}: {}",
+                    hit.paper.title
+                );
+            }
+        }
+    }
+    assert!(checked >= 3, "only {checked} phrases had enough matches");
+}
+
+#[test]
 fn a_misspelt_word_is_retried_within_one_edit_with_a_notice() {
     let t = TempLibrary::with_both_pages();
     let results = t.search("trasnformer");
