@@ -184,6 +184,8 @@ fn build(
     let mut lone_phrase = None;
     // The clause of a word being typed and the completions it stands for.
     let mut completed: Option<(usize, Vec<Box<dyn Query>>)> = None;
+    // Words standing for several terms; a split per alternative is for one such word only.
+    let mut several_alternatives = 0;
     // The bare words of every clause, for the title bonus.
     let mut bare: Vec<String> = Vec::new();
     for clause in &parsed.clauses {
@@ -222,27 +224,36 @@ fn build(
                         }
                     }
                     if *target == Target::Any && !phrase && !negated {
-                        let (last, rest) = words.split_last().expect("non-empty");
-                        for q in bare_words(f, rest, false, fuzzy, searcher) {
-                            clauses.push((Occur::Must, q));
-                        }
-                        if *prefix && !fuzzy {
-                            let mut alternatives = prefix_alternatives(f, last, searcher);
-                            if alternatives.len() == 1 {
-                                clauses.push((Occur::Must, alternatives.pop().expect("one")));
-                            } else {
-                                // Scored by its best completion, as the per-completion
-                                // search scores it, so every page agrees with the first.
-                                let union = DisjunctionMaxQuery::new(
-                                    alternatives.iter().map(|q| q.box_clone()).collect(),
-                                );
-                                completed = Some((clauses.len(), alternatives));
-                                clauses.push((Occur::Must, Box::new(union)));
-                            }
+                        let fuzzed = if fuzzy {
+                            words_to_fuzz(f, &words, *prefix, searcher)
                         } else {
-                            let last = std::slice::from_ref(last);
-                            for q in bare_words(f, last, *prefix, fuzzy, searcher) {
-                                clauses.push((Occur::Must, q));
+                            vec![false; words.len()]
+                        };
+                        for (i, w) in words.iter().enumerate() {
+                            let is_last = i + 1 == words.len();
+                            let mut alternatives = if fuzzed[i] {
+                                one_edit_alternatives(searcher, f.body, w, *prefix && is_last)
+                            } else if *prefix && is_last {
+                                prefix_alternatives(f, w, searcher)
+                            } else {
+                                vec![Box::new(TermQuery::new(
+                                    Term::from_field_text(f.body, w),
+                                    IndexRecordOption::WithFreqs,
+                                )) as Box<dyn Query>]
+                            };
+                            match alternatives.len() {
+                                0 => clauses.push((Occur::Must, Box::new(EmptyQuery))),
+                                1 => clauses.push((Occur::Must, alternatives.pop().expect("one"))),
+                                _ => {
+                                    // Scored by its best alternative, as the search per
+                                    // alternative scores it, so every page agrees with the first.
+                                    let union = DisjunctionMaxQuery::new(
+                                        alternatives.iter().map(|q| q.box_clone()).collect(),
+                                    );
+                                    several_alternatives += 1;
+                                    completed = Some((clauses.len(), alternatives));
+                                    clauses.push((Occur::Must, Box::new(union)));
+                                }
                             }
                         }
                         bare.extend(words.iter().cloned());
@@ -317,7 +328,7 @@ fn build(
     }
     // The same query once per completion of the word being typed (see `Built::per_completion`).
     let per_completion: Vec<Box<dyn Query>> = match &completed {
-        Some((at, alternatives)) if prunable => alternatives
+        Some((at, alternatives)) if prunable && several_alternatives == 1 => alternatives
             .iter()
             .map(|alternative| {
                 let mut each: Vec<(Occur, Box<dyn Query>)> = clauses
@@ -368,47 +379,10 @@ const TITLE_BONUS_FROM_WORDS: usize = 3;
 /// being typed, and every one more costs a posting list).
 const PREFIX_EXPANSIONS: usize = 64;
 
-/// Bare words over the `body` field: one required query per word. The last word, when it may
-/// be incomplete, also matches words it begins: up to three letters through the
-/// `short_prefix` field (title and author words), longer prefixes through their most frequent
-/// completions in the dictionary, scored below the word itself.
-fn bare_words(
-    f: &Fields,
-    words: &[String],
-    prefix: bool,
-    fuzzy: bool,
-    searcher: &Searcher,
-) -> Vec<Box<dyn Query>> {
-    let term = |w: &str| Term::from_field_text(f.body, w);
-    let mut out: Vec<Box<dyn Query>> = Vec::with_capacity(words.len());
-    for (i, w) in words.iter().enumerate() {
-        let is_last = i + 1 == words.len();
-        let short = w.chars().count() < 4;
-        let q: Box<dyn Query> = if fuzzy && !short {
-            one_edit_query(searcher, f.body, w, prefix && is_last)
-        } else if prefix && is_last {
-            prefix_query(f, w, searcher)
-        } else {
-            Box::new(TermQuery::new(term(w), IndexRecordOption::WithFreqs))
-        };
-        out.push(q);
-    }
-    out
-}
-
-/// A word that may be incomplete: see [`bare_words`].
-fn prefix_query(f: &Fields, word: &str, searcher: &Searcher) -> Box<dyn Query> {
-    let mut alternatives = prefix_alternatives(f, word, searcher);
-    if alternatives.len() == 1 {
-        return alternatives.pop().expect("one");
-    }
-    Box::new(BooleanQuery::new(
-        alternatives
-            .into_iter()
-            .map(|q| (Occur::Should, q))
-            .collect(),
-    ))
-}
+// Bare words go over the `body` field, one required query per word (see `build`). The last
+// word, when it may be incomplete, also matches words it begins: up to three letters through
+// the `short_prefix` field (title and author words), longer prefixes through their most
+// frequent completions in the dictionary, scored below the word itself.
 
 /// What a word that may be incomplete matches, as alternatives (at least one): the word itself,
 /// and for up to three letters the title and author words it begins (the `short_prefix`
@@ -595,6 +569,21 @@ const ONE_EDIT_EXPANSIONS: usize = 64;
 /// papers come first and tantivy can skip documents that cannot make the page. (tantivy's own
 /// fuzzy query gives every match the same score, and visits all of them.)
 fn one_edit_query(searcher: &Searcher, field: Field, word: &str, prefix: bool) -> Box<dyn Query> {
+    let mut alternatives = one_edit_alternatives(searcher, field, word, prefix);
+    match alternatives.len() {
+        0 => Box::new(EmptyQuery),
+        1 => alternatives.pop().expect("one"),
+        _ => Box::new(DisjunctionMaxQuery::new(alternatives)),
+    }
+}
+
+/// The terms of [`one_edit_query`], each boosted (none when nothing is within one edit).
+fn one_edit_alternatives(
+    searcher: &Searcher,
+    field: Field,
+    word: &str,
+    prefix: bool,
+) -> Vec<Box<dyn Query>> {
     let term = Term::from_field_text(field, word);
     let fuzzy = if prefix {
         FuzzyTermQuery::new_prefix(term, 1, true)
@@ -620,24 +609,48 @@ fn one_edit_query(searcher: &Searcher, field: Field, word: &str, prefix: bool) -
         .collect();
     found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     found.truncate(ONE_EDIT_EXPANSIONS);
-    if found.is_empty() {
-        return Box::new(EmptyQuery);
-    }
-    let alternatives: Vec<(Occur, Box<dyn Query>)> = found
+    let alone = found.len() == 1;
+    found
         .into_iter()
         .map(|(t, _)| {
             let q: Box<dyn Query> = Box::new(TermQuery::new(
                 Term::from_field_text(field, &t),
                 IndexRecordOption::WithFreqs,
             ));
-            let boost = if t == word { 1.0 } else { 0.75 };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
-            )
+            // (Alone, a boost would change no order, and would cost tantivy's pruning.)
+            if alone || t == word {
+                q
+            } else {
+                Box::new(BoostQuery::new(q, 0.75))
+            }
+        })
+        .collect()
+}
+
+/// Which words of a bare-word clause a one-edit retry loosens: those of four letters or more
+/// that the library does not have (a last word being typed: that nothing begins with), or all
+/// of them when every one exists (the words are real, only not together).
+fn words_to_fuzz(f: &Fields, words: &[String], prefix: bool, searcher: &Searcher) -> Vec<bool> {
+    let long = |w: &String| w.chars().count() >= 4;
+    let missing: Vec<bool> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            long(w)
+                && if prefix && i + 1 == words.len() {
+                    expansions(searcher, f.body, w, 1).is_empty()
+                } else {
+                    searcher
+                        .doc_freq(&Term::from_field_text(f.body, w))
+                        .map_or(true, |n| n == 0)
+                }
         })
         .collect();
-    Box::new(BooleanQuery::new(alternatives))
+    if missing.iter().any(|&m| m) {
+        missing
+    } else {
+        words.iter().map(long).collect()
+    }
 }
 
 /// One text clause over its fields: a word, a phrase, or words with the last one a prefix.

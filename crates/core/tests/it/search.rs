@@ -549,6 +549,35 @@ fn one_edit_matches_are_ranked_like_exact_ones_title_matches_first() {
 }
 
 #[test]
+fn a_retry_loosens_only_the_words_the_library_does_not_have() {
+    let t = TempLibrary::with_both_pages();
+    let results = t.search("models lerning");
+    assert!(results.fuzzy);
+    assert!(results.total > 0);
+    for hit in &results.hits {
+        let p = t.lib().paper(&hit.paper.id).unwrap();
+        let text = format!("{} {}", p.title, p.abstract_text);
+        let words = words(&text);
+        // "models" exists, so it is kept as typed (plural folded); "lerning" does not.
+        assert!(
+            words.iter().any(|w| w == "model" || w == "models"),
+            "{}",
+            p.title
+        );
+        assert!(
+            has_word_starting(&text, "learning")
+                || has_word_starting(&text, "leaning")
+                || has_word_starting(&text, "earning"),
+            "{}",
+            p.title
+        );
+    }
+    // A word being typed that begins nothing is loosened too, as a prefix.
+    let typing = t.search("models lernin");
+    assert!(typing.fuzzy && typing.total > 0);
+}
+
+#[test]
 fn a_phrase_search_counts_its_matches_exactly() {
     let t = TempLibrary::with_both_pages();
     let results = t.search("\"positional encoding\"");
