@@ -549,6 +549,14 @@ fn expansions(searcher: &Searcher, field: Field, prefix: &str, max: usize) -> Ve
             *counts.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
         }
     }
+    most_frequent(counts, max)
+}
+
+/// The `max` words with the highest document counts (ties in dictionary order), as text.
+fn most_frequent(
+    counts: std::collections::HashMap<Vec<u8>, u64>,
+    max: usize,
+) -> Vec<(String, u64)> {
     let mut all: Vec<(String, u64)> = counts
         .into_iter()
         .filter_map(|(k, df)| String::from_utf8(k).ok().map(|k| (k, df)))
@@ -603,12 +611,7 @@ fn one_edit_alternatives(
             *counts.entry(stream.key().to_vec()).or_default() += u64::from(stream.value().doc_freq);
         }
     }
-    let mut found: Vec<(String, u64)> = counts
-        .into_iter()
-        .filter_map(|(k, df)| String::from_utf8(k).ok().map(|k| (k, df)))
-        .collect();
-    found.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    found.truncate(ONE_EDIT_EXPANSIONS);
+    let found = most_frequent(counts, ONE_EDIT_EXPANSIONS);
     let alone = found.len() == 1;
     found
         .into_iter()

@@ -359,6 +359,47 @@ fn every_prefix_of_a_title_word_from_three_letters_keeps_the_paper_in_results() 
     );
 }
 
+/// Checks that each (offset, limit) page of `query` has the scores and papers of the same
+/// slice of `deep` (the list searched to its end); a page past its end is skipped. Ties may
+/// come in either order, so a paper is checked only when it scores above the page's last.
+fn assert_pages_match_the_deep_list(
+    t: &TempLibrary,
+    query: &str,
+    deep: &[papershelf_core::SearchHit],
+    pages: &[(usize, usize)],
+) {
+    for &(offset, limit) in pages {
+        if offset + limit > deep.len() {
+            continue;
+        }
+        let first = t
+            .lib()
+            .search(query, &papershelf_core::SearchOptions { limit, offset })
+            .unwrap();
+        assert!(first.total > 0, "{query}");
+        let first = first.hits;
+        assert_eq!(first.len(), limit, "{query}");
+        let expected = &deep[offset..offset + limit];
+        for (a, b) in first.iter().zip(expected) {
+            assert!(
+                (a.score - b.score).abs() < 1e-4,
+                "{query}: {} vs {}",
+                a.score,
+                b.score
+            );
+        }
+        let last = first[first.len() - 1].score;
+        let expected_ids: HashSet<&str> = expected.iter().map(|h| h.paper.id.as_str()).collect();
+        for hit in first.iter().filter(|h| h.score > last + 1e-4) {
+            assert!(
+                expected_ids.contains(hit.paper.id.as_str()),
+                "{query}: {}",
+                hit.paper.title
+            );
+        }
+    }
+}
+
 #[test]
 fn a_word_being_typed_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
     // The first pages are found completion by completion, deep pages through one union of the
@@ -384,33 +425,7 @@ fn a_word_being_typed_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
     ] {
         let deep = page(prefix, 0, 500);
         assert!(deep.len() > 5, "{prefix}: {} hits", deep.len());
-        for (offset, limit) in [(0, 20), (0, 5), (10, 10), (2, 3)] {
-            if offset + limit > deep.len() {
-                continue;
-            }
-            let first = page(prefix, offset, limit);
-            assert_eq!(first.len(), limit, "{prefix}");
-            let expected = &deep[offset..offset + limit];
-            for (a, b) in first.iter().zip(expected) {
-                assert!(
-                    (a.score - b.score).abs() < 1e-4,
-                    "{prefix}: {} vs {}",
-                    a.score,
-                    b.score
-                );
-            }
-            // Ties may come in either order; a paper scoring above the page's last is on both.
-            let last = first[first.len() - 1].score;
-            let expected_ids: HashSet<&str> =
-                expected.iter().map(|h| h.paper.id.as_str()).collect();
-            for hit in first.iter().filter(|h| h.score > last + 1e-4) {
-                assert!(
-                    expected_ids.contains(hit.paper.id.as_str()),
-                    "{prefix}: {}",
-                    hit.paper.title
-                );
-            }
-        }
+        assert_pages_match_the_deep_list(&t, prefix, &deep, &[(0, 20), (0, 5), (10, 10), (2, 3)]);
         let stem = prefix.rsplit(' ').next().unwrap();
         for hit in &deep {
             let p = t.lib().paper(&hit.paper.id).unwrap();
@@ -446,34 +461,9 @@ fn a_phrase_ranks_the_same_on_the_first_page_and_deep_in_the_list() {
             continue;
         }
         checked += 1;
-        for (offset, limit) in [(0, 20), (0, 3), (2, 5)] {
-            if offset + limit > deep.len() {
-                continue;
-            }
-            let first = page(phrase, offset, limit);
-            assert!(first.total > 0 && first.total <= deep.len(), "{phrase}");
-            let first = first.hits;
-            assert_eq!(first.len(), limit, "{phrase}");
-            let expected = &deep[offset..offset + limit];
-            for (a, b) in first.iter().zip(expected) {
-                assert!(
-                    (a.score - b.score).abs() < 1e-4,
-                    "{phrase}: {} vs {}",
-                    a.score,
-                    b.score
-                );
-            }
-            let last = first[first.len() - 1].score;
-            let expected_ids: HashSet<&str> =
-                expected.iter().map(|h| h.paper.id.as_str()).collect();
-            for hit in first.iter().filter(|h| h.score > last + 1e-4) {
-                assert!(
-                    expected_ids.contains(hit.paper.id.as_str()),
-                    "{phrase}: {}",
-                    hit.paper.title
-                );
-            }
-        }
+        assert_pages_match_the_deep_list(&t, phrase, &deep, &[(0, 20), (0, 3), (2, 5)]);
+        let counted = page(phrase, 0, 20).total;
+        assert!(counted > 0 && counted <= deep.len(), "{phrase}");
     }
     assert!(checked >= 3, "only {checked} phrases had enough matches");
 }
