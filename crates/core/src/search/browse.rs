@@ -380,7 +380,12 @@ pub(crate) fn run_limited(
     if total == 0 && built.has_text {
         let retry = build(&parsed, &f, &mut an, true, &searcher);
         let rq = scoped(retry.query, req, &f);
-        let (t, n, e, fc) = pass(rq.as_ref(), retry.prunable, &retry.per_completion)?;
+        let retry_completions: Vec<Box<dyn Query>> = retry
+            .per_completion
+            .into_iter()
+            .map(|q| scoped(q, req, &f))
+            .collect();
+        let (t, n, e, fc) = pass(rq.as_ref(), retry.prunable, &retry_completions)?;
         if n > 0 {
             results.fuzzy = true;
             results

@@ -867,3 +867,48 @@ fn papers_carry_their_links() {
     let bare = t.by_title("Nothing Known");
     assert!(lib.paper(&bare.id).unwrap().links.is_empty());
 }
+
+#[test]
+fn a_one_edit_retry_keeps_the_sidebar_scope() {
+    // The retry searches a loosened word neighbour by neighbour; each of those searches must
+    // keep the scope, as the first pass does.
+    let t = shared();
+    let mut retried = 0;
+    for query in [
+        "models lernin",
+        "trasnformer",
+        "represntation learnin",
+        "neurl netw",
+    ] {
+        let all = t
+            .lib()
+            .browse(&BrowseRequest {
+                query: query.into(),
+                limit: 50,
+                ..Default::default()
+            })
+            .unwrap();
+        let scoped = t
+            .lib()
+            .browse(&BrowseRequest {
+                query: query.into(),
+                status: Some(Status::ToRead),
+                limit: 50,
+                ..Default::default()
+            })
+            .unwrap();
+        if all.fuzzy {
+            retried += 1;
+        }
+        assert!(scoped.hits.len() <= all.hits.len(), "{query}");
+        for hit in &scoped.hits {
+            assert_eq!(
+                hit.paper.status,
+                Status::ToRead,
+                "{query}: {}",
+                hit.paper.title
+            );
+        }
+    }
+    assert!(retried >= 2, "only {retried} queries were retried");
+}
