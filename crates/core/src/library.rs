@@ -1,6 +1,6 @@
 //! [`Library`]: the one entry point the CLI and the desktop app use.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -747,7 +747,7 @@ impl Library {
         self.refresh_if_behind();
         let conn = self.conn();
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-        search::run(&index, &conn, query, opts, &|c, row| summary_of(c, row))
+        search::run(&index, &conn, query, opts, &summaries_of)
     }
 
     /// The paper list in one call: a query (may be empty), the sidebar scope, a sort, a page,
@@ -758,7 +758,7 @@ impl Library {
         self.refresh_if_behind();
         let conn = self.conn();
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-        search::run_browse(&index, &conn, req, &|c, row| summary_of(c, row))
+        search::run_browse(&index, &conn, req, &summaries_of)
     }
 
     /// Another process may have written: catch up the index before reading it.
@@ -811,7 +811,7 @@ impl Library {
                 works::summary_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(|r| summary_of(&conn, r)).collect()
+        summaries_of(&conn, rows)
     }
 
     /// Adds tags to a paper; returns it updated.
@@ -1006,11 +1006,31 @@ fn prefixed_summary_columns() -> String {
         .join(", ")
 }
 
-fn summary_of(conn: &Connection, row: works::SummaryRow) -> Result<PaperSummary> {
-    let has_note: bool = conn
-        .prepare_cached("SELECT EXISTS(SELECT 1 FROM notes WHERE work_key = ?1)")?
-        .query_row([row.key], |r| r.get(0))?;
-    Ok(PaperSummary {
+/// The list entries of `rows`, in their order: tags and notes read for all rows at once.
+fn summaries_of(conn: &Connection, rows: Vec<works::SummaryRow>) -> Result<Vec<PaperSummary>> {
+    let keys: Vec<i64> = rows.iter().map(|r| r.key).collect();
+    let mut tags = tags::tags_of_each(conn, &keys)?;
+    let with_notes: HashSet<i64> = if keys.is_empty() {
+        HashSet::new()
+    } else {
+        conn.prepare_cached(
+            "SELECT work_key FROM notes WHERE work_key IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([works::key_list(&keys)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let tags = tags.remove(&row.key).unwrap_or_default();
+            let has_note = with_notes.contains(&row.key);
+            summary_with(row, tags, has_note)
+        })
+        .collect())
+}
+
+fn summary_with(row: works::SummaryRow, tags: Vec<String>, has_note: bool) -> PaperSummary {
+    PaperSummary {
         id: PaperId::new(row.id),
         arxiv_id: row.arxiv_id,
         title: row.title,
@@ -1020,11 +1040,11 @@ fn summary_of(conn: &Connection, row: works::SummaryRow) -> Result<PaperSummary>
         year: row.year,
         published: row.published,
         upvotes: row.upvotes,
-        tags: tags::tags_of(conn, row.key)?,
+        tags,
         status: row.status,
         has_note,
         added_at: row.added_at,
-    })
+    }
 }
 
 /// Builds a complete index from the database and swaps it in.
@@ -1110,7 +1130,7 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             key: key as u64,
             title: r.get(1)?,
             authors: serde_json::from_str(&authors).unwrap_or_default(),
-            abstract_text: r.get(3)?,
+            abstract_text: r.get::<_, db::packed::Unpacked>(3)?.0,
             tags: tag_map.remove(&key).unwrap_or_default(),
             collections: collection_map.remove(&key).unwrap_or_default(),
             note: note_map.remove(&key).unwrap_or_default(),

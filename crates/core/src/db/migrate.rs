@@ -16,6 +16,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (8, include_str!("migrations/0008_compact_provenance.sql")),
     (9, include_str!("migrations/0009_collections.sql")),
     (10, include_str!("migrations/0010_field_origin_sets.sql")),
+    (11, include_str!("migrations/0011_packed_abstracts.sql")),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@ pub mod http_cache;
 pub mod import_jobs;
 pub mod migrate;
 pub mod notes;
+pub mod packed;
 pub mod signals;
 pub mod subscriptions;
 pub mod tags;

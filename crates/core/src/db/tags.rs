@@ -77,6 +77,31 @@ pub fn tags_of(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
     Ok(tags)
 }
 
+/// The tags of each of `work_keys`, sorted case-insensitively, in one query; works without
+/// tags are absent from the map.
+pub fn tags_of_each(
+    conn: &Connection,
+    work_keys: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut tags: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    if work_keys.is_empty() {
+        return Ok(tags);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT wt.work_key, t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+         WHERE wt.work_key IN (SELECT value FROM json_each(?1))
+         ORDER BY t.name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map([super::works::key_list(work_keys)], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (key, name) = row?;
+        tags.entry(key).or_default().push(name);
+    }
+    Ok(tags)
+}
+
 /// Every tag with the number of works carrying it, most used first.
 pub fn counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
     let mut stmt = conn.prepare_cached(

@@ -9,6 +9,7 @@ use crate::model::{
     SourceRecord, Status,
 };
 use crate::text::normalize_title;
+use super::packed::{Packed, Unpacked};
 
 /// How an upsert changed the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -492,7 +493,7 @@ fn insert(
         f.arxiv_id,
         f.title,
         title_key,
-        f.abstract_text,
+        Packed(&f.abstract_text),
         authors,
         f.author_count,
         f.organization,
@@ -533,7 +534,7 @@ fn update(
         f.arxiv_id,
         f.title,
         title_key,
-        f.abstract_text,
+        Packed(&f.abstract_text),
         authors,
         f.author_count,
         f.organization,
@@ -608,7 +609,7 @@ fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
                 Fields {
                     arxiv_id: r.get(0)?,
                     title: r.get(1)?,
-                    abstract_text: r.get(2)?,
+                    abstract_text: r.get::<_, Unpacked>(2)?.0,
                     authors: serde_json::from_str(&authors).unwrap_or_default(),
                     author_count: r.get(4)?,
                     organization: r.get(5)?,
@@ -721,7 +722,7 @@ pub fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
         id: r.get(1)?,
         arxiv_id: r.get(2)?,
         title: r.get(3)?,
-        abstract_text: r.get(4)?,
+        abstract_text: r.get::<_, Unpacked>(4)?.0,
         authors: serde_json::from_str(&authors).unwrap_or_default(),
         author_count: r.get(6)?,
         organization: r.get(7)?,
@@ -733,14 +734,31 @@ pub fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
     })
 }
 
-/// One work's summary row.
-pub fn summary(conn: &Connection, key: i64) -> Result<Option<SummaryRow>> {
-    Ok(conn
+/// The summary rows of `keys`, in the order given, in one query (a page of results reads its
+/// papers together, not one statement each); keys without a work are left out.
+pub fn summaries(conn: &Connection, keys: &[i64]) -> Result<Vec<SummaryRow>> {
+    let mut by_key: std::collections::HashMap<i64, SummaryRow> = conn
         .prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM works WHERE key = ?1"
+            "SELECT {SUMMARY_COLUMNS} FROM works WHERE key IN (SELECT value FROM json_each(?1))"
         ))?
-        .query_row([key], summary_from_row)
-        .optional()?)
+        .query_map([key_list(keys)], summary_from_row)?
+        .map(|row| row.map(|row| (row.key, row)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys.iter().filter_map(|k| by_key.remove(k)).collect())
+}
+
+/// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
+pub fn key_list(keys: &[i64]) -> String {
+    let mut list = String::with_capacity(keys.len() * 8 + 2);
+    list.push('[');
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        list.push_str(&key.to_string());
+    }
+    list.push(']');
+    list
 }
 
 /// Loads everything about one work.
@@ -856,7 +874,7 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Unpacked>(2)?.0,
                 r.get::<_, Option<i32>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,

@@ -14,13 +14,12 @@ use tantivy::{DocId, Score, SegmentReader, Term};
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::snippet::{self, MatchTerms};
 use super::{
-    build, count_up_to, phrase_top, query, top_by_best_completion, SearchHit, MAX_COUNTED,
-    MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
+    build, found_and_counted, phrase_top, query, top_by_best_completion, SearchHit, SummariesOf,
+    MAX_COUNTED, MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
 };
 use crate::db::works;
 use crate::error::Result;
 use crate::index::{analyzer, Fields, SearchIndex};
-use crate::library::PaperSummary;
 use crate::model::Status;
 
 /// The order of a browse.
@@ -241,9 +240,9 @@ pub(crate) fn run(
     index: &SearchIndex,
     conn: &Connection,
     req: &BrowseRequest,
-    to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
+    to_summaries: &SummariesOf,
 ) -> Result<BrowseResults> {
-    run_limited(index, conn, req, MAX_BROWSE_LIMIT, to_summary)
+    run_limited(index, conn, req, MAX_BROWSE_LIMIT, to_summaries)
 }
 
 /// The hits of one pass: (score, work key), best first; the matches counted; whether that
@@ -256,7 +255,7 @@ pub(crate) fn run_limited(
     conn: &Connection,
     req: &BrowseRequest,
     max_limit: usize,
-    to_summary: &dyn Fn(&Connection, works::SummaryRow) -> Result<PaperSummary>,
+    to_summaries: &SummariesOf,
 ) -> Result<BrowseResults> {
     let parsed = query::parse(&req.query)?;
     let f = *index.fields();
@@ -292,7 +291,12 @@ pub(crate) fn run_limited(
             && prunable
             && (completions.is_empty() || near_top)
         {
-            let hits = if completions.is_empty() {
+            let (hits, (total, exact)) = found_and_counted(&searcher, q, MAX_COUNTED, || {
+                if !completions.is_empty() {
+                    let mut best = top_by_best_completion(&searcher, completions, offset + limit)?;
+                    best.drain(..offset.min(best.len()));
+                    return Ok(best);
+                }
                 let top = searcher.search(
                     q,
                     &TopDocs::with_limit(limit)
@@ -309,17 +313,8 @@ pub(crate) fn run_limited(
                         hits.push((score, key));
                     }
                 }
-                hits
-            } else {
-                let mut best = top_by_best_completion(&searcher, completions, offset + limit)?;
-                best.drain(..offset.min(best.len()));
-                best
-            };
-            let (total, exact) = if hits.is_empty() && offset == 0 {
-                (0, true)
-            } else {
-                count_up_to(&searcher, q, MAX_COUNTED)?
-            };
+                Ok(hits)
+            })?;
             Ok((hits, total, exact, None))
         } else {
             let collector = (
@@ -365,13 +360,12 @@ pub(crate) fn run_limited(
                 && unscoped
                 && offset + limit <= PER_COMPLETION_MAX_PAGE =>
         {
-            let mut hits = phrase_top::top(&searcher, phrase, offset + limit)?;
-            hits.drain(..offset.min(hits.len()));
-            let (total, exact) = if hits.is_empty() && offset == 0 {
-                (0, true)
-            } else {
-                count_up_to(&searcher, q.as_ref(), MAX_COUNTED_PHRASE)?
-            };
+            let (hits, (total, exact)) =
+                found_and_counted(&searcher, q.as_ref(), MAX_COUNTED_PHRASE, || {
+                    let mut hits = phrase_top::top(&searcher, phrase, offset + limit)?;
+                    hits.drain(..offset.min(hits.len()));
+                    Ok(hits)
+                })?;
             (hits, total, exact, None)
         }
         _ => pass(q.as_ref(), built.prunable, &per_completion)?,
@@ -398,19 +392,30 @@ pub(crate) fn run_limited(
     results.total = total;
     results.total_exact = exact;
     let terms: &MatchTerms = &built.terms;
-    for (score, key) in top {
-        let Some(row) = works::summary(conn, key as i64)? else {
-            continue;
-        };
-        let title_snippet = snippet::full(&mut an, &row.title, terms);
-        let abstract_snippet = snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
+    let keys: Vec<i64> = top.iter().map(|&(_, key)| key as i64).collect();
+    let score_of: std::collections::HashMap<i64, Score> = top
+        .iter()
+        .map(|&(score, key)| (key as i64, score))
+        .collect();
+    let rows = works::summaries(conn, &keys)?;
+    let marked: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            let score = match sort {
+                BrowseSort::Relevance => score_of.get(&row.key).copied().unwrap_or(0.0),
+                _ => 0.0,
+            };
+            let title = snippet::full(&mut an, &row.title, terms);
+            let abstract_window =
+                snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
+            (score, title, abstract_window)
+        })
+        .collect();
+    let papers = to_summaries(conn, rows)?;
+    for (paper, (score, title_snippet, abstract_snippet)) in papers.into_iter().zip(marked) {
         results.hits.push(SearchHit {
-            paper: to_summary(conn, row)?,
-            score: if sort == BrowseSort::Relevance {
-                score
-            } else {
-                0.0
-            },
+            paper,
+            score,
             title_snippet,
             abstract_snippet,
         });
