@@ -113,7 +113,10 @@ mod tests {
     #[test]
     fn short_texts_stay_text_and_long_ones_become_frames_that_read_back_the_same() {
         assert_eq!(round_trip(""), ("text".into(), String::new()));
-        assert_eq!(round_trip("A short one."), ("text".into(), "A short one.".into()));
+        assert_eq!(
+            round_trip("A short one."),
+            ("text".into(), "A short one.".into())
+        );
         let long = "We study how attention layers route information between tokens, and \
             show that a transformer's heads specialise early in training. "
             .repeat(8)
@@ -142,17 +145,19 @@ mod tests {
     fn rows_written_as_plain_text_still_read() {
         let conn = Connection::open_in_memory().unwrap();
         let old = "An abstract written before texts were packed. ".repeat(10);
-        let got: Unpacked = conn
-            .query_row("SELECT ?1", [&old], |r| r.get(0))
-            .unwrap();
+        let got: Unpacked = conn.query_row("SELECT ?1", [&old], |r| r.get(0)).unwrap();
         assert_eq!(got.0, old);
     }
 
     #[test]
     fn a_damaged_frame_is_an_error_not_a_panic_or_a_huge_allocation() {
         let conn = Connection::open_in_memory().unwrap();
-        let frame = compress("Some abstract text that is long enough. ".repeat(20).as_bytes())
-            .unwrap();
+        let frame = compress(
+            "Some abstract text that is long enough. "
+                .repeat(20)
+                .as_bytes(),
+        )
+        .unwrap();
         for bad in [
             frame[..frame.len() / 2].to_vec(),
             b"not a frame at all".to_vec(),

@@ -3,13 +3,13 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use super::packed::{Packed, Unpacked};
 use crate::error::{Error, Result};
 use crate::model::{
     doi_key, parse_doi, DoiKind, FieldSource, NewPaper, Paper, PaperId, PaperVersion, PartialDate,
     SourceRecord, Status,
 };
 use crate::text::normalize_title;
-use super::packed::{Packed, Unpacked};
 
 /// How an upsert changed the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use tantivy::{DocId, Score, SegmentReader, Term};
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::snippet::{self, MatchTerms};
 use super::{
-    build, found_and_counted, phrase_top, query, top_by_best_completion, SearchHit, SummariesOf,
-    MAX_COUNTED, MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
+    build, found_and_counted, key_columns, phrase_top, query, top_by_best_completion, SearchHit,
+    SummariesOf, MAX_COUNTED, MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
 };
 use crate::db::works;
 use crate::error::Result;
@@ -304,12 +304,9 @@ pub(crate) fn run_limited(
                         .order_by_score(),
                 )?;
                 let mut hits = Vec::with_capacity(top.len());
+                let key_columns = key_columns(&searcher)?;
                 for (score, addr) in top {
-                    let column = searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("key")?;
-                    if let Some(key) = column.first(addr.doc_id) {
+                    if let Some(key) = key_columns[addr.segment_ord as usize].first(addr.doc_id) {
                         hits.push((score, key));
                     }
                 }

@@ -531,11 +531,12 @@ pub(crate) fn top_by_best_completion(
     k: usize,
 ) -> Result<Vec<(tantivy::Score, u64)>> {
     let mut page = Page::new(k);
+    let key_columns = key_columns(searcher)?;
     for q in queries {
         let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let alive = segment.alive_bitset();
-            let keys = segment.fast_fields().u64("key")?;
+            let keys = &key_columns[ord];
             let start = page.needed();
             weight.for_each_pruning(start, segment, &mut |doc, score| {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
@@ -547,6 +548,17 @@ pub(crate) fn top_by_best_completion(
         }
     }
     Ok(page.into_hits())
+}
+
+/// Each segment's work-key column, in segment order. Opening a column decodes its block
+/// headers (a quarter of a millisecond on a 250k-document segment): once per search, not once
+/// per completion or hit.
+pub(crate) fn key_columns(searcher: &Searcher) -> Result<Vec<tantivy::columnar::Column<u64>>> {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| Ok(segment.fast_fields().u64("key")?))
+        .collect()
 }
 
 /// The `max` words of `field` beginning with `prefix` that most documents contain, with their

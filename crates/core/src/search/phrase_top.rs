@@ -37,6 +37,7 @@ pub(crate) fn top(searcher: &Searcher, phrase: &LonePhrase, k: usize) -> Result<
     // fields' passes skip more.
     fields.sort_by(|a, b| b.1.total_cmp(&a.1));
     let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let key_columns = super::key_columns(searcher)?;
     for (field, boost) in fields {
         let terms: Vec<Term> = phrase
             .words
@@ -67,7 +68,7 @@ pub(crate) fn top(searcher: &Searcher, phrase: &LonePhrase, k: usize) -> Result<
         let bound_weight = bound.weight(scoring)?;
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let alive = segment.alive_bitset();
-            let keys = segment.fast_fields().u64("key")?;
+            let keys = &key_columns[ord];
             // Created at the first paper whose bound beats the page, then moved forward with
             // `seek_danger`'s protocol: after a miss it knows only that nothing matches below
             // the bound it returned.

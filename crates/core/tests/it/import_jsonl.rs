@@ -284,7 +284,10 @@ fn long_abstracts_are_stored_compressed_and_read_back_the_same_everywhere() {
     assert_eq!(hits[0].paper.id, id);
     assert!(hits[0].abstract_snippet.text.contains("Salesman"));
     t.lib().reindex().unwrap();
-    assert_eq!(t.search("\"planar travelling salesman\"").hits[0].paper.id, id);
+    assert_eq!(
+        t.search("\"planar travelling salesman\"").hits[0].paper.id,
+        id
+    );
 
     // A row written as plain text (by a Papershelf before packing) reads as before.
     let older = "An abstract stored as plain text by an older version. ".repeat(8);
