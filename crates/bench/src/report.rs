@@ -319,11 +319,13 @@ pub fn write(
     command: &str,
     args: &Args,
 ) -> anyhow::Result<()> {
+    // The section names the commit and whether the tree was clean: made before either file is
+    // written, or the run would always call itself "with uncommitted changes".
+    let section = format!("{BEGIN}\n{}{END}", markdown(results, command, args));
     let json_path = out_dir.join("benchmarks.json");
     let text = json(results, &json_path)?;
     std::fs::write(&json_path, text)?;
     let md_path = out_dir.join("benchmarks.md");
-    let section = format!("{BEGIN}\n{}{END}", markdown(results, command, args));
     let old = std::fs::read_to_string(&md_path).unwrap_or_else(|_| "# Benchmarks\n\n".into());
     let new = match (old.find(BEGIN), old.find(END)) {
         (Some(a), Some(b)) if a < b => format!("{}{section}{}", &old[..a], &old[b + END.len()..]),

@@ -25,6 +25,18 @@ const INDEX_OLD_DIR: &str = "index.old";
 
 /// Writer heap for interactive edits; bulk imports use [`BULK_WRITER_HEAP`].
 const SMALL_WRITER_HEAP: usize = 15_000_000;
+
+/// How the writer of single edits merges. Each edit commits a segment of one document;
+/// tantivy's default puts every segment under 10,000 documents in one level, so in a library
+/// of up to about 17,000 papers the whole library was rewritten every eighth edit (a note
+/// saved in 250 ms on average at 10k). Levels from 100 documents up merge the small segments
+/// among themselves, and a large segment is merged again once a third of it is deleted.
+fn interactive_merge_policy() -> tantivy::indexer::LogMergePolicy {
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_min_layer_size(100);
+    policy.set_del_docs_ratio_before_merge(0.33);
+    policy
+}
 /// Writer heap for imports and rebuilds.
 pub const BULK_WRITER_HEAP: usize = 200_000_000;
 
@@ -284,6 +296,9 @@ impl SearchIndex {
         };
         match self.index.writer_with_num_threads(threads, heap) {
             Ok(w) => {
+                if !bulk {
+                    w.set_merge_policy(Box::new(interactive_merge_policy()));
+                }
                 // A writer killed mid-commit leaves files no commit refers to; the next commit
                 // may want the same names (e.g. a segment's `.del` file) and would fail.
                 if let Err(e) = w.garbage_collect_files().wait() {
@@ -412,5 +427,51 @@ fn remove_any(path: &Path) -> Result<()> {
         Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::indexer::{LogMergePolicy, MergePolicy, NoMergePolicy};
+    use tantivy::schema::{Schema, STRING};
+
+    use super::*;
+
+    #[test]
+    fn single_edits_merge_among_themselves_not_with_the_library() {
+        let mut schema = Schema::builder();
+        let id = schema.add_text_field("id", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for n in 0..5_000 {
+            writer.add_document(doc!(id => format!("w{n}"))).unwrap();
+        }
+        writer.commit().unwrap();
+        for n in 0..8 {
+            writer.add_document(doc!(id => format!("e{n}"))).unwrap();
+            writer.commit().unwrap();
+        }
+        let segments = index.searchable_segment_metas().unwrap();
+        let library = segments
+            .iter()
+            .find(|s| s.num_docs() == 5_000)
+            .unwrap()
+            .id();
+        let merged = |policy: &dyn MergePolicy| -> Vec<Vec<_>> {
+            policy
+                .compute_merge_candidates(&segments)
+                .into_iter()
+                .map(|c| c.0)
+                .collect()
+        };
+        // tantivy's default would rewrite the whole library with the eight edits.
+        assert!(merged(&LogMergePolicy::default())
+            .iter()
+            .any(|c| c.contains(&library)));
+        let candidates = merged(&interactive_merge_policy());
+        assert_eq!(candidates.len(), 1, "{candidates:?}");
+        assert_eq!(candidates[0].len(), 8);
+        assert!(!candidates[0].contains(&library));
     }
 }
