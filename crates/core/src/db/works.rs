@@ -749,16 +749,7 @@ pub fn summaries(conn: &Connection, keys: &[i64]) -> Result<Vec<SummaryRow>> {
 
 /// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
 pub fn key_list(keys: &[i64]) -> String {
-    let mut list = String::with_capacity(keys.len() * 8 + 2);
-    list.push('[');
-    for (i, key) in keys.iter().enumerate() {
-        if i > 0 {
-            list.push(',');
-        }
-        list.push_str(&key.to_string());
-    }
-    list.push(']');
-    list
+    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
 }
 
 /// Loads everything about one work.

@@ -26,6 +26,9 @@ const INDEX_OLD_DIR: &str = "index.old";
 /// Writer heap for interactive edits; bulk imports use [`BULK_WRITER_HEAP`].
 const SMALL_WRITER_HEAP: usize = 15_000_000;
 
+/// Writer heap for imports and rebuilds.
+pub const BULK_WRITER_HEAP: usize = 200_000_000;
+
 /// How the writer of single edits merges. Each edit commits a segment of one document;
 /// tantivy's default puts every segment under 10,000 documents in one level, so in a library
 /// of up to about 17,000 papers the whole library was rewritten every eighth edit (a note
@@ -37,8 +40,6 @@ fn interactive_merge_policy() -> tantivy::indexer::LogMergePolicy {
     policy.set_del_docs_ratio_before_merge(0.33);
     policy
 }
-/// Writer heap for imports and rebuilds.
-pub const BULK_WRITER_HEAP: usize = 200_000_000;
 
 thread_local! {
     /// The analyzer that finds the words whose short prefixes are indexed, built once per
