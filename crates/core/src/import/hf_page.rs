@@ -4,7 +4,9 @@
 //!
 //! * blank-line separated blocks: a title, its abstract, then a trailer such as
 //!   `  • 7 authors` / `·` / `Oct 4, 2023` (the date may lack its year and may carry the upvote
-//!   count glued after it: `May 21 2`; an organisation may stand in for the author count);
+//!   count glued after it: `May 21 2`). An organisation may stand in for the author count, as
+//!   its handle and display name on one line with no separator (`acme-lab Acme Lab` / `·` /
+//!   `May 22`), and one page mixes both kinds;
 //! * alternating title / abstract lines with no blank lines and no trailer, behind a header glued
 //!   to the first title (`SubscribeAnalyzing Vision Transformers…`).
 //!
@@ -39,16 +41,29 @@ const MAX_LINE_BYTES: usize = 256 << 10;
 /// whitespace-collapsed, dates are kept partial (a year is never invented) and `arxiv_id` is left
 /// empty, since page text carries no ids.
 pub fn parse(text: &str) -> HfPageParse {
+    // Every line is classified first: whether a prose line is an organisation trailer depends
+    // on the lines after it.
+    let kinds: Vec<Kind> = split_lines(text)
+        .into_iter()
+        .map(|raw| {
+            if raw.len() > MAX_LINE_BYTES {
+                Kind::TooLong
+            } else {
+                classify(&normalize_line(raw))
+            }
+        })
+        .collect();
     let mut parser = Parser::default();
     // Set after a bare `Submitted by` line: the next line is the submitter's user name.
     let mut expect_submitter = false;
-    for (index, raw) in split_lines(text).into_iter().enumerate() {
-        if raw.len() > MAX_LINE_BYTES {
+    for (index, kind) in kinds.iter().enumerate() {
+        let line = index + 1;
+        if matches!(kind, Kind::TooLong) {
             // No title or abstract is this long: a damaged or wrong file. Reading it as prose
             // would only make a megabyte-long "title".
             parser.close();
             parser.out.skipped.push(SkippedEntry {
-                line: index + 1,
+                line,
                 reason: format!(
                     "line longer than {} KiB, too long for a title or an abstract",
                     MAX_LINE_BYTES >> 10
@@ -56,18 +71,26 @@ pub fn parse(text: &str) -> HfPageParse {
             });
             continue;
         }
-        let line = normalize_line(raw);
-        let kind = classify(&line);
         if expect_submitter && !matches!(kind, Kind::Blank) {
             expect_submitter = false;
-            if matches!(&kind, Kind::Text(t) if is_user_name(t)) {
+            if matches!(kind, Kind::Text(t) if is_user_name(t)) {
                 continue;
             }
         }
         if matches!(kind, Kind::SubmittedBy) {
             expect_submitter = true;
         }
-        parser.feed(index + 1, kind);
+        if let Kind::Text(text) = kind {
+            if parser.is_organization_line(text, &kinds[index + 1..]) {
+                // `acme-lab Acme Lab` / `·` / `May 22`: the card's organisation, never a title.
+                parser.trailer(Trailer {
+                    organization: Some(text.clone()),
+                    ..Trailer::default()
+                });
+                continue;
+            }
+        }
+        parser.feed(line, kind.clone());
     }
     parser.finish()
 }
@@ -122,6 +145,8 @@ fn normalize_line(raw: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Blank,
+    /// Longer than [`MAX_LINE_BYTES`]: reported, never read.
+    TooLong,
     /// Page furniture: navigation, headers, pagers, counters. (Day headers such as `Dec 8` are
     /// [`Kind::Date`]s, dropped when no card's trailer is open.)
     Chrome,
@@ -435,6 +460,60 @@ fn looks_like_organization(text: &str) -> bool {
         && sentence_breaks(text) == 0
 }
 
+/// Whether the lines after a prose line are the rest of a card trailer: a `·` line, then the
+/// date (`·` / `May 22`, or `· May 22` on one line), blank lines allowed in between. Only a
+/// trailer's organisation line stands right before that; a title is followed by its abstract
+/// or its author count.
+fn opens_date_trailer(after: &[Kind]) -> bool {
+    let mut rest = after.iter().filter(|k| !matches!(k, Kind::Blank));
+    match rest.next() {
+        Some(Kind::Separator) => matches!(
+            rest.next(),
+            Some(Kind::Date(_) | Kind::Trailer(Trailer { date: Some(_), .. }))
+        ),
+        Some(Kind::Trailer(t)) => t.date.is_some() && t.author_count.is_none(),
+        _ => false,
+    }
+}
+
+/// An organisation line without a separator (`acme-lab Acme Lab`, `openbmb`): short, one
+/// phrase. Looser than [`looks_like_organization`] about a final period (`Acme Labs Inc.`),
+/// since the lines after it already say it is a trailer.
+fn looks_like_organization_line(text: &str) -> bool {
+    text.chars().count() <= 100
+        && text.split_whitespace().count() <= 10
+        && text.chars().any(char::is_alphabetic)
+        && sentence_breaks(text) == 0
+}
+
+/// The display name of an organisation line. Hugging Face writes an organisation as its
+/// avatar's handle and then its display name (`acme-lab Acme Lab`, `Qwen Qwen`); the handle is
+/// dropped when it is recognisably one: a single token of handle characters with no capital
+/// letter, or the display name's own letters (`OpenGVLab OpenGVLab`). Otherwise the line is
+/// the name as it stands (`Google DeepMind`, `Meta AI`).
+fn organization_name(text: &str) -> String {
+    let Some((handle, name)) = text.split_once(' ') else {
+        return text.to_string();
+    };
+    let handle_like = handle
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let folded = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let is_handle = handle_like
+        && (!handle.chars().any(|c| c.is_ascii_uppercase())
+            || folded(name).starts_with(&folded(handle)));
+    if is_handle {
+        name.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
 /// `7 authors`, `1 author` (any case).
 fn parse_author_count(text: &str) -> Option<u32> {
     let mut words = text.split_whitespace();
@@ -692,7 +771,7 @@ struct Parser {
 impl Parser {
     fn feed(&mut self, line: usize, kind: Kind) {
         match kind {
-            Kind::Blank | Kind::Chrome | Kind::SubmittedBy => {}
+            Kind::Blank | Kind::TooLong | Kind::Chrome | Kind::SubmittedBy => {}
             Kind::Separator => {
                 if let Some(open) = &mut self.open {
                     open.in_trailer = true;
@@ -715,6 +794,15 @@ impl Parser {
             }
             Kind::Text(text) => self.text(line, text),
         }
+    }
+
+    /// Whether a prose line is a card's organisation line: the lines after it finish a trailer,
+    /// it reads as a name, and it is not the short abstract of a card still waiting for one.
+    fn is_organization_line(&self, text: &str, after: &[Kind]) -> bool {
+        let awaits_abstract = self.open.as_ref().is_some_and(OpenPaper::awaits_abstract);
+        opens_date_trailer(after)
+            && looks_like_organization_line(text)
+            && !(awaits_abstract && prose_score(text) >= ABSTRACT_IN_SLOT)
     }
 
     fn text(&mut self, line: usize, text: String) {
@@ -750,7 +838,7 @@ impl Parser {
             paper.author_count.get_or_insert(n);
         }
         if let Some(org) = trailer.organization {
-            paper.organization.get_or_insert(org);
+            paper.organization.get_or_insert(organization_name(&org));
         }
         if let Some(n) = trailer.upvotes {
             paper.upvotes.get_or_insert(n);
@@ -796,6 +884,9 @@ mod tests {
     const ENCODING: &str = include_str!("../../tests/fixtures/hf-pages/hf-search-encoding.txt");
     const REPRESENTATIONS: &str =
         include_str!("../../tests/fixtures/hf-pages/hf-search-representations.txt");
+
+    const ORGANISATIONS: &str =
+        include_str!("../../tests/fixtures/hf-pages/crafted/hf-search-organisations.txt");
 
     /// A realistic abstract: several sentences, a few hundred characters.
     const ABSTRACT: &str = "We study how transformers represent structure in their hidden states. \
@@ -1000,6 +1091,250 @@ mod tests {
         assert_eq!(parse.papers[2].organization.as_deref(), Some("Meta AI"));
         assert_eq!(parse.papers[2].author_count, Some(12));
         assert_eq!(parse.papers[2].upvotes, Some(40));
+    }
+
+    fn ymd(year: Option<i32>, month: u8, day: u8) -> Option<PartialDate> {
+        Some(PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
+    }
+
+    /// The crafted page mixes author-count and organisation trailers, each with every date
+    /// shape (with or without a year, with or without glued upvotes), plus the organisation
+    /// line's siblings: behind a bullet, a bare handle, glued to its date, after an author
+    /// count, around blank lines, on a card with no abstract.
+    #[test]
+    fn organisations_fixture_reads_both_trailer_kinds_with_every_date_variant() {
+        let parse = parse(ORGANISATIONS);
+        assert!(parse.skipped.is_empty(), "{:?}", parse.skipped);
+        let got: Vec<_> = parse
+            .papers
+            .iter()
+            .map(|p| {
+                (
+                    p.title.as_str(),
+                    p.author_count,
+                    p.organization.as_deref(),
+                    p.published,
+                    p.upvotes,
+                )
+            })
+            .collect();
+        let want = [
+            (
+                "Sparse Routing Improves Mixture-of-Experts Language Models",
+                Some(7),
+                None,
+                ymd(Some(2023), 10, 4),
+                None,
+            ),
+            (
+                "Scaling Retrieval-Augmented Generation to Billions of Documents",
+                None,
+                Some("Acme Lab"),
+                ymd(None, 5, 22),
+                None,
+            ),
+            (
+                "Contrastive Pretraining for Protein Structure Prediction",
+                Some(3),
+                None,
+                ymd(None, 5, 21),
+                Some(2),
+            ),
+            (
+                "Efficient Attention for Long Video Understanding",
+                None,
+                Some("NVIDIA"),
+                ymd(Some(2023), 10, 4),
+                Some(17),
+            ),
+            (
+                "Probing Linear Representations of Truth in Language Models",
+                Some(1),
+                None,
+                ymd(None, 1, 5),
+                None,
+            ),
+            (
+                "On-Device Speech Recognition with Quantized Transducers",
+                None,
+                Some("MIT Han Lab"),
+                ymd(Some(2024), 3, 3),
+                None,
+            ),
+            (
+                "Benchmarking Foundation Models for Clinical Text",
+                None,
+                Some("Stanford CRFM"),
+                ymd(None, 7, 18),
+                Some(5),
+            ),
+            (
+                "Curriculum Learning for Mathematical Reasoning",
+                Some(4),
+                None,
+                ymd(Some(2023), 11, 16),
+                Some(12),
+            ),
+            (
+                "Open Datasets for Instruction Tuning at Scale",
+                None,
+                Some("Allen Institute for AI"),
+                ymd(Some(2024), 3, 3),
+                None,
+            ),
+            (
+                "Small Language Models as Efficient Agents",
+                None,
+                Some("openbmb"),
+                ymd(None, 7, 18),
+                Some(5),
+            ),
+            (
+                "Reinforcement Learning from Verifiable Rewards for Code",
+                None,
+                Some("DeepSeek"),
+                ymd(None, 2, 19),
+                None,
+            ),
+            (
+                "Multilingual Tokenizers Without Vocabulary Bias",
+                Some(5),
+                Some("Acme Lab"),
+                ymd(Some(2023), 11, 16),
+                None,
+            ),
+            (
+                "Vision Encoders Trained on Synthetic Images",
+                None,
+                Some("Qwen"),
+                ymd(None, 9, 30),
+                Some(25),
+            ),
+            (
+                "Memory-Efficient Fine-Tuning with Low-Rank Gradients",
+                None,
+                Some("AI at Meta"),
+                ymd(Some(2022), 4, 18),
+                None,
+            ),
+            (
+                "Calibrated Uncertainty for Weather Forecasting Models",
+                None,
+                Some("Google"),
+                ymd(Some(2022), 12, 10),
+                Some(3),
+            ),
+            (
+                "Interpreting Chess Engines with Sparse Autoencoders",
+                Some(6),
+                None,
+                ymd(Some(2023), 8, 21),
+                None,
+            ),
+        ];
+        assert_eq!(got, want);
+        for paper in &parse.papers {
+            let no_abstract = paper.title == "Vision Encoders Trained on Synthetic Images";
+            assert_eq!(
+                paper.abstract_text.is_empty(),
+                no_abstract,
+                "{}",
+                paper.title
+            );
+            assert!(
+                paper.abstract_text.is_empty() || paper.abstract_text.ends_with('.'),
+                "{}",
+                paper.title
+            );
+        }
+        // No trailer line became a title or an abstract.
+        for line in ORGANISATIONS.lines().map(normalize_line) {
+            if matches!(classify(&line), Kind::Text(_)) && line.split_whitespace().count() <= 4 {
+                assert!(
+                    parse
+                        .papers
+                        .iter()
+                        .all(|p| p.title != line && p.abstract_text != line),
+                    "trailer line {line:?} became a paper field"
+                );
+            }
+        }
+        assert_no_chrome_titles(&parse);
+    }
+
+    #[test]
+    fn organisation_line_never_becomes_a_paper_of_its_own() {
+        for org in ["acme-lab Acme Lab", "openbmb", "Acme Research Labs Inc."] {
+            for date in ["May 22", "Oct 4, 2023", "May 21 2", "Oct 4, 2023 17"] {
+                let page = format!(
+                    "Pointer Networks\n\n{ABSTRACT}\n\n{org}\n·\n{date}\n\n\
+                     Attention Is All You Need\n\n{ABSTRACT}\n\n  • 8 authors\n·\n{date}\n"
+                );
+                let parse = parse(&page);
+                let titles: Vec<&str> = parse.papers.iter().map(|p| p.title.as_str()).collect();
+                assert_eq!(
+                    titles,
+                    ["Pointer Networks", "Attention Is All You Need"],
+                    "{org} {date}"
+                );
+                assert!(parse.skipped.is_empty(), "{:?}", parse.skipped);
+                let stamp = parse_date(date).unwrap();
+                for paper in &parse.papers {
+                    assert_eq!(paper.published, Some(stamp.date), "{org} {date}");
+                    assert_eq!(paper.upvotes, stamp.upvotes, "{org} {date}");
+                }
+                assert_eq!(parse.papers[0].author_count, None);
+                assert_eq!(parse.papers[1].author_count, Some(8));
+                assert!(parse.papers[0].organization.is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn organisation_trailer_with_no_card_above_is_dropped() {
+        let page = format!(
+            "Daily Papers\n\nacme-lab Acme Lab\n·\nMay 22\n\nPointer Networks\n\n{ABSTRACT}\n"
+        );
+        let parse = parse(&page);
+        assert_eq!(parse.papers.len(), 1, "{:?}", parse.papers);
+        assert_eq!(parse.papers[0].title, "Pointer Networks");
+        assert_eq!(parse.papers[0].organization, None);
+        assert_eq!(parse.papers[0].published, None);
+    }
+
+    #[test]
+    fn short_abstract_before_a_bare_separator_stays_the_abstract() {
+        let page = "Pointer Networks\nWe propose a new architecture for graphs.\n·\nMay 2\n";
+        let parse = parse(page);
+        assert_eq!(parse.papers.len(), 1, "{:?}", parse.papers);
+        assert_eq!(
+            parse.papers[0].abstract_text,
+            "We propose a new architecture for graphs."
+        );
+        assert_eq!(parse.papers[0].organization, None);
+        assert_eq!(parse.papers[0].published, Some(month_day(5, 2)));
+    }
+
+    #[test]
+    fn organisation_names_drop_a_recognisable_handle_only() {
+        for (line, name) in [
+            ("acme-lab Acme Lab", "Acme Lab"),
+            ("nvidia NVIDIA", "NVIDIA"),
+            ("facebook AI at Meta", "AI at Meta"),
+            ("Qwen Qwen", "Qwen"),
+            ("OpenGVLab OpenGVLab", "OpenGVLab"),
+            ("openbmb", "openbmb"),
+            ("Google DeepMind", "Google DeepMind"),
+            ("Meta AI", "Meta AI"),
+            ("Acme Lab", "Acme Lab"),
+        ] {
+            assert_eq!(organization_name(line), name, "{line}");
+            assert_eq!(organization_name(name), name, "applied twice: {line}");
+        }
     }
 
     #[test]

@@ -27,7 +27,7 @@ use papershelf_core::interop;
 use papershelf_core::search::query::{self, Clause};
 use papershelf_core::sources::{arxiv_atom, hf, s2};
 use papershelf_core::text::collapse_whitespace;
-use papershelf_core::{ArxivId, Error, ErrorCode, NewPaper, SearchOptions, Snippet};
+use papershelf_core::{ArxivId, Error, ErrorCode, NewPaper, PartialDate, SearchOptions, Snippet};
 
 use crate::support::*;
 
@@ -493,7 +493,7 @@ fn assert_clean_paper(p: &NewPaper) -> Result<(), TestCaseError> {
 fn page_lines() -> &'static [String] {
     static LINES: OnceLock<Vec<String>> = OnceLock::new();
     LINES.get_or_init(|| {
-        [ENCODING_PAGE, REPRESENTATIONS_PAGE]
+        [ENCODING_PAGE, REPRESENTATIONS_PAGE, ORGANISATIONS_PAGE]
             .iter()
             .flat_map(|p| {
                 hf_page_text(p)
@@ -563,6 +563,10 @@ fn page_piece() -> impl Strategy<Value = String> {
             "Daily Papers",
             "Published on May 21",
             "Google DeepMind",
+            "acme-lab Acme Lab",
+            "  • acme-lab Acme Lab",
+            "· May 22",
+            "Qwen Qwen",
             "4294967296",
             "99999999999 authors",
             "\u{feff}",
@@ -656,6 +660,193 @@ fn hf_page_text_never_panics_and_keeps_its_invariants() {
         }
         Ok(())
     });
+}
+
+/// One generated card: whether it has an abstract, its trailer shape, its author count,
+/// organisation and date, and whether blank lines separate its blocks.
+#[derive(Debug, Clone)]
+struct Card {
+    abstract_text: bool,
+    trailer: CardTrailer,
+    authors: u32,
+    /// (handle, display name); an empty handle is a name written without one.
+    org: (&'static str, &'static str),
+    date: (u8, u8, Option<i32>, Option<u32>),
+    blank_lines: bool,
+}
+
+/// The trailer shapes Hugging Face cards take.
+#[derive(Debug, Clone, Copy)]
+enum CardTrailer {
+    /// `  • 7 authors` / `·` / date
+    Authors,
+    /// `acme-lab Acme Lab` / `·` / date
+    Org,
+    /// `  • acme-lab Acme Lab` / `·` / date
+    BulletOrg,
+    /// `acme-lab` / `·` / date
+    HandleOnly,
+    /// `acme-lab Acme Lab · date`
+    OrgGluedToDate,
+    /// `acme-lab Acme Lab` / `· date`
+    OrgThenSeparatorDate,
+    /// `  • 7 authors` / `acme-lab Acme Lab` / `·` / date
+    AuthorsThenOrg,
+    /// no trailer at all
+    None,
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+const CARD_ABSTRACT: &str =
+    "We study how sparse attention patterns emerge in trained transformers. \
+    Our analysis spans several model sizes and training budgets. We find that a few heads carry \
+    most of the long-range structure, and that pruning the rest costs little accuracy.";
+
+fn card() -> impl Strategy<Value = Card> {
+    let trailer = proptest::sample::select(
+        &[
+            CardTrailer::Authors,
+            CardTrailer::Org,
+            CardTrailer::BulletOrg,
+            CardTrailer::HandleOnly,
+            CardTrailer::OrgGluedToDate,
+            CardTrailer::OrgThenSeparatorDate,
+            CardTrailer::AuthorsThenOrg,
+            CardTrailer::None,
+        ][..],
+    );
+    let org = proptest::sample::select(
+        &[
+            ("acme-lab", "Acme Lab"),
+            ("nvidia", "NVIDIA"),
+            ("facebook", "AI at Meta"),
+            ("Qwen", "Qwen"),
+            ("allenai", "Allen Institute for AI"),
+            ("", "Google DeepMind"),
+        ][..],
+    );
+    let date = (
+        1u8..=12,
+        1u8..=28,
+        proptest::option::of(1990i32..2100),
+        proptest::option::of(1u32..100_000),
+    );
+    (any::<bool>(), trailer, 1u32..500, org, date, any::<bool>()).prop_map(
+        |(abstract_text, trailer, authors, org, date, blank_lines)| Card {
+            abstract_text,
+            trailer,
+            authors,
+            org,
+            date,
+            blank_lines,
+        },
+    )
+}
+
+/// The card's text, and the paper it should parse to.
+fn card_text(n: usize, card: &Card) -> (String, NewPaper) {
+    let title = format!("Sparse Attention Study {n}: Heads and Their Structure");
+    let (month, day, year, upvotes) = card.date;
+    let mut date = format!("{} {day}", MONTHS[usize::from(month) - 1]);
+    if let Some(y) = year {
+        date.push_str(&format!(", {y}"));
+    }
+    if let Some(u) = upvotes {
+        date.push_str(&format!(" {u}"));
+    }
+    let (handle, name) = card.org;
+    let org_line = if handle.is_empty() {
+        name.to_string()
+    } else {
+        format!("{handle} {name}")
+    };
+    let authors = format!("  • {} authors", card.authors);
+    let sep = "·".to_string();
+    let mut want = NewPaper {
+        title: title.clone(),
+        published: Some(PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }),
+        upvotes,
+        ..NewPaper::default()
+    };
+    let trailer: Vec<String> = match card.trailer {
+        CardTrailer::Authors => vec![authors, sep, date],
+        CardTrailer::Org => vec![org_line, sep, date],
+        CardTrailer::BulletOrg => vec![format!("  • {org_line}"), sep, date],
+        CardTrailer::HandleOnly if !handle.is_empty() => vec![handle.to_string(), sep, date],
+        CardTrailer::HandleOnly => vec![org_line, sep, date],
+        CardTrailer::OrgGluedToDate => vec![format!("{org_line} · {date}")],
+        CardTrailer::OrgThenSeparatorDate => vec![org_line, format!("· {date}")],
+        CardTrailer::AuthorsThenOrg => vec![authors, org_line, sep, date],
+        CardTrailer::None => vec![],
+    };
+    match card.trailer {
+        CardTrailer::Authors => want.author_count = Some(card.authors),
+        CardTrailer::AuthorsThenOrg => {
+            want.author_count = Some(card.authors);
+            want.organization = Some(name.to_string());
+        }
+        CardTrailer::HandleOnly if !handle.is_empty() => {
+            want.organization = Some(handle.to_string())
+        }
+        CardTrailer::None => {
+            want.published = None;
+            want.upvotes = None;
+        }
+        _ => want.organization = Some(name.to_string()),
+    }
+    let mut blocks = vec![title];
+    // A card with neither abstract nor trailer is a bare title, which pages do not have.
+    if card.abstract_text || matches!(card.trailer, CardTrailer::None) {
+        blocks.push(CARD_ABSTRACT.to_string());
+        want.abstract_text = collapse_whitespace(CARD_ABSTRACT);
+    }
+    if !trailer.is_empty() {
+        blocks.push(trailer.join("\n"));
+    }
+    let joiner = if card.blank_lines { "\n\n" } else { "\n" };
+    (blocks.join(joiner), want)
+}
+
+/// A page of generated cards, mixing every trailer shape and date form, parses to exactly
+/// those papers: none lost, none invented from a trailer line, every date on its own card.
+#[test]
+fn hf_page_cards_with_any_trailer_shape_parse_to_exactly_their_papers() {
+    let n = (cases() / 100).max(64);
+    let header = proptest::sample::select(
+        &[
+            "",
+            "Daily Papers\n\nDec 8\n",
+            "Get trending papers in your email inbox!Subscribe",
+        ][..],
+    );
+    check(
+        n,
+        (header, proptest::collection::vec(card(), 1..12)),
+        |(header, cards)| {
+            let mut page = header.to_string();
+            let mut want = Vec::new();
+            for (i, card) in cards.iter().enumerate() {
+                let (text, paper) = card_text(i, card);
+                page.push_str(&text);
+                page.push_str("\n\n");
+                want.push(paper);
+            }
+            let parse = hf_page::parse(&page);
+            prop_assert!(parse.skipped.is_empty(), "{:?}\n{page}", parse.skipped);
+            prop_assert_eq!(parse.papers.len(), want.len(), "{}", page);
+            for (got, want) in parse.papers.iter().zip(&want) {
+                prop_assert_eq!(got, want, "{}", page);
+            }
+            Ok(())
+        },
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

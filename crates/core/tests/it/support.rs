@@ -13,6 +13,8 @@ use papershelf_testkit::FixtureApi;
 pub const ENCODING_PAGE: &str = "hf-search-encoding.txt";
 /// The Hugging Face search page about representations (199 papers).
 pub const REPRESENTATIONS_PAGE: &str = "hf-search-representations.txt";
+/// A crafted search page mixing author-count and organisation card trailers (16 papers).
+pub const ORGANISATIONS_PAGE: &str = "crafted/hf-search-organisations.txt";
 /// 50 arXiv snapshot lines, all valid, with authors.
 pub const SNAPSHOT_SAMPLE: &str = "snapshot-sample.jsonl";
 /// 14 arXiv snapshot lines, several malformed.
