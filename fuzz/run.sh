@@ -28,7 +28,7 @@ seed() {
   local target=$1 dir=corpus/$1
   mkdir -p "$dir"
   case $target in
-    hf_page) cp "$fixtures"/hf-pages/*.txt "$dir"/ ;;
+    hf_page) cp "$fixtures"/hf-pages/*.txt "$fixtures"/hf-pages/crafted/*.txt "$dir"/ ;;
     arxiv_jsonl) split -l 1 -a 3 "$fixtures"/api/snapshot-sample.jsonl "$dir"/sample-
                  split -l 1 -a 3 "$fixtures"/api/snapshot-broken.jsonl "$dir"/broken- ;;
     arxiv_atom) cp "$fixtures"/api/arxiv/*.xml "$fixtures"/api/hostile/xss-arxiv.xml "$dir"/ ;;

@@ -471,7 +471,11 @@ fn opens_date_trailer(after: &[Kind]) -> bool {
             rest.next(),
             Some(Kind::Date(_) | Kind::Trailer(Trailer { date: Some(_), .. }))
         ),
-        Some(Kind::Trailer(t)) => t.date.is_some() && t.author_count.is_none(),
+        // `· May 22`: the date alone. A trailer naming authors or an organisation itself
+        // (`acme-lab Acme Lab · May 22`) follows a title, not an organisation line.
+        Some(Kind::Trailer(t)) => {
+            t.date.is_some() && t.author_count.is_none() && t.organization.is_none()
+        }
         _ => false,
     }
 }
