@@ -4,8 +4,10 @@
 //!   of its own while the window loads).
 //! - [`commands`]: one module per area of one-line IPC wrappers around `Library` methods.
 //! - [`dialogs`]: native file dialogs the shell opens itself (paths never come from the window).
+//! - [`display`]: whether there is a display at all, checked before GTK starts.
 //! - [`error`]: [`error::IpcError`], the single error type that crosses IPC.
 //! - [`limits`]: bounds on command arguments, checked before the library sees them.
+//! - [`navigation`]: the webview may only navigate within the app's own origin.
 //! - [`renderer`]: WebKitGTK's renderer on Linux, turned to the unaccelerated one where there is
 //!   no GPU render node.
 //!
@@ -13,7 +15,9 @@
 
 pub mod commands;
 pub mod dialogs;
+pub mod display;
 pub mod error;
 pub mod limits;
+pub mod navigation;
 pub mod renderer;
 pub mod state;

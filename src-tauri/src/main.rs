@@ -8,12 +8,19 @@ use std::process::ExitCode;
 use papershelf_app_lib::commands::{
     backups, collections, files, notes, papers, search, sources, stats, sync, tags,
 };
+use papershelf_app_lib::navigation;
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Before GTK: without a display it panics with a backtrace instead of saying so.
+    #[cfg(target_os = "linux")]
+    if let Err(missing) = papershelf_app_lib::display::check(|name| std::env::var_os(name)) {
+        eprintln!("{missing}");
+        return ExitCode::from(papershelf_app_lib::display::EXIT_NO_DISPLAY);
+    }
     // Before logging, GTK or any other thread starts: it may set an environment variable.
     #[cfg(target_os = "linux")]
     let renderer = papershelf_app_lib::renderer::apply();
@@ -26,7 +33,16 @@ fn main() -> ExitCode {
     #[cfg(target_os = "linux")]
     tracing::debug!("{renderer}");
 
+    let context = tauri::generate_context!("tauri.conf.json");
+    // The dev server is the app's own origin only in a development build.
+    let dev_url = if cfg!(dev) {
+        context.config().build.dev_url.clone()
+    } else {
+        None
+    };
     let result = tauri::Builder::default()
+        // The webview stays on the app's origin whatever a page does; links go to the opener.
+        .plugin(navigation::guard(dev_url))
         // Opens http(s) links in the system browser; the capability scopes it to those schemes.
         .plugin(tauri_plugin_opener::init())
         // File dialogs, opened from Rust only: the window gets no dialog permission.
@@ -76,7 +92,7 @@ fn main() -> ExitCode {
             backups::library_backups,
             backups::restore_backup,
         ])
-        .run(tauri::generate_context!("tauri.conf.json"));
+        .run(context);
 
     match result {
         Ok(()) => ExitCode::SUCCESS,
