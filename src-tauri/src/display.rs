@@ -28,8 +28,8 @@ impl fmt::Display for NoDisplay {
 /// (`DISPLAY`) or Wayland (`WAYLAND_DISPLAY`, or a socket handed over in `WAYLAND_SOCKET`) is
 /// available, or when GTK is told to serve the window over HTTP (`GDK_BACKEND=broadway`).
 /// Empty values count as unset, as GTK treats them.
-pub fn check(var: impl Fn(&str) -> Option<OsString>) -> Result<(), NoDisplay> {
-    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+pub fn check(var: impl Fn(&'static str) -> Option<OsString>) -> Result<(), NoDisplay> {
+    let set = |name: &'static str| var(name).is_some_and(|v| !v.is_empty());
     let broadway = var("GDK_BACKEND").is_some_and(|v| v.to_string_lossy().contains("broadway"));
     if set("DISPLAY") || set("WAYLAND_DISPLAY") || set("WAYLAND_SOCKET") || broadway {
         Ok(())

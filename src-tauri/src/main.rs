@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     // Before GTK: without a display it panics with a backtrace instead of saying so.
     #[cfg(target_os = "linux")]
-    if let Err(missing) = papershelf_app_lib::display::check(|name| std::env::var_os(name)) {
+    if let Err(missing) = papershelf_app_lib::display::check(std::env::var_os) {
         eprintln!("{missing}");
         return ExitCode::from(papershelf_app_lib::display::EXIT_NO_DISPLAY);
     }
