@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import { facetsSettled, launch, screenshot } from "./support.mjs";
+import { demoPaperCount, facetsSettled, launch, screenshot } from "./support.mjs";
 
 const QUERY = "positional encodings";
 const TITLE = "On the Stability of Expressive Positional Encodings for Graph Neural Networks";
@@ -44,7 +44,8 @@ describe("Papershelf desktop window", { timeout: 180_000 }, () => {
       timeoutMsg: "the demo library never showed up",
     });
     const all = await browser.$(byTestId("status-count-all")).getText();
-    assert.ok(Number(all.replace(/\D/g, "")) > 200, `expected the ~234 demo papers, sidebar says "${all}"`);
+    const demo = demoPaperCount();
+    assert.equal(Number(all.replace(/\D/g, "")), demo, `expected the ${demo} demo papers, sidebar says "${all}"`);
     assert.equal(await browser.execute(() => document.activeElement?.getAttribute("data-testid")), "search-input");
     const library = await browser.execute(() => document.body.textContent ?? "");
     assert.ok(!library.includes("Your library is empty"));

@@ -306,3 +306,24 @@ export function libraryWith(jsonl) {
   execFileSync(CLI, ["--library", path.join(dir, "library"), "import", "arxiv-jsonl", file], { stdio: "pipe" });
   return { dir, library: path.join(dir, "library"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * How many papers the demo library holds: the pages embedded in the app
+ * (crates/core/data/demo/) imported through the CLI into a scratch library, as the app seeds them.
+ */
+export function demoPaperCount() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "papershelf-e2e-demo-"));
+  try {
+    const library = path.join(dir, "library");
+    const demo = path.join(ROOT, "crates", "core", "data", "demo");
+    const pages = readdirSync(demo)
+      .filter((f) => f.endsWith(".txt"))
+      .sort()
+      .map((f) => path.join(demo, f));
+    execFileSync(CLI, ["--library", library, "import", "hf-page", ...pages], { stdio: "pipe" });
+    const stats = JSON.parse(execFileSync(CLI, ["--library", library, "stats", "--json"], { encoding: "utf8" }));
+    return stats.papers;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

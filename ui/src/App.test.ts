@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import type { BrowseRequest, BrowseResults, Paper, PaperSummary, SearchResults } from "./lib/types";
 import { hit, paper, results, stats } from "./lib/testing/fixtures";
-import { clearMocks, deferred, mockBackend, type Call, type Handler } from "./lib/testing/mockBackend";
+import { clearMocks, deferred, mockBackend, settled, type Call, type Handler } from "./lib/testing/mockBackend";
 
 afterEach(() => clearMocks());
 
@@ -78,7 +78,7 @@ describe("App", () => {
     pending.get("gr")!.resolve(results("gr", [hit({ id: "new", title: "Graph transformers" })]));
     await waitFor(() => expect(titles()).toEqual(["Graph transformers"]));
     pending.get("g")!.resolve(results("g", [hit({ id: "old", title: "Generative models" })]));
-    await new Promise((r) => setTimeout(r, 20));
+    await settled();
     expect(titles()).toEqual(["Graph transformers"]);
     expect(screen.getByTestId("result-summary").textContent).toContain("1 result");
   });

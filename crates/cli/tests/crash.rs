@@ -33,7 +33,7 @@ use papershelf_core::{Library, PaperId, SearchOptions};
 use rusqlite::Connection;
 
 mod common;
-use common::{kills_wanted, papershelf, rng_for, Rng};
+use common::{papershelf, rounds_for, Rng};
 
 // ---------------------------------------------------------------------------------------------
 // Settings and randomness
@@ -473,8 +473,6 @@ fn push_record(
 #[test]
 fn import_survives_sigkill_at_random_points() {
     let started = Instant::now();
-    let (mut rng, _) = rng_for("import");
-    let wanted = kills_wanted();
     let n = if full() { 100_000 } else { 20_000 };
     let work = tempfile::tempdir().unwrap();
     let (text, lines) = snapshot_corpus(n);
@@ -515,120 +513,125 @@ fn import_survives_sigkill_at_random_points() {
     // batch: when a kill made no progress, the next one waits up to twice as long.
     let base_delay = t_ref / 3;
     let (mut kills, mut checks, mut rounds) = (0usize, 0usize, 0usize);
-    while kills < wanted {
-        rounds += 1;
-        let lib_dir = work.path().join(format!("round-{rounds}"));
-        let mut committed_line = 0usize;
-        let mut max_delay = base_delay;
-        loop {
-            let delay = rng.delay(max_delay);
-            let line_before = committed_line;
-            let r = run(papershelf(&lib_dir, &import), Some(delay));
-            if !r.killed {
-                assert!(r.status.success(), "import failed: {}", r.stderr);
-                break;
-            }
-            kills += 1;
-            // What the saved position says is committed.
-            let conn = check_sqlite(&lib_dir);
-            let (line, done): (usize, bool) = conn
-                .query_row("SELECT line, done FROM import_jobs", [], |r| {
-                    Ok((r.get::<_, i64>(0)? as usize, r.get(1)?))
-                })
-                .unwrap_or((0, false));
-            // After the import finished once, a new run starts over (all unchanged).
-            committed_line = if done {
-                lines.len()
-            } else {
-                committed_line.max(line)
-            };
-            max_delay = if committed_line > line_before || done {
-                base_delay
-            } else {
-                max_delay * 2
-            };
-            let expected = distinct_upto[committed_line];
-            let mut stmt = conn.prepare("SELECT id FROM works").unwrap();
-            let ids: Vec<String> = stmt
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            assert_eq!(
+    for round in rounds_for("import") {
+        let (mut rng, seed) = (round.rng, round.seed);
+        let wanted = kills + round.kills;
+        while kills < wanted {
+            rounds += 1;
+            let lib_dir = work.path().join(format!("round-{rounds}"));
+            let mut committed_line = 0usize;
+            let mut max_delay = base_delay;
+            loop {
+                let delay = rng.delay(max_delay);
+                let line_before = committed_line;
+                let r = run(papershelf(&lib_dir, &import), Some(delay));
+                if !r.killed {
+                    assert!(r.status.success(), "import failed: {}", r.stderr);
+                    break;
+                }
+                kills += 1;
+                // What the saved position says is committed.
+                let conn = check_sqlite(&lib_dir);
+                let (line, done): (usize, bool) = conn
+                    .query_row("SELECT line, done FROM import_jobs", [], |r| {
+                        Ok((r.get::<_, i64>(0)? as usize, r.get(1)?))
+                    })
+                    .unwrap_or((0, false));
+                // After the import finished once, a new run starts over (all unchanged).
+                committed_line = if done {
+                    lines.len()
+                } else {
+                    committed_line.max(line)
+                };
+                max_delay = if committed_line > line_before || done {
+                    base_delay
+                } else {
+                    max_delay * 2
+                };
+                let expected = distinct_upto[committed_line];
+                let mut stmt = conn.prepare("SELECT id FROM works").unwrap();
+                let ids: Vec<String> = stmt
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap();
+                assert_eq!(
                 ids.len(),
                 expected,
                 "kill {kills} (after {delay:?}): works vs distinct ids in the {committed_line} committed lines"
             );
-            for id in &ids {
-                let at = first_line.get(id.as_str()).copied();
-                assert!(
+                for id in &ids {
+                    let at = first_line.get(id.as_str()).copied();
+                    assert!(
                     at.is_some_and(|l| l <= committed_line),
                     "{id} is in the library but its line is past the committed {committed_line}"
                 );
-            }
-            let versionless: i64 = conn
-                .query_row(
-                    "SELECT COUNT(*) FROM works w WHERE NOT EXISTS
+                }
+                let versionless: i64 = conn
+                    .query_row(
+                        "SELECT COUNT(*) FROM works w WHERE NOT EXISTS
                         (SELECT 1 FROM work_versions v WHERE v.work_key = w.key)",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            assert_eq!(versionless, 0, "works imported without their versions");
-            drop(stmt);
-            drop(conn);
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(versionless, 0, "works imported without their versions");
+                drop(stmt);
+                drop(conn);
+                let lib = reopen_checked(&lib_dir);
+                // Spot searches: papers that are there are found; one past the position is not.
+                let mut probes = vec![];
+                if committed_line > 0 {
+                    probes.push((0, true));
+                    probes.push((committed_line - 1, true));
+                    probes.push((rng.below(committed_line as u64) as usize, true));
+                }
+                if committed_line < lines.len() {
+                    let beyond =
+                        committed_line + rng.below((lines.len() - committed_line) as u64) as usize;
+                    // Only when that line's paper first appears beyond the position.
+                    if first_line[lines[beyond].0.as_str()] > committed_line {
+                        probes.push((beyond, false));
+                    }
+                }
+                for (at, present) in probes {
+                    let (id, coined) = &lines[at];
+                    let hits = search_ids(&lib, coined);
+                    if present {
+                        assert_eq!(
+                            hits,
+                            vec![id.clone()],
+                            "search for {coined} after kill {kills}"
+                        );
+                        checks += 1;
+                    } else {
+                        // (Search may answer a near miss within one edit: another paper.)
+                        assert!(
+                            !hits.contains(id),
+                            "{coined} found before its line was imported"
+                        );
+                    }
+                }
+                checks += ids.len();
+            }
+            // The interrupted job finished: the same library as the uninterrupted run.
+            assert_same_library(&canonical_dump(&lib_dir), &want, "after resuming");
+            if rounds == 1 {
+                // Once is enough to show a finished import is not imported twice.
+                let again = run_ok(papershelf(&lib_dir, &import), "re-import");
+                assert!(
+                    again.stdout.contains(": 0 added, 0 updated"),
+                    "{}",
+                    again.stdout
+                );
+                assert_same_library(&canonical_dump(&lib_dir), &want, "after importing again");
+            }
             let lib = reopen_checked(&lib_dir);
-            // Spot searches: papers that are there are found; one past the position is not.
-            let mut probes = vec![];
-            if committed_line > 0 {
-                probes.push((0, true));
-                probes.push((committed_line - 1, true));
-                probes.push((rng.below(committed_line as u64) as usize, true));
-            }
-            if committed_line < lines.len() {
-                let beyond =
-                    committed_line + rng.below((lines.len() - committed_line) as u64) as usize;
-                // Only when that line's paper first appears beyond the position.
-                if first_line[lines[beyond].0.as_str()] > committed_line {
-                    probes.push((beyond, false));
-                }
-            }
-            for (at, present) in probes {
-                let (id, coined) = &lines[at];
-                let hits = search_ids(&lib, coined);
-                if present {
-                    assert_eq!(
-                        hits,
-                        vec![id.clone()],
-                        "search for {coined} after kill {kills}"
-                    );
-                    checks += 1;
-                } else {
-                    // (Search may answer a near miss within one edit: another paper.)
-                    assert!(
-                        !hits.contains(id),
-                        "{coined} found before its line was imported"
-                    );
-                }
-            }
-            checks += ids.len();
+            assert_eq!(lib.stats().unwrap().papers as usize, total);
+            drop(lib);
+            std::fs::remove_dir_all(&lib_dir).unwrap();
         }
-        // The interrupted job finished: the same library as the uninterrupted run.
-        assert_same_library(&canonical_dump(&lib_dir), &want, "after resuming");
-        if rounds == 1 {
-            // Once is enough to show a finished import is not imported twice.
-            let again = run_ok(papershelf(&lib_dir, &import), "re-import");
-            assert!(
-                again.stdout.contains(": 0 added, 0 updated"),
-                "{}",
-                again.stdout
-            );
-            assert_same_library(&canonical_dump(&lib_dir), &want, "after importing again");
-        }
-        let lib = reopen_checked(&lib_dir);
-        assert_eq!(lib.stats().unwrap().papers as usize, total);
-        drop(lib);
-        std::fs::remove_dir_all(&lib_dir).unwrap();
+        eprintln!("[import] seed {seed}: {kills} kills so far, all checks passed");
     }
     report(
         "import",
@@ -663,8 +666,6 @@ fn with_sources(mut cmd: Command, origin: &str) -> Command {
 #[test]
 fn sync_survives_sigkill_at_random_points() {
     let started = Instant::now();
-    let (mut rng, _) = rng_for("sync");
-    let wanted = kills_wanted();
     let api = papershelf_testkit::FixtureApi::start(&fixture("api"));
     let work = tempfile::tempdir().unwrap();
     let days = ["2024-01-15", "2024-01-16"].map(|d| (d, daily_ids(d)));
@@ -700,79 +701,84 @@ fn sync_survives_sigkill_at_random_points() {
     );
 
     let (mut kills, mut checks, mut rounds) = (0usize, 0usize, 0usize);
-    while kills < wanted {
-        rounds += 1;
-        let lib_dir = work.path().join(format!("round-{rounds}"));
-        subscribe(&lib_dir);
-        let mut acked_days: BTreeSet<&str> = BTreeSet::new();
-        loop {
-            let delay = rng.delay(t_ref + t_ref / 5);
-            let r = run(sync_cmd(&lib_dir), Some(delay));
-            // A day is acknowledged once its page line is printed.
-            for (day, _) in &days {
-                if r.stderr.contains(&format!("{day}: 20 papers")) {
-                    acked_days.insert(day);
+    for round in rounds_for("sync") {
+        let (mut rng, seed) = (round.rng, round.seed);
+        let wanted = kills + round.kills;
+        while kills < wanted {
+            rounds += 1;
+            let lib_dir = work.path().join(format!("round-{rounds}"));
+            subscribe(&lib_dir);
+            let mut acked_days: BTreeSet<&str> = BTreeSet::new();
+            loop {
+                let delay = rng.delay(t_ref + t_ref / 5);
+                let r = run(sync_cmd(&lib_dir), Some(delay));
+                // A day is acknowledged once its page line is printed.
+                for (day, _) in &days {
+                    if r.stderr.contains(&format!("{day}: 20 papers")) {
+                        acked_days.insert(day);
+                    }
                 }
-            }
-            if !r.killed {
-                assert!(
-                    r.status.success(),
-                    "sync failed: {}\n{}",
-                    r.stderr,
-                    r.stdout
-                );
-                break;
-            }
-            kills += 1;
-            let conn = check_sqlite(&lib_dir);
-            let present: BTreeSet<String> = conn
-                .prepare("SELECT id FROM works")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            for (day, ids) in &days {
-                let here = ids.intersection(&present).count();
-                if acked_days.contains(day) {
-                    assert_eq!(
-                        here,
-                        ids.len(),
-                        "kill {kills}: acknowledged day {day} incomplete"
-                    );
-                    checks += 1;
-                } else {
-                    // A page is one transaction: all of a day, or only papers other days brought.
-                    let others: BTreeSet<&String> = days
-                        .iter()
-                        .filter(|(d, _)| d != day)
-                        .flat_map(|(_, i)| i.iter())
-                        .collect();
+                if !r.killed {
                     assert!(
-                        here == ids.len()
-                            || ids.intersection(&present).all(|id| others.contains(id)),
-                        "kill {kills}: day {day} half-written ({here} of {})",
-                        ids.len()
+                        r.status.success(),
+                        "sync failed: {}\n{}",
+                        r.stderr,
+                        r.stdout
+                    );
+                    break;
+                }
+                kills += 1;
+                let conn = check_sqlite(&lib_dir);
+                let present: BTreeSet<String> = conn
+                    .prepare("SELECT id FROM works")
+                    .unwrap()
+                    .query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap();
+                for (day, ids) in &days {
+                    let here = ids.intersection(&present).count();
+                    if acked_days.contains(day) {
+                        assert_eq!(
+                            here,
+                            ids.len(),
+                            "kill {kills}: acknowledged day {day} incomplete"
+                        );
+                        checks += 1;
+                    } else {
+                        // A page is one transaction: all of a day, or only papers other days brought.
+                        let others: BTreeSet<&String> = days
+                            .iter()
+                            .filter(|(d, _)| d != day)
+                            .flat_map(|(_, i)| i.iter())
+                            .collect();
+                        assert!(
+                            here == ids.len()
+                                || ids.intersection(&present).all(|id| others.contains(id)),
+                            "kill {kills}: day {day} half-written ({here} of {})",
+                            ids.len()
+                        );
+                    }
+                }
+                drop(conn);
+                let lib = reopen_checked(&lib_dir);
+                for id in present.iter().take(3) {
+                    let paper = lib.paper(&PaperId::new(id.clone())).unwrap();
+                    let hits = search_ids(&lib, &format!("\"{}\"", paper.title.replace('"', " ")));
+                    assert!(
+                        hits.contains(id),
+                        "kill {kills}: search for {:?}: {hits:?}",
+                        paper.title
                     );
                 }
             }
-            drop(conn);
-            let lib = reopen_checked(&lib_dir);
-            for id in present.iter().take(3) {
-                let paper = lib.paper(&PaperId::new(id.clone())).unwrap();
-                let hits = search_ids(&lib, &format!("\"{}\"", paper.title.replace('"', " ")));
-                assert!(
-                    hits.contains(id),
-                    "kill {kills}: search for {:?}: {hits:?}",
-                    paper.title
-                );
-            }
+            assert_same_library(&canonical_dump(&lib_dir), &want, "after resuming the sync");
+            let again = run_ok(sync_cmd(&lib_dir), "sync again");
+            assert!(again.stdout.contains("added 0"), "{}", again.stdout);
+            assert_same_library(&canonical_dump(&lib_dir), &want, "after syncing again");
+            drop(reopen_checked(&lib_dir));
         }
-        assert_same_library(&canonical_dump(&lib_dir), &want, "after resuming the sync");
-        let again = run_ok(sync_cmd(&lib_dir), "sync again");
-        assert!(again.stdout.contains("added 0"), "{}", again.stdout);
-        assert_same_library(&canonical_dump(&lib_dir), &want, "after syncing again");
-        drop(reopen_checked(&lib_dir));
+        eprintln!("[sync] seed {seed}: {kills} kills so far, all checks passed");
     }
     report(
         "sync",
@@ -805,154 +811,157 @@ fn current(lib: &Library, id: &str) -> Edits {
 #[test]
 fn note_and_tag_edits_survive_sigkill_at_random_points() {
     let started = Instant::now();
-    let (mut rng, _) = rng_for("edits");
-    let wanted = kills_wanted();
-    let work = tempfile::tempdir().unwrap();
-    let lib_dir = work.path().join("library");
-    run_ok(
-        papershelf(
-            &lib_dir,
-            &[
-                "import",
-                "hf-page",
-                fixture("hf-pages/hf-search-encoding.txt").to_str().unwrap(),
-                fixture("hf-pages/hf-search-representations.txt")
-                    .to_str()
-                    .unwrap(),
-            ],
-        ),
-        "seed import",
-    );
-    let ids: Vec<String> = {
-        let lib = Library::open(&lib_dir).unwrap();
-        lib.list(&papershelf_core::ListFilter {
-            limit: Some(12),
-            ..Default::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id.to_string())
-        .collect()
-    };
-    let mut model: HashMap<String, Edits> = ids
-        .iter()
-        .map(|id| {
-            (
-                id.clone(),
-                Edits {
-                    status: "inbox".into(),
-                    ..Default::default()
-                },
-            )
-        })
-        .collect();
-    const STATUSES: [&str; 5] = ["inbox", "to-read", "reading", "read", "archived"];
-    let note_file = work.path().join("note.md");
-    let mut typical = Duration::from_millis(300);
     let (mut kills, mut ops, mut acked, mut checks) = (0usize, 0usize, 0usize, 0usize);
-    while kills < wanted {
-        ops += 1;
-        let id = ids[rng.below(ids.len() as u64) as usize].clone();
-        let before = model[&id].clone();
-        let mut after = before.clone();
-        let (args, ack): (Vec<String>, String) = match rng.below(4) {
-            0 => {
-                // Notes of a few kilobytes, each with a word of its own to search for.
-                let mut body = format!("# Reading notes {ops}\n\nnoteword{ops} on {id}.\n");
-                for line in 0..rng.below(200) {
-                    let _ = writeln!(
-                        body,
-                        "- point {line}: the method of {id} revisited, edit {ops}"
-                    );
-                }
-                std::fs::write(&note_file, &body).unwrap();
-                after.note = Some(body);
-                (
-                    vec![
-                        "note".into(),
-                        "set".into(),
-                        id.clone(),
-                        "--file".into(),
-                        note_file.display().to_string(),
-                    ],
-                    format!("{id}: note saved"),
-                )
-            }
-            1 => {
-                let tag = format!("t{}", rng.below(6));
-                after.tags.insert(tag.clone());
-                (
-                    vec!["tag".into(), "add".into(), id.clone(), tag],
-                    format!("{id}: tags "),
-                )
-            }
-            2 => {
-                let tag = format!("t{}", rng.below(6));
-                after.tags.remove(&tag);
-                (
-                    vec!["tag".into(), "remove".into(), id.clone(), tag],
-                    format!("{id}: tags "),
-                )
-            }
-            _ => {
-                let status = STATUSES[rng.below(5) as usize];
-                after.status = status.into();
-                (
-                    vec!["status".into(), id.clone(), status.into()],
-                    format!("{id}: {status}"),
-                )
-            }
+    for round in rounds_for("edits") {
+        let (mut rng, seed) = (round.rng, round.seed);
+        let wanted = kills + round.kills;
+        let work = tempfile::tempdir().unwrap();
+        let lib_dir = work.path().join("library");
+        run_ok(
+            papershelf(
+                &lib_dir,
+                &[
+                    "import",
+                    "hf-page",
+                    fixture("hf-pages/hf-search-encoding.txt").to_str().unwrap(),
+                    fixture("hf-pages/hf-search-representations.txt")
+                        .to_str()
+                        .unwrap(),
+                ],
+            ),
+            "seed import",
+        );
+        let ids: Vec<String> = {
+            let lib = Library::open(&lib_dir).unwrap();
+            lib.list(&papershelf_core::ListFilter {
+                limit: Some(12),
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id.to_string())
+            .collect()
         };
-        let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let kill_after = rng.chance(60).then(|| rng.delay(typical + typical / 2));
-        let r = run(papershelf(&lib_dir, &arg_refs), kill_after);
-        let printed = r.stdout.contains(&ack);
-        if !r.killed {
-            assert!(r.status.success(), "{args:?} failed: {}", r.stderr);
-            assert!(printed, "{args:?} printed {:?}", r.stdout);
-            typical = (typical * 3 + r.elapsed) / 4;
-            model.insert(id, after);
-            acked += 1;
-            continue;
-        }
-        kills += 1;
-        if printed {
-            acked += 1;
-        }
-        drop(check_sqlite(&lib_dir));
-        let lib = reopen_checked(&lib_dir);
-        let now = current(&lib, &id);
-        if printed {
-            assert_eq!(
-                now, after,
-                "kill {kills}: {args:?} was acknowledged but is not there"
-            );
-        } else {
-            assert!(
-                now == before || now == after,
-                "kill {kills}: {args:?} left neither the old nor the new state: {now:?}"
-            );
-        }
-        model.insert(id, now);
-        // Every write acknowledged so far is still there, and searchable.
-        for (pid, edits) in &model {
-            assert_eq!(&current(&lib, pid), edits, "kill {kills}: paper {pid}");
-            checks += 1;
-            if let Some(note) = &edits.note {
-                let word = note
-                    .split_whitespace()
-                    .find(|w| w.starts_with("noteword"))
-                    .unwrap();
+        let mut model: HashMap<String, Edits> = ids
+            .iter()
+            .map(|id| {
+                (
+                    id.clone(),
+                    Edits {
+                        status: "inbox".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .collect();
+        const STATUSES: [&str; 5] = ["inbox", "to-read", "reading", "read", "archived"];
+        let note_file = work.path().join("note.md");
+        let mut typical = Duration::from_millis(300);
+        while kills < wanted {
+            ops += 1;
+            let id = ids[rng.below(ids.len() as u64) as usize].clone();
+            let before = model[&id].clone();
+            let mut after = before.clone();
+            let (args, ack): (Vec<String>, String) = match rng.below(4) {
+                0 => {
+                    // Notes of a few kilobytes, each with a word of its own to search for.
+                    let mut body = format!("# Reading notes {ops}\n\nnoteword{ops} on {id}.\n");
+                    for line in 0..rng.below(200) {
+                        let _ = writeln!(
+                            body,
+                            "- point {line}: the method of {id} revisited, edit {ops}"
+                        );
+                    }
+                    std::fs::write(&note_file, &body).unwrap();
+                    after.note = Some(body);
+                    (
+                        vec![
+                            "note".into(),
+                            "set".into(),
+                            id.clone(),
+                            "--file".into(),
+                            note_file.display().to_string(),
+                        ],
+                        format!("{id}: note saved"),
+                    )
+                }
+                1 => {
+                    let tag = format!("t{}", rng.below(6));
+                    after.tags.insert(tag.clone());
+                    (
+                        vec!["tag".into(), "add".into(), id.clone(), tag],
+                        format!("{id}: tags "),
+                    )
+                }
+                2 => {
+                    let tag = format!("t{}", rng.below(6));
+                    after.tags.remove(&tag);
+                    (
+                        vec!["tag".into(), "remove".into(), id.clone(), tag],
+                        format!("{id}: tags "),
+                    )
+                }
+                _ => {
+                    let status = STATUSES[rng.below(5) as usize];
+                    after.status = status.into();
+                    (
+                        vec!["status".into(), id.clone(), status.into()],
+                        format!("{id}: {status}"),
+                    )
+                }
+            };
+            let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            let kill_after = rng.chance(60).then(|| rng.delay(typical + typical / 2));
+            let r = run(papershelf(&lib_dir, &arg_refs), kill_after);
+            let printed = r.stdout.contains(&ack);
+            if !r.killed {
+                assert!(r.status.success(), "{args:?} failed: {}", r.stderr);
+                assert!(printed, "{args:?} printed {:?}", r.stdout);
+                typical = (typical * 3 + r.elapsed) / 4;
+                model.insert(id, after);
+                acked += 1;
+                continue;
+            }
+            kills += 1;
+            if printed {
+                acked += 1;
+            }
+            drop(check_sqlite(&lib_dir));
+            let lib = reopen_checked(&lib_dir);
+            let now = current(&lib, &id);
+            if printed {
+                assert_eq!(
+                    now, after,
+                    "kill {kills}: {args:?} was acknowledged but is not there"
+                );
+            } else {
                 assert!(
-                    search_ids(&lib, word).contains(pid),
-                    "kill {kills}: {word} not found"
+                    now == before || now == after,
+                    "kill {kills}: {args:?} left neither the old nor the new state: {now:?}"
                 );
             }
-            for tag in &edits.tags {
-                let hits = search_ids(&lib, &format!("tag:{tag} status:{}", edits.status));
-                assert!(hits.contains(pid), "kill {kills}: tag:{tag} misses {pid}");
+            model.insert(id, now);
+            // Every write acknowledged so far is still there, and searchable.
+            for (pid, edits) in &model {
+                assert_eq!(&current(&lib, pid), edits, "kill {kills}: paper {pid}");
+                checks += 1;
+                if let Some(note) = &edits.note {
+                    let word = note
+                        .split_whitespace()
+                        .find(|w| w.starts_with("noteword"))
+                        .unwrap();
+                    assert!(
+                        search_ids(&lib, word).contains(pid),
+                        "kill {kills}: {word} not found"
+                    );
+                }
+                for tag in &edits.tags {
+                    let hits = search_ids(&lib, &format!("tag:{tag} status:{}", edits.status));
+                    assert!(hits.contains(pid), "kill {kills}: tag:{tag} misses {pid}");
+                }
             }
         }
+        eprintln!("[edits] seed {seed}: {kills} kills so far, all checks passed");
     }
     report(
         "edits",

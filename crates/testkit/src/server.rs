@@ -3,14 +3,15 @@
 //! can be checked afterwards.
 //!
 //! One thread accepts connections and one thread serves each connection (keep-alive is
-//! honoured). The server stops accepting when the [`Server`] is dropped.
+//! honoured). Dropping the [`Server`] closes the listener and every open connection and waits
+//! for all of these threads to end.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Write};
+use std::net::Shutdown;
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// One request as the server saw it.
@@ -106,14 +107,51 @@ impl Reply {
 
 type Handler = dyn Fn(&Seen, usize) -> Reply + Send + Sync;
 
-/// A running server; stops accepting when dropped (connections already open finish their
-/// current exchange).
+/// A running server. Dropping it closes the listener and every open connection (an answer
+/// being written or paused is cut off) and waits for the server's threads to end: once the drop
+/// returns, the port refuses connections and no handler runs.
 pub struct Server {
     /// `http://127.0.0.1:PORT`.
     pub origin: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    stop: Arc<Stop>,
+    accept: Option<JoinHandle<()>>,
+    connections: Arc<Mutex<Vec<Connection>>>,
+}
+
+/// An open connection: a handle to shut it down and the thread serving it.
+struct Connection {
+    stream: TcpStream,
+    thread: JoinHandle<()>,
+}
+
+/// The stop flag, with a condition variable so paused answers wake when it is set.
+#[derive(Default)]
+struct Stop {
+    stopped: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Stop {
+    fn is_set(&self) -> bool {
+        *lock(&self.stopped)
+    }
+
+    fn set(&self) {
+        *lock(&self.stopped) = true;
+        self.changed.notify_all();
+    }
+
+    /// Waits `d`, or less when the server stops; true when it stopped.
+    fn pause(&self, d: Duration) -> bool {
+        let guard = lock(&self.stopped);
+        let (guard, _) = self
+            .changed
+            .wait_timeout_while(guard, d, |stopped| !*stopped)
+            .unwrap_or_else(|e| e.into_inner());
+        *guard
+    }
 }
 
 impl Server {
@@ -131,19 +169,40 @@ impl Server {
         let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
-        let stop: Arc<AtomicBool> = Arc::default();
+        let stop: Arc<Stop> = Arc::default();
+        let connections: Arc<Mutex<Vec<Connection>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
         let log = seen.clone();
         let stopping = stop.clone();
-        thread::spawn(move || {
+        let open = connections.clone();
+        let accept = thread::spawn(move || {
             for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
+                if stopping.is_set() {
                     return;
                 }
                 let Ok(stream) = stream else { continue };
+                let Ok(handle) = stream.try_clone() else {
+                    continue;
+                };
                 let handler = handler.clone();
                 let log = log.clone();
-                thread::spawn(move || serve(stream, &*handler, &log));
+                let stop = stopping.clone();
+                let thread = thread::spawn(move || {
+                    let end = stream.try_clone();
+                    serve(stream, &*handler, &log, &stop);
+                    // The server keeps a handle to every connection (to end it on drop), so
+                    // dropping this one alone would not close it: end it explicitly.
+                    if let Ok(end) = end {
+                        let _ = end.shutdown(Shutdown::Both);
+                    }
+                });
+                let mut open = lock(&open);
+                // Finished connections need no joining: forget them as new ones come.
+                open.retain(|c| !c.thread.is_finished());
+                open.push(Connection {
+                    stream: handle,
+                    thread,
+                });
             }
         });
         Ok(Server {
@@ -151,6 +210,8 @@ impl Server {
             seen,
             addr,
             stop,
+            accept: Some(accept),
+            connections,
         })
     }
 
@@ -167,9 +228,23 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        self.stop.set();
+        // Wake the accept loop so it sees the flag; a listener that cannot be reached has
+        // already ended its loop, or would never return from it, so it is not waited for.
+        let woken = TcpStream::connect(self.addr).is_ok();
+        if let Some(accept) = self.accept.take() {
+            if woken {
+                let _ = accept.join();
+            }
+        }
+        // The listener is closed; now end every connection and wait for its thread.
+        let open = std::mem::take(&mut *lock(&self.connections));
+        for c in &open {
+            let _ = c.stream.shutdown(Shutdown::Both);
+        }
+        for c in open {
+            let _ = c.thread.join();
+        }
     }
 }
 
@@ -178,7 +253,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
+fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>, stop: &Stop) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else {
@@ -200,7 +275,7 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Seen>>) {
             log.len() - 1
         };
         let reply = handler(&request, index);
-        let keep_open = write_reply(&mut writer, &reply, head_only).unwrap_or(false);
+        let keep_open = write_reply(&mut writer, &reply, head_only, stop).unwrap_or(false);
         if !keep_open || client_closes {
             return;
         }
@@ -269,9 +344,11 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// Writes a reply; `Ok(true)` when the connection may carry another request.
-fn write_reply(w: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<bool> {
+fn write_reply(w: &mut TcpStream, reply: &Reply, head_only: bool, stop: &Stop) -> io::Result<bool> {
     if let Some(d) = reply.delay {
-        thread::sleep(d);
+        if stop.pause(d) {
+            return Ok(false);
+        }
     }
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (k, v) in &reply.headers {
@@ -316,7 +393,9 @@ fn write_reply(w: &mut TcpStream, reply: &Reply, head_only: bool) -> io::Result<
         }
         (None, Some(pause)) => {
             for byte in body {
-                thread::sleep(pause);
+                if stop.pause(pause) {
+                    return Ok(false);
+                }
                 w.write_all(std::slice::from_ref(byte))?;
                 w.flush()?;
             }

@@ -670,16 +670,45 @@ fn the_generic_server_keeps_connections_alive_and_stops_when_dropped() {
         "{raw}"
     );
     assert_eq!(server.seen().len(), 2);
+
+    // A kept-alive connection, idle between requests when the server is dropped.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    idle.write_all(b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n2 /c") {
+        assert_eq!(idle.read(&mut byte).unwrap(), 1, "{answer:?}");
+        answer.push(byte[0]);
+    }
     drop(server);
-    std::thread::sleep(Duration::from_millis(50));
-    let refused = TcpStream::connect(&addr).map(|mut s| {
-        let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
-        let _ = s.write_all(b"GET / HTTP/1.1\r\n\r\n");
-        let mut buf = Vec::new();
-        let _ = s.read_to_end(&mut buf);
-        buf.is_empty()
+
+    // Once the drop returns, nothing is listening and the idle connection is closed: no wait.
+    let refused = TcpStream::connect(&addr).map_err(|e| e.kind());
+    assert_eq!(refused.err(), Some(std::io::ErrorKind::ConnectionRefused));
+    // (The timeout only turns a connection left open into a failure instead of a hang.)
+    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(idle.read(&mut byte).map_err(|e| e.kind()), Ok(0));
+}
+
+#[test]
+fn dropping_the_server_cuts_off_a_paused_answer() {
+    let server = Server::start(|_, _| Reply {
+        delay: Some(Duration::from_secs(600)),
+        ..Reply::new(200, "text/plain", "late")
     });
-    assert!(refused.unwrap_or(true));
+    let addr = server.origin.strip_prefix("http://").unwrap().to_string();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.write_all(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    // The request is in (the handler ran), the answer is paused: the drop must not wait it out.
+    while server.seen().is_empty() {
+        std::thread::yield_now();
+    }
+    drop(server);
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut rest = Vec::new();
+    assert_eq!(s.read_to_end(&mut rest).map_err(|e| e.kind()), Ok(0));
 }
 
 /// Kills the spawned binary even when an assertion fails.

@@ -38,19 +38,56 @@ impl Rng {
     }
 }
 
-/// The generator for `scenario`: seeded by `PAPERSHELF_CRASH_SEED` or the clock, and the seed
-/// printed for replay.
-pub fn rng_for(scenario: &str) -> (Rng, u64) {
-    let seed = std::env::var("PAPERSHELF_CRASH_SEED")
+/// The seed every default run starts with, so each run covers one known kill schedule.
+pub const FIXED_SEED: u64 = 20_231_002;
+
+/// One round of kills: its generator, its seed (to name in failures) and how many kills.
+pub struct Round {
+    /// The generator, seeded with `seed`.
+    pub rng: Rng,
+    /// The seed, for `PAPERSHELF_CRASH_SEED=<seed>`.
+    pub seed: u64,
+    /// Kills wanted in this round.
+    pub kills: usize,
+}
+
+/// The rounds of `scenario`, each to start from a fresh library: with `PAPERSHELF_CRASH_SEED`
+/// set, that seed alone with all [`kills_wanted`] kills (a replay); otherwise [`FIXED_SEED`]
+/// with half of them and a seed from the clock with the rest. Each seed is printed for replay
+/// (a replay runs at least as many kills as the round it repeats, so it reaches the same kill).
+pub fn rounds_for(scenario: &str) -> Vec<Round> {
+    let wanted = kills_wanted();
+    let replay = std::env::var("PAPERSHELF_CRASH_SEED")
         .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
+        .and_then(|s| s.trim().parse::<u64>().ok());
+    let rounds: Vec<(u64, usize, &str)> = match replay {
+        Some(seed) => vec![(seed, wanted, "replayed")],
+        None => {
+            let clock = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
-    eprintln!("[{scenario}] crash seed {seed} (replay with PAPERSHELF_CRASH_SEED={seed})");
-    (Rng(seed), seed)
+                .map_or(1, |d| d.as_nanos() as u64);
+            let fixed = wanted.div_ceil(2);
+            vec![
+                (FIXED_SEED, fixed, "fixed"),
+                (clock, wanted - fixed, "random"),
+            ]
+        }
+    };
+    rounds
+        .into_iter()
+        .filter(|&(_, kills, _)| kills > 0)
+        .map(|(seed, kills, kind)| {
+            eprintln!(
+                "[{scenario}] {kind} crash seed {seed}, {kills} kills \
+                 (replay with PAPERSHELF_CRASH_SEED={seed})"
+            );
+            Round {
+                rng: Rng(seed),
+                seed,
+                kills,
+            }
+        })
+        .collect()
 }
 
 /// Kills per scenario: `PAPERSHELF_CRASH_KILLS`, else 20.

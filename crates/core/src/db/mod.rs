@@ -31,10 +31,21 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// [`BUSY_TIMEOUT`], or `PAPERSHELF_BUSY_TIMEOUT_MS` when set (tests shorten the wait).
+/// The environment variable debug builds read to shorten [`BUSY_TIMEOUT`] (tests that make a
+/// second process wait); release builds, the ones packaged, ignore it.
+pub const BUSY_TIMEOUT_ENV: &str = "PAPERSHELF_BUSY_TIMEOUT_MS";
+
+/// [`BUSY_TIMEOUT`], or in debug builds [`BUSY_TIMEOUT_ENV`] when set.
 pub fn busy_timeout() -> Duration {
-    std::env::var("PAPERSHELF_BUSY_TIMEOUT_MS")
-        .ok()
+    busy_timeout_from(
+        cfg!(debug_assertions),
+        std::env::var(BUSY_TIMEOUT_ENV).ok().as_deref(),
+    )
+}
+
+/// The wait for a build that reads test knobs (`test_knobs`) or not, given the knob's value.
+fn busy_timeout_from(test_knobs: bool, knob: Option<&str>) -> Duration {
+    knob.filter(|_| test_knobs)
         .and_then(|v| v.trim().parse().ok())
         .map_or(BUSY_TIMEOUT, Duration::from_millis)
 }
@@ -108,5 +119,16 @@ mod tests {
         assert_eq!(page_size(&conn), 4096);
         let x: i64 = conn.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
         assert_eq!(x, 1);
+    }
+
+    #[test]
+    fn the_busy_wait_knob_is_read_only_by_builds_with_test_knobs() {
+        assert_eq!(
+            busy_timeout_from(true, Some(" 300 ")),
+            Duration::from_millis(300)
+        );
+        assert_eq!(busy_timeout_from(false, Some("300")), BUSY_TIMEOUT);
+        assert_eq!(busy_timeout_from(true, Some("soon")), BUSY_TIMEOUT);
+        assert_eq!(busy_timeout_from(true, None), BUSY_TIMEOUT);
     }
 }

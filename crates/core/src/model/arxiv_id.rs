@@ -429,11 +429,17 @@ mod tests {
 
     #[test]
     fn new_style_ids_accept_the_whole_two_digit_year_range() {
-        assert!(ArxivId::parse("0704.0001").is_ok());
-        assert!(ArxivId::parse("1412.9999").is_ok());
-        assert!(ArxivId::parse("1501.00001").is_ok());
-        assert!(ArxivId::parse("9912.12345v2").is_ok());
-        assert!(ArxivId::parse("2310.00000").is_err());
+        for (input, id, version) in [
+            ("0704.0001", "0704.0001", None),
+            ("1412.9999", "1412.9999", None),
+            ("1501.00001", "1501.00001", None),
+            ("9912.12345v2", "9912.12345", Some(2)),
+        ] {
+            let (got, v) = ArxivId::parse(input).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((got.as_str(), v), (id, version), "{input}");
+            assert!(!got.is_old_style(), "{input}");
+        }
+        assert_eq!(reason("2310.00000"), "sequence numbers start at 1");
     }
 
     #[test]

@@ -189,7 +189,15 @@ fn zotero_ris_and_csl_json_import_and_merge_with_bibtex() {
         resnet.note.unwrap().body,
         "Read twice.\nSkip connections make very deep nets trainable."
     );
-    assert!(t.lib().paper(&PaperId::new("2005.14165")).is_ok());
+    let gpt3 = t.lib().paper(&PaperId::new("2005.14165")).unwrap();
+    assert_eq!(
+        (gpt3.arxiv_id.as_deref(), gpt3.title.as_str(), gpt3.year),
+        (
+            Some("2005.14165"),
+            "Language Models are Few-Shot Learners",
+            Some(2020)
+        )
+    );
 
     let r = t
         .lib()

@@ -34,18 +34,76 @@ fn the_first_open_of_a_library_with_papers_takes_a_daily_backup_and_only_one() {
     assert_eq!(t.lib().backups().unwrap().len(), 1);
 }
 
+/// Every work of the database at `path`, one line each: id, title, status, tags, note.
+fn dump(path: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT w.id, w.title, w.status,
+                (SELECT group_concat(name, ',') FROM
+                    (SELECT t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key
+                     WHERE wt.work_key = w.key ORDER BY t.name)),
+                (SELECT body FROM notes n WHERE n.work_key = w.key)
+             FROM works w ORDER BY w.id",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "{}\t{}\t{}\t{:?}\t{:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    rows
+}
+
 #[test]
 fn the_daily_backup_is_one_snapshot_while_the_library_is_written() {
     let mut t = TempLibrary::with_both_pages();
     t.reopen();
-    // Writes while the copy runs: it holds the state of one moment, whole.
+    // Writes while the copy runs: it holds the library as one of them left it, whole. The
+    // state after each write is recorded; the backup must be exactly one of these.
+    let live = t.path().join("library.sqlite");
+    let mut states = vec![dump(&live)];
     let ids: Vec<PaperId> = t.all().into_iter().take(20).map(|p| p.id).collect();
-    for id in &ids {
+    for (i, id) in ids.iter().enumerate() {
         t.lib().add_tags(id, &["during-backup".into()]).unwrap();
+        states.push(dump(&live));
+        if i == 9 {
+            // Ten papers in one transaction: all of them or none.
+            let batch: Vec<papershelf_core::NewPaper> = (0..10)
+                .map(|n| papershelf_core::NewPaper {
+                    title: format!("Added during the backup, number {n}"),
+                    ..Default::default()
+                })
+                .collect();
+            t.lib().add_papers(&batch, "test", "test").unwrap();
+            states.push(dump(&live));
+        }
     }
     let taken = t.lib().wait_for_daily_backup().unwrap().expect("a backup");
     papershelf_core::backup::verify(&taken.path).unwrap();
-    assert_eq!(taken.papers, Some(226));
+    let copy = dump(&taken.path);
+    let at = states.iter().position(|s| *s == copy);
+    assert!(
+        at.is_some(),
+        "the backup ({} works) is none of the {} states the writes left",
+        copy.len(),
+        states.len()
+    );
+    assert!(
+        taken.papers == Some(226) || taken.papers == Some(236),
+        "{:?}",
+        taken.papers
+    );
+    assert_eq!(taken.papers, Some(copy.len() as u64));
 }
 
 #[test]

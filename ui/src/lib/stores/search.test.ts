@@ -15,7 +15,13 @@ import {
   toggleClause,
 } from "./search.svelte";
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  vi.useRealTimers();
+});
+
+/** Fakes only the facet timer's clock (`setTimeout`), so a test decides when typing has paused. */
+const fakeTimeouts = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
 
 describe("query clauses", () => {
   it("toggles a facet clause in and out, keeping the typed last word last", () => {
@@ -83,6 +89,7 @@ describe("SearchView paging", () => {
   });
 
   it("asks for facet counts only once typing pauses, for the last query", async () => {
+    fakeTimeouts();
     const { calls } = library();
     const view = new SearchView();
     for (const q of ["g", "gr", "gra", "grap"]) await view.setQuery(q);
@@ -90,9 +97,14 @@ describe("SearchView paging", () => {
     expect(facetCalls()).toHaveLength(0);
     // No counts shown yet, but some on their way: the bar is about to appear.
     expect(view.facetsPending).toBe(true);
-    await vi.waitFor(() => expect(facetCalls()).toHaveLength(1));
+    // One request waits for the pause: each keystroke cancelled the one before.
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(FACETS_DELAY_MS - 1);
+    expect(facetCalls()).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     await vi.waitFor(() => expect(view.facetsPending).toBe(false));
-    await new Promise((r) => setTimeout(r, 2 * FACETS_DELAY_MS));
+    // Nothing is left to fire, so no other facet request can follow.
+    expect(vi.getTimerCount()).toBe(0);
     expect(facetCalls().map((c) => (c.args.request as BrowseRequest).query)).toEqual(["grap"]);
     expect(calls.filter((c) => !(c.args.request as BrowseRequest).facets)).toHaveLength(4);
   });
@@ -107,12 +119,14 @@ describe("SearchView paging", () => {
           : { query: r.query, total: 10_000, totalExact: false, offset: 0, sort: "relevance", hits, facets: null, fuzzy: false, notices: [] };
       },
     });
+    fakeTimeouts();
     const view = new SearchView();
     view.query = "learning";
     await view.run();
     expect(view.total).toBe(10_000);
     expect(view.totalExact).toBe(false);
-    await new Promise((r) => setTimeout(r, 2 * FACETS_DELAY_MS));
+    await vi.advanceTimersByTimeAsync(FACETS_DELAY_MS);
+    await vi.waitFor(() => expect(view.facetsPending).toBe(false));
     expect(view.total).toBe(25_000);
     expect(view.totalExact).toBe(true);
     expect(view.rows).toHaveLength(25_000);

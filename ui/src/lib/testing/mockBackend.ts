@@ -29,3 +29,13 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/**
+ * Resolves once every promise continuation already queued has run: a task is taken only when
+ * the microtask queue is empty. An answer from the mocked backend travels through continuations
+ * alone (no timer), so after a `deferred` is resolved, `await settled()` has seen it fully
+ * handled, on a fast machine or a slow one.
+ */
+export function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
