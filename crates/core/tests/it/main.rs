@@ -10,6 +10,7 @@ mod index_recovery;
 mod interop;
 mod library;
 mod migrations;
+mod mirror_folder;
 mod properties;
 mod safety;
 mod search;
