@@ -12,6 +12,7 @@ mod library;
 mod migrations;
 mod mirror_folder;
 mod properties;
+mod redirects;
 mod safety;
 mod search;
 mod sources_http;
