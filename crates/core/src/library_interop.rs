@@ -563,7 +563,12 @@ impl Library {
                     })
                     .collect(),
             };
-            mirror::write_files(&dir, &files)?;
+            let report = mirror::write_files(&dir, &files)?;
+            // A file in the way is left as it is; the refresh counts as failed (status and
+            // error say which), so it is retried once the user moves the file.
+            if let Some(clash) = report.clash_message() {
+                return Err(Error::InvalidInput(clash));
+            }
             Ok::<u64, Error>(entries.len() as u64)
         })();
         state.dir = Some(dir.display().to_string());

@@ -4,23 +4,33 @@
 //! Settings live in the library directory's `config.json` under `"mirror"`
 //! (`{"mirror": {"dir": "/path", "enabled": true}}`); what was last written (change seq, time,
 //! paper count, last error) lives in the database's `meta` table. Each file is written
-//! atomically: a temporary file in the same directory, fsynced, then renamed over the old one,
-//! so a reader (or a crash) sees the previous complete file or the new one, never a half.
-//! Leftover temporary files of an interrupted write are removed by the next refresh. A manifest
-//! (`.papershelf-mirror.json`) lists the notes files Papershelf wrote, so stale ones of removed
-//! papers are deleted and files the user put there are never touched.
+//! atomically: a temporary file with a unique name created exclusively in the same directory,
+//! fsynced, then renamed over the old one, so a reader (or a crash) sees the previous complete
+//! file or the new one, never a half. Leftover temporary files of an interrupted write are
+//! removed by the next refresh. One writer at a time: an advisory lock on
+//! `.papershelf-mirror.lock` keeps the app's background writer, `mirror rebuild` and CLI
+//! commands of other processes apart.
+//!
+//! The folder is not trusted. A manifest (`.papershelf-mirror.json`) records the size and
+//! SHA-256 of every file Papershelf wrote; a file is written over or deleted only when its
+//! current content is one the manifest recorded, so a user's own `notes/<key>.md` is never
+//! touched (the clash is reported). Links, pipes and devices are never followed, read, written
+//! over or deleted, every read is bounded, and the manifest itself is read as untrusted input
+//! (size-capped, names validated: plain names only).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, Weak};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::library::Library;
@@ -84,7 +94,8 @@ impl MirrorConfig {
         );
         let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
         text.push('\n');
-        write_atomic(&path, text.as_bytes())
+        // It can hold API keys: owner-only, whatever it was before.
+        write_private(&path, text.as_bytes())
     }
 }
 
@@ -122,30 +133,61 @@ pub struct MirrorStatus {
     pub dirty: bool,
 }
 
-/// Writes `bytes` to `path` atomically: temp file in the same directory, fsync, rename.
+/// Writes `bytes` to `path` atomically: a temporary file with a unique name in the same
+/// directory, created exclusively (never through a link planted there), fsynced, renamed over
+/// `path`, and the directory fsynced. The file gets the usual permissions (`0666` less the
+/// umask).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}{TMP_SUFFIX}"));
+    write_atomic_mode(path, bytes, 0o666)
+}
+
+/// [`write_atomic`] for a file only its owner may read (`0600` whatever the umask), such as
+/// `config.json`, which can hold API keys.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_mode(path, bytes, 0o600)
+}
+
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Err(Error::InvalidInput(format!(
+            "{}: not a file name to write",
+            path.display()
+        )));
+    };
+    // The temporary name keeps a readable prefix of the target's (a file name is at most 255
+    // bytes, and the random part and suffix need room).
+    let mut cut = name.len().min(120);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let prefix = format!(".{}.", &name[..cut]);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TMP_SUFFIX).rand_bytes(8);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
+        // `tempfile_in` opens with O_CREAT|O_EXCL: an existing name (a link) is never followed.
+        let mut tmp = builder.tempfile_in(dir)?;
+        tmp.as_file_mut().write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        // On failure the temporary file is removed when `tmp` drops.
+        tmp.persist(path).map_err(|e| e.error)?;
         // Make the rename durable too (best effort: not every platform syncs directories).
         if let Ok(d) = fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(())
     })();
-    result.map_err(|e: std::io::Error| {
-        let _ = fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    result.map_err(|e: std::io::Error| Error::io(path, e))
 }
 
 /// Everything one mirror write puts on disk.
@@ -159,31 +201,307 @@ pub struct MirrorFiles {
     pub notes: Vec<(String, String)>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Manifest {
-    notes: Vec<String>,
+/// What one mirror write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written (new or changed).
+    pub written: usize,
+    /// Stale notes files deleted.
+    pub deleted: usize,
+    /// Files the mirror would have written but left alone, because what is there is not a
+    /// file it wrote (a user's own file, a link, a pipe): each as `path: why`.
+    pub left_alone: Vec<String>,
 }
 
-/// Removes temporary files an interrupted write left in `dir`.
+impl WriteReport {
+    /// One line for the status, when files were left alone.
+    pub fn clash_message(&self) -> Option<String> {
+        let first = self.left_alone.first()?;
+        let more = match self.left_alone.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        Some(format!(
+            "{first}{more}; the mirror left it as it is and writes nothing over it"
+        ))
+    }
+}
+
+/// One accepted content of a file the mirror wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Recorded {
+    size: u64,
+    sha256: String,
+}
+
+/// The manifest as stored. Version 2 records, per file the mirror wrote (`library.bib`,
+/// `library.json`, `notes/<name>`), the contents it may hold (two while a write is under way,
+/// so a crash between the files and the final manifest leaves every file recognised).
+/// Version 1 (before hashes) listed only notes names.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    #[serde(default)]
+    version: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+    #[serde(default)]
+    files: BTreeMap<String, Vec<Recorded>>,
+}
+
+/// What the manifest says the mirror owns, after validation.
+#[derive(Debug, Default)]
+struct Owned {
+    /// Per file: the contents the mirror wrote.
+    recorded: BTreeMap<String, Vec<Recorded>>,
+    /// Files listed by a version-1 manifest, owned if they look like what Papershelf writes.
+    legacy: BTreeSet<String>,
+    /// A version-1 manifest is there: `library.bib`/`library.json` of that era were not listed.
+    legacy_manifest: bool,
+}
+
+/// Largest manifest read (about 100 bytes a file: over two million files).
+const MAX_MANIFEST: u64 = 256 << 20;
+/// The lock file that keeps two writers of one mirror apart.
+pub const LOCK_FILE: &str = ".papershelf-mirror.lock";
+/// How long a writer waits for another one to finish.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// True for a name the manifest may list: `library.bib`, `library.json` or `notes/<name>`
+/// with a plain name (no separator, not hidden, so never `.` or `..`, never absolute).
+fn valid_entry(rel: &str) -> bool {
+    if rel == BIB_FILE || rel == JSON_FILE {
+        return true;
+    }
+    rel.strip_prefix("notes/").is_some_and(valid_note_name)
+}
+
+fn valid_note_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+}
+
+/// Opens `path` for reading without following a link and without blocking on a pipe.
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    opts.open(path)
+}
+
+/// What is at a path in the mirror.
+enum OnDisk {
+    Missing,
+    /// A link, a pipe, a device or a folder: never read, written over or deleted.
+    NotAFile(&'static str),
+    /// A regular file, opened, and its length.
+    File(fs::File, u64),
+}
+
+fn look(path: &Path) -> std::io::Result<OnDisk> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) => return Err(e),
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(OnDisk::NotAFile("a symbolic link"));
+    }
+    if !meta.is_file() {
+        return Ok(OnDisk::NotAFile("not a regular file"));
+    }
+    let file = match open_no_follow(path) {
+        Ok(f) => f,
+        // Swapped for a link since the look (ELOOP) or gone: not ours to touch.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(_) => return Ok(OnDisk::NotAFile("not readable as a plain file")),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(OnDisk::NotAFile("not a regular file"));
+    }
+    Ok(OnDisk::File(file, meta.len()))
+}
+
+/// Reads at most `limit` bytes of `file` from the start, chunk by chunk, into `sink`.
+fn read_bounded(
+    file: &mut fs::File,
+    limit: u64,
+    mut sink: impl FnMut(&[u8]) -> bool,
+) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut reader = std::io::Read::take(&mut *file, limit);
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf)?;
+        if n == 0 || !sink(&buf[..n]) {
+            return Ok(());
+        }
+    }
+}
+
+/// True when `file` (of length `len`) holds exactly `expected`.
+fn same_content(file: &mut fs::File, len: u64, expected: &[u8]) -> std::io::Result<bool> {
+    if len != expected.len() as u64 {
+        return Ok(false);
+    }
+    let mut at = 0usize;
+    let mut same = true;
+    read_bounded(file, len, |chunk| {
+        same = expected.get(at..at + chunk.len()) == Some(chunk);
+        at += chunk.len();
+        same
+    })?;
+    Ok(same && at == expected.len())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn recorded_of(bytes: &[u8]) -> Recorded {
+    Recorded {
+        size: bytes.len() as u64,
+        sha256: hex(&Sha256::digest(bytes)),
+    }
+}
+
+/// The SHA-256 of the first `len` bytes of `file`, or `None` when it is shorter.
+fn hash_file(file: &mut fs::File, len: u64) -> std::io::Result<Option<Recorded>> {
+    let mut hasher = Sha256::new();
+    let mut seen = 0u64;
+    read_bounded(file, len, |chunk| {
+        hasher.update(chunk);
+        seen += chunk.len() as u64;
+        true
+    })?;
+    Ok((seen == len).then(|| Recorded {
+        size: len,
+        sha256: hex(&hasher.finalize()),
+    }))
+}
+
+/// Whether a version-1 entry's file looks like what Papershelf writes there.
+fn looks_like_ours(rel: &str, file: &mut fs::File) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    read_bounded(file, 64, |chunk| {
+        head.extend_from_slice(chunk);
+        true
+    })?;
+    Ok(if rel == BIB_FILE {
+        head.starts_with(b"% Exported by Papershelf.")
+    } else if rel == JSON_FILE {
+        head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+    } else {
+        head.starts_with(b"---\nid: ")
+    })
+}
+
+/// Reads the manifest as untrusted input: at most [`MAX_MANIFEST`] bytes of a regular file
+/// (never through a link), every name validated. Anything unreadable owns nothing.
+fn read_manifest(dir: &Path) -> Owned {
+    let path = dir.join(MANIFEST_FILE);
+    let text = match look(&path) {
+        Ok(OnDisk::File(mut f, len)) if len <= MAX_MANIFEST => {
+            let mut bytes = Vec::with_capacity(len as usize);
+            match read_bounded(&mut f, MAX_MANIFEST, |c| {
+                bytes.extend_from_slice(c);
+                true
+            }) {
+                Ok(()) => bytes,
+                Err(_) => return Owned::default(),
+            }
+        }
+        Ok(OnDisk::Missing) => return Owned::default(),
+        _ => {
+            tracing::warn!(path = %path.display(), "mirror manifest unusable; trusting no file in the mirror");
+            return Owned::default();
+        }
+    };
+    let Ok(m) = serde_json::from_slice::<Manifest>(&text) else {
+        tracing::warn!(path = %path.display(), "mirror manifest unreadable; trusting no file in the mirror");
+        return Owned::default();
+    };
+    let mut owned = Owned::default();
+    if m.version < 2 {
+        owned.legacy_manifest = true;
+        owned.legacy = m
+            .notes
+            .iter()
+            .filter(|n| valid_note_name(n))
+            .map(|n| format!("{NOTES_DIR}/{n}"))
+            .collect();
+        owned.legacy.insert(BIB_FILE.into());
+        owned.legacy.insert(JSON_FILE.into());
+        return owned;
+    }
+    owned.recorded = m
+        .files
+        .into_iter()
+        .filter(|(rel, _)| valid_entry(rel))
+        .collect();
+    owned
+}
+
+/// Whether the mirror wrote the file `rel` as it is now: its content's hash is recorded (or,
+/// for a version-1 manifest, it looks like Papershelf's). Returns its current content's record.
+fn owned_content(
+    owned: &Owned,
+    rel: &str,
+    file: &mut fs::File,
+    len: u64,
+) -> std::io::Result<Option<Recorded>> {
+    if let Some(list) = owned.recorded.get(rel) {
+        if !list.iter().any(|r| r.size == len) {
+            return Ok(None);
+        }
+        let Some(now) = hash_file(file, len)? else {
+            return Ok(None);
+        };
+        return Ok(list.contains(&now).then_some(now));
+    }
+    if owned.legacy.contains(rel) && looks_like_ours(rel, file)? {
+        return hash_file(file, len);
+    }
+    Ok(None)
+}
+
+/// Removes temporary files an interrupted write left in `dir`: only regular files whose
+/// names match the pattern (`.<name>…papershelf-tmp`).
 fn remove_leftovers(dir: &Path) {
     let Ok(rd) = fs::read_dir(dir) else { return };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.ends_with(TMP_SUFFIX) {
+        let plain = e.file_type().is_ok_and(|t| t.is_file());
+        if plain && name.starts_with('.') && name.ends_with(TMP_SUFFIX) {
             tracing::info!(file = %name, "removing a leftover temporary mirror file");
             let _ = fs::remove_file(e.path());
         }
     }
 }
 
-/// True when `dir` can be used as a mirror: missing, empty, already a mirror, or holding
-/// neither `library.bib` nor `library.json`.
+/// True when `dir` can be used as a mirror: missing, or holding no `library.bib` or
+/// `library.json` other than ones the mirror's manifest says it wrote.
 pub fn check_dir(dir: &Path) -> Result<()> {
-    if dir.join(MANIFEST_FILE).exists() || !dir.exists() {
+    if !dir.exists() {
         return Ok(());
     }
+    let owned = read_manifest(dir);
     for f in [BIB_FILE, JSON_FILE] {
-        if dir.join(f).exists() {
+        let path = dir.join(f);
+        let ours = match look(&path).map_err(|e| Error::io(&path, e))? {
+            OnDisk::Missing => true,
+            OnDisk::NotAFile(_) => false,
+            OnDisk::File(mut file, len) => owned_content(&owned, f, &mut file, len)
+                .map_err(|e| Error::io(&path, e))?
+                .is_some(),
+        };
+        if !ours {
             return Err(Error::InvalidInput(format!(
                 "{} already holds a {f} that Papershelf did not write; choose an empty directory",
                 dir.display()
@@ -193,46 +511,214 @@ pub fn check_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes a mirror: every file atomically, then stale notes files removed, then the manifest.
-pub fn write_files(dir: &Path, files: &MirrorFiles) -> Result<()> {
-    let notes_dir = dir.join(NOTES_DIR);
-    fs::create_dir_all(&notes_dir).map_err(|e| Error::io(&notes_dir, e))?;
+/// Holds a mirror folder's write lock (an advisory lock on [`LOCK_FILE`]) while alive.
+#[derive(Debug)]
+pub struct MirrorLock {
+    _file: fs::File,
+}
+
+impl MirrorLock {
+    /// Takes the lock of the mirror in `dir`, waiting up to `wait` for another writer (this
+    /// process or another Papershelf) to finish.
+    ///
+    /// # Errors
+    /// When another writer still holds it after `wait`, or the lock file is a link or not a
+    /// regular file.
+    pub fn acquire(dir: &Path, wait: Duration) -> Result<MirrorLock> {
+        let path = dir.join(LOCK_FILE);
+        let mut opts = fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .mode(0o644);
+        }
+        let file = opts.open(&path).map_err(|e| Error::io(&path, e))?;
+        let is_file = file.metadata().map_err(|e| Error::io(&path, e))?.is_file();
+        if !is_file {
+            return Err(Error::InvalidInput(format!(
+                "{}: not a regular file; the mirror cannot be locked",
+                path.display()
+            )));
+        }
+        let deadline = Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(MirrorLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(Error::io(
+                    dir,
+                    std::io::Error::new(
+                        std::io::ErrorKind::WouldBlock,
+                        "the mirror is being written by another Papershelf; try again in a moment",
+                    ),
+                )),
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
+        }
+    }
+}
+
+/// Opens (creating when missing) the folder `name` inside `dir`, refusing a link or a file.
+fn real_subdir(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_dir() => Ok(path),
+        Ok(m) => Err(Error::InvalidInput(format!(
+            "{} is {}; the mirror writes only into a real folder there (move it away)",
+            path.display(),
+            if m.file_type().is_symlink() {
+                "a symbolic link"
+            } else {
+                "not a folder"
+            }
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+            Ok(path)
+        }
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// What to do with one file of a write.
+enum Plan {
+    /// Already holds the new content.
+    Keep,
+    /// Write it; `old` is the record of the mirror's content there now, if any.
+    Write { old: Option<Recorded> },
+    /// Not the mirror's file: left alone, with why.
+    LeaveAlone(String),
+}
+
+fn plan_for(dir: &Path, owned: &Owned, rel: &str, new: &[u8]) -> Result<Plan> {
+    let path = dir.join(rel);
+    let io = |e| Error::io(&path, e);
+    Ok(match look(&path).map_err(io)? {
+        OnDisk::Missing => Plan::Write { old: None },
+        OnDisk::NotAFile(why) => Plan::LeaveAlone(format!("{}: {why}", path.display())),
+        OnDisk::File(mut file, len) => {
+            if same_content(&mut file, len, new).map_err(io)? {
+                Plan::Keep
+            } else if let Some(old) = owned_content(owned, rel, &mut file, len).map_err(io)? {
+                Plan::Write { old: Some(old) }
+            } else {
+                Plan::LeaveAlone(format!(
+                    "{}: not a file Papershelf wrote (or changed since)",
+                    path.display()
+                ))
+            }
+        }
+    })
+}
+
+fn write_manifest(dir: &Path, files: &BTreeMap<String, Vec<Recorded>>) -> Result<()> {
+    let m = Manifest {
+        version: 2,
+        notes: Vec::new(),
+        files: files.clone(),
+    };
+    let mut text = serde_json::to_string(&m).unwrap_or_default();
+    text.push('\n');
+    write_atomic(&dir.join(MANIFEST_FILE), text.as_bytes())
+}
+
+/// Writes a mirror, holding its lock: every file atomically, then stale notes files removed,
+/// then the manifest. A file that is there but is not one the mirror wrote (by the content
+/// hashes its manifest recorded) is never written over or deleted: it is reported in
+/// [`WriteReport::left_alone`]. Links and pipes are never followed or read, and every read is
+/// bounded by the size the mirror expects.
+pub fn write_files(dir: &Path, files: &MirrorFiles) -> Result<WriteReport> {
+    write_files_waiting(dir, files, LOCK_WAIT)
+}
+
+/// [`write_files`], waiting at most `wait` for another writer of the same mirror.
+pub fn write_files_waiting(dir: &Path, files: &MirrorFiles, wait: Duration) -> Result<WriteReport> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let _lock = MirrorLock::acquire(dir, wait)?;
+    let notes_dir = real_subdir(dir, NOTES_DIR)?;
     remove_leftovers(dir);
     remove_leftovers(&notes_dir);
-    let old: Manifest = fs::read_to_string(dir.join(MANIFEST_FILE))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default();
+    let owned = read_manifest(dir);
+    let mut wanted: Vec<(String, &[u8])> = Vec::with_capacity(files.notes.len() + 2);
+    let mut seen = BTreeSet::new();
     for (name, text) in &files.notes {
-        let path = notes_dir.join(name);
-        // Unchanged files are left alone (cheap refreshes, quiet file watchers).
-        if fs::read(&path).is_ok_and(|b| b == text.as_bytes()) {
-            continue;
+        if !valid_note_name(name) {
+            return Err(Error::InvalidInput(format!(
+                "{name}: not a plain file name for the mirror's notes folder"
+            )));
         }
-        write_atomic(&path, text.as_bytes())?;
+        let rel = format!("{NOTES_DIR}/{name}");
+        if seen.insert(rel.clone()) {
+            wanted.push((rel, text.as_bytes()));
+        }
     }
-    for (name, text) in [(BIB_FILE, &files.bib), (JSON_FILE, &files.json)] {
-        let path = dir.join(name);
-        if fs::read(&path).is_ok_and(|b| b == text.as_bytes()) {
-            continue;
+    wanted.push((BIB_FILE.into(), files.bib.as_bytes()));
+    wanted.push((JSON_FILE.into(), files.json.as_bytes()));
+    seen.insert(BIB_FILE.into());
+    seen.insert(JSON_FILE.into());
+
+    let mut report = WriteReport::default();
+    // While writing: every content a file may hold at any moment, so a crash part-way leaves
+    // each file recognised. After: only the new contents.
+    let mut during: BTreeMap<String, Vec<Recorded>> = BTreeMap::new();
+    let mut after: BTreeMap<String, Vec<Recorded>> = BTreeMap::new();
+    let mut to_write: Vec<(&str, &[u8])> = Vec::new();
+    for (rel, bytes) in &wanted {
+        let new = recorded_of(bytes);
+        match plan_for(dir, &owned, rel, bytes)? {
+            Plan::Keep => {
+                during.insert(rel.clone(), vec![new.clone()]);
+                after.insert(rel.clone(), vec![new]);
+            }
+            Plan::Write { old } => {
+                during.insert(rel.clone(), old.into_iter().chain([new.clone()]).collect());
+                after.insert(rel.clone(), vec![new]);
+                to_write.push((rel, bytes));
+            }
+            Plan::LeaveAlone(why) => report.left_alone.push(why),
         }
-        write_atomic(&path, text.as_bytes())?;
     }
-    let new: Vec<String> = files.notes.iter().map(|(n, _)| n.clone()).collect();
-    for stale in old.notes.iter().filter(|n| !new.contains(n)) {
-        // Only plain names we wrote: never follow a path out of the notes folder.
-        if stale.contains(['/', '\\']) || stale.starts_with('.') {
+    let mut stale: Vec<String> = Vec::new();
+    for rel in owned.recorded.keys().chain(owned.legacy.iter()) {
+        if seen.contains(rel) || !rel.starts_with("notes/") {
             continue;
         }
-        let path = notes_dir.join(stale);
+        let path = dir.join(rel);
+        if let OnDisk::File(mut file, len) = look(&path).map_err(|e| Error::io(&path, e))? {
+            match owned_content(&owned, rel, &mut file, len).map_err(|e| Error::io(&path, e))? {
+                Some(now) => {
+                    during.insert(rel.clone(), vec![now]);
+                    stale.push(rel.clone());
+                }
+                None => {
+                    tracing::info!(file = %rel, "a stale notes file was changed outside Papershelf; kept")
+                }
+            }
+        }
+    }
+    if !to_write.is_empty() || !stale.is_empty() {
+        write_manifest(dir, &during)?;
+    }
+    for (rel, bytes) in to_write {
+        write_atomic(&dir.join(rel), bytes)?;
+        report.written += 1;
+    }
+    for rel in &stale {
+        let path = dir.join(rel);
         match fs::remove_file(&path) {
-            Ok(()) => {}
+            Ok(()) => report.deleted += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Error::io(&path, e)),
         }
     }
-    let manifest = serde_json::to_string_pretty(&Manifest { notes: new }).unwrap_or_default();
-    write_atomic(&dir.join(MANIFEST_FILE), manifest.as_bytes())
+    if owned.recorded != after || owned.legacy_manifest || report.written + report.deleted > 0 {
+        write_manifest(dir, &after)?;
+    }
+    Ok(report)
 }
 
 /// The library's side of the mirror: a dirty flag set after every successful write, and the
@@ -373,6 +859,93 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_old_temporary_name_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        fs::write(&victim, "keep").unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join(".a.txt.papershelf-tmp")).unwrap();
+        write_atomic(&out.join("a.txt"), b"new").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep");
+        let meta = fs::symlink_metadata(out.join("a.txt")).unwrap();
+        assert!(meta.is_file());
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_are_owner_only_and_others_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.json");
+        fs::write(&p, "{}").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&p, b"{\"k\": 1}").unwrap();
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let q = dir.path().join("library.bib");
+        write_atomic(&q, b"x").unwrap();
+        // As a plain `File::create` would make it (0666 less the umask).
+        fs::File::create(dir.path().join("plain")).unwrap();
+        let mode = |name: &str| {
+            fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("library.bib"), mode("plain"));
+    }
+
+    #[test]
+    fn a_writer_that_cannot_get_the_lock_says_so_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = MirrorLock::acquire(dir.path(), Duration::ZERO).unwrap();
+        let files = MirrorFiles {
+            bib: "b".into(),
+            json: "[]".into(),
+            notes: vec![],
+        };
+        let err = write_files_waiting(dir.path(), &files, Duration::from_millis(100)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("being written by another Papershelf"),
+            "{err}"
+        );
+        assert!(!dir.path().join(BIB_FILE).exists());
+        drop(held);
+        write_files_waiting(dir.path(), &files, Duration::ZERO).unwrap();
+        assert!(dir.path().join(BIB_FILE).exists());
+    }
+
+    #[test]
+    fn manifest_names_are_plain() {
+        for bad in [
+            "../outside.txt",
+            "/etc/passwd",
+            "notes/../x",
+            "notes/",
+            "notes/.hidden",
+            "notes/a/b.md",
+            "notes/a\\b.md",
+            "other.txt",
+        ] {
+            assert!(!valid_entry(bad), "{bad}");
+        }
+        for good in [
+            "library.bib",
+            "library.json",
+            "notes/vaswani2017attention.md",
+        ] {
+            assert!(valid_entry(good), "{good}");
+        }
     }
 
     #[test]

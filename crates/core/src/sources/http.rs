@@ -253,20 +253,9 @@ impl HttpClient {
             .connect_timeout(options.connect_timeout)
             .timeout(options.total_timeout)
             .pool_max_idle_per_host(1)
-            .redirect(redirect::Policy::custom(|attempt| {
-                let same_host = attempt
-                    .previous()
-                    .first()
-                    .is_some_and(|first| first.host_str() == attempt.url().host_str());
-                if attempt.previous().len() >= 5 {
-                    attempt.error("too many redirects")
-                } else if !same_host {
-                    let target = attempt.url().to_string();
-                    attempt.error(format!("redirect to another host ({target})"))
-                } else {
-                    attempt.follow()
-                }
-            }))
+            // Redirects are followed by hand in `attempt`: reqwest keeps custom headers such as
+            // `x-api-key` on a redirect, even to another port or scheme.
+            .redirect(redirect::Policy::none())
             .build()
             .map_err(|e| SourceError::Config(format!("cannot start the HTTP client: {e}")))?;
         Ok(HttpClient {
@@ -354,6 +343,12 @@ impl HttpClient {
     ) -> Result<Fetched, SourceError> {
         let url = self.url(source, path_and_query);
         let name = source.name();
+        if has_dot_segment(path_and_query) {
+            // A URL parser resolves `.`/`..` (even as `%2E`): the request would leave its path.
+            return Err(SourceError::Config(format!(
+                "{name}: refusing a request path with a '.' or '..' segment: {path_and_query}"
+            )));
+        }
         let spacing = self.options.spacing[source_index(source)];
         let mut pacer = self.pacers[source_index(source)].lock().await;
         let mut last_failure = String::new();
@@ -426,41 +421,98 @@ impl HttpClient {
         validators: Option<&Validators>,
     ) -> Attempt {
         let name = source.name();
-        let mut req = self
-            .client
-            .request(method.clone(), url)
-            .header(header::ACCEPT, expect.accept());
-        if let Some(v) = validators {
-            if let Some(etag) = &v.etag {
-                req = req.header(header::IF_NONE_MATCH, etag);
+        let first = match reqwest::Url::parse(url) {
+            Ok(u) => u,
+            Err(e) => {
+                return Attempt::Done(Err(SourceError::Config(format!(
+                    "{name}: not a URL: {url}: {e}"
+                ))))
             }
-            if let Some(lm) = &v.last_modified {
-                req = req.header(header::IF_MODIFIED_SINCE, lm);
-            }
-        }
-        match source {
-            Source::SemanticScholar => {
-                if let Some(key) = &self.config.s2_api_key {
-                    req = req.header("x-api-key", key);
-                }
-            }
-            Source::HuggingFace => {
-                if let Some(token) = &self.config.hf_token {
-                    req = req.bearer_auth(token);
-                }
-            }
-            Source::Arxiv => {}
-        }
-        if let Some(body) = body {
-            req = req
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
+        };
         let [requests, not_modified, received] = &self.counters[source_index(source)];
-        requests.fetch_add(1, Ordering::Relaxed);
-        let response = match req.send().await {
-            Ok(r) => r,
-            Err(e) => return self.transport_failure(name, url, e),
+        let mut target = first.clone();
+        let mut method = method.clone();
+        let mut body = body;
+        let mut sent = 0u32;
+        let response = loop {
+            let mut req = self
+                .client
+                .request(method.clone(), target.clone())
+                .header(header::ACCEPT, expect.accept());
+            if let Some(v) = validators {
+                if let Some(etag) = &v.etag {
+                    req = req.header(header::IF_NONE_MATCH, etag);
+                }
+                if let Some(lm) = &v.last_modified {
+                    req = req.header(header::IF_MODIFIED_SINCE, lm);
+                }
+            }
+            // Credentials go on the first request only, never on a redirected one.
+            if sent == 0 {
+                match source {
+                    Source::SemanticScholar => {
+                        if let Some(key) = &self.config.s2_api_key {
+                            req = req.header("x-api-key", key);
+                        }
+                    }
+                    Source::HuggingFace => {
+                        if let Some(token) = &self.config.hf_token {
+                            req = req.bearer_auth(token);
+                        }
+                    }
+                    Source::Arxiv => {}
+                }
+            }
+            if let Some(body) = body {
+                req = req
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.to_vec());
+            }
+            requests.fetch_add(1, Ordering::Relaxed);
+            sent += 1;
+            let response = match req.send().await {
+                Ok(r) => r,
+                Err(e) => return self.transport_failure(name, url, e),
+            };
+            let status = response.status();
+            if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+                break response;
+            }
+            let location = header_str(response.headers(), header::LOCATION);
+            let redirect_error = |reason: String| {
+                Attempt::Done(Err(SourceError::Connect {
+                    source_name: name,
+                    url: url.to_string(),
+                    reason,
+                }))
+            };
+            if location.is_empty() {
+                break response;
+            }
+            if sent >= MAX_REQUESTS_PER_FETCH {
+                return redirect_error(format!(
+                    "too many redirects ({sent} requests, the last to {target})"
+                ));
+            }
+            let next = match target.join(&location) {
+                Ok(next) => next,
+                Err(e) => {
+                    return redirect_error(format!("bad redirect location {location:?}: {e}"))
+                }
+            };
+            if !same_origin(&first, &next) {
+                return redirect_error(format!(
+                    "redirect to another host, port or scheme ({next}) refused"
+                ));
+            }
+            // As browsers do: 303, and 301/302 after a POST, continue as a GET without a body.
+            if status == StatusCode::SEE_OTHER
+                || (method == Method::POST && matches!(status.as_u16(), 301 | 302))
+            {
+                method = Method::GET;
+                body = None;
+            }
+            target = next;
         };
         let status = response.status();
         let headers = response.headers().clone();
@@ -632,6 +684,26 @@ enum Attempt {
     },
 }
 
+/// True when the path part of `path_and_query` has a `.` or `..` segment, written plainly or
+/// percent-encoded (which URL parsers treat alike).
+fn has_dot_segment(path_and_query: &str) -> bool {
+    let path = path_and_query.split(['?', '#']).next().unwrap_or("");
+    path.split(['/', '\\']).any(|seg| {
+        let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+        seg == "." || seg == ".."
+    })
+}
+
+/// Requests one fetch may send, redirects included: a fifth redirect in a row is refused.
+const MAX_REQUESTS_PER_FETCH: u32 = 5;
+
+/// Same scheme, host and port (the default port of the scheme when none is written).
+fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str().map(str::to_ascii_lowercase) == b.host_str().map(str::to_ascii_lowercase)
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
 fn source_index(source: Source) -> usize {
     Source::ALL.iter().position(|s| *s == source).unwrap_or(0)
 }
@@ -783,6 +855,48 @@ mod tests {
         assert!(!Expect::Json.matches("text/html; charset=utf-8"));
         assert!(Expect::Xml.matches("application/atom+xml; charset=utf-8"));
         assert!(!Expect::Xml.matches("text/plain"));
+    }
+
+    #[test]
+    fn dot_segments_are_found_plain_or_encoded() {
+        for p in [
+            "/graph/v1/paper/DOI:10.1/../x",
+            "/a/./b",
+            "/a/%2e%2E/b?x=1",
+            "/a/..",
+            "/a\\..\\b",
+        ] {
+            assert!(has_dot_segment(p), "{p}");
+        }
+        for p in [
+            "/api/papers/2303.05735",
+            "/a/..b/c",
+            "/x?q=../..",
+            "/a/.hidden",
+        ] {
+            assert!(!has_dot_segment(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        assert!(same_origin(
+            &u("https://api.x.org/a"),
+            &u("https://API.x.org:443/b")
+        ));
+        assert!(!same_origin(
+            &u("https://api.x.org/a"),
+            &u("http://api.x.org/a")
+        ));
+        assert!(!same_origin(
+            &u("http://127.0.0.1:8000/a"),
+            &u("http://127.0.0.1:8001/a")
+        ));
+        assert!(!same_origin(
+            &u("http://127.0.0.1:8000/a"),
+            &u("http://localhost:8000/a")
+        ));
     }
 
     #[test]

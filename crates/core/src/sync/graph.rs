@@ -84,6 +84,12 @@ pub async fn fetch_edges(
             )))
         }
     };
+    let s2_segment = s2_id_path(&s2_ref).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "{id}: {s2_ref} has a '.' or '..' path segment, which a URL cannot carry; \
+             Semantic Scholar cannot be asked by it"
+        ))
+    })?;
     let state = lib.edge_fetch_state(target.key, direction)?;
     let mut offset = match state {
         Some(s) if s.completed && s.next_offset.is_none() && !refresh => {
@@ -106,8 +112,7 @@ pub async fn fetch_edges(
     loop {
         cancel.check()?;
         let path = format!(
-            "/graph/v1/paper/{}/{direction}?fields={EDGE_FIELDS}&offset={offset}&limit={EDGE_PAGE}",
-            encode_path_segment(&s2_ref)
+            "/graph/v1/paper/{s2_segment}/{direction}?fields={EDGE_FIELDS}&offset={offset}&limit={EDGE_PAGE}"
         );
         let url = http.url(Source::SemanticScholar, &path);
         done.pages += 1;
@@ -143,9 +148,14 @@ pub async fn fetch_edges(
     Ok((lib.edges_of_key(target.key, direction)?, done))
 }
 
-/// Percent-encodes what an S2 id segment may contain beyond the unreserved characters (a DOI
-/// has `/`, which S2 accepts raw, and may have other characters that need escaping).
-fn encode_path_segment(s: &str) -> String {
+/// An S2 paper id (`arXiv:…`, `DOI:10.x/…`) as it goes into a URL path: every byte beyond
+/// the unreserved characters percent-encoded, except `/`, which S2 reads raw inside a DOI.
+/// `None` when a `/`-separated segment is `.` or `..`: URL parsers resolve those (even
+/// encoded, `%2E`), so the request would go to another path.
+pub(crate) fn s2_id_path(s: &str) -> Option<String> {
+    if s.split('/').any(|seg| seg == "." || seg == "..") {
+        return None;
+    }
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -155,7 +165,7 @@ fn encode_path_segment(s: &str) -> String {
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -164,11 +174,30 @@ mod tests {
 
     #[test]
     fn path_segments_keep_doi_slashes_and_escape_the_rest() {
-        assert_eq!(encode_path_segment("arXiv:2405.12522"), "arXiv:2405.12522");
         assert_eq!(
-            encode_path_segment("DOI:10.1000/a b?c#d"),
-            "DOI:10.1000/a%20b%3Fc%23d"
+            s2_id_path("arXiv:2405.12522").as_deref(),
+            Some("arXiv:2405.12522")
         );
+        assert_eq!(
+            s2_id_path("DOI:10.1000/a b?c#d%2e;x\\y").as_deref(),
+            Some("DOI:10.1000/a%20b%3Fc%23d%252e%3Bx%5Cy")
+        );
+        assert_eq!(
+            s2_id_path("DOI:10.1000/x..y/.z").as_deref(),
+            Some("DOI:10.1000/x..y/.z")
+        );
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        for id in [
+            "DOI:10.1000/../../x",
+            "DOI:10.1000/./x",
+            "DOI:10.1000/x/..",
+            "DOI:10.1000/x/.",
+        ] {
+            assert_eq!(s2_id_path(id), None, "{id}");
+        }
     }
 
     #[test]
