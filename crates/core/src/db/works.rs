@@ -631,11 +631,18 @@ fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
             let authors: String = r.get(3)?;
             let published: Option<String> = r.get(6)?;
             let categories: String = r.get(8)?;
+            let abstract_text: MaybeUnpacked = r.get(2)?;
+            // The stored hash describes the abstract that is lost: a hash no merge result has
+            // makes the next report of the work write its fields again, repairing the row.
+            let hash: i64 = match abstract_text.0 {
+                Ok(_) => r.get(14)?,
+                Err(_) => UNREADABLE_HASH,
+            };
             Ok((
                 Fields {
                     arxiv_id: r.get(0)?,
                     title: r.get(1)?,
-                    abstract_text: readable(key, r.get(2)?),
+                    abstract_text: readable(key, abstract_text),
                     authors: serde_json::from_str(&authors).unwrap_or_default(),
                     author_count: r.get(4)?,
                     organization: r.get(5)?,
@@ -648,10 +655,13 @@ fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
                     upvotes: r.get(12)?,
                 },
                 r.get(13)?,
-                r.get(14)?,
+                hash,
             ))
         })?)
 }
+
+/// The content hash [`load_fields`] reports for a work whose abstract cannot be read.
+const UNREADABLE_HASH: i64 = i64::MIN;
 
 /// A stored abstract, or empty when it cannot be read back (logged): the rest of the work
 /// still shows and merges, and a new import of the work writes a readable one over it. The
