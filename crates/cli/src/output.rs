@@ -1,8 +1,7 @@
 //! Printing: JSON Lines for machines, short readable text for people.
 
-use std::io::{IsTerminal, Write};
-
 use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
 
 pub use papershelf_core::clean::{printable, Lines};
 use papershelf_core::{Paper, PaperSummary, Snippet};

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use papershelf_core::{Library, ListFilter, ListSort, PaperId, Status};
 use serde_json::json;
 
-use crate::output;
+use crate::output::{self, printable, Lines};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
