@@ -491,9 +491,17 @@ describe("App", () => {
         skipped: 1,
         entries: [
           { line: 12, key: "broken", outcome: "skipped", id: null, title: null, reason: "unbalanced braces" },
-          { line: 1, key: "vaswani2017", outcome: "added", id: "1706.03762", title: "Attention Is All You Need" },
+          {
+            line: 1,
+            key: "vaswani2017",
+            outcome: "added",
+            id: "1706.03762",
+            title: "Attention Is All You Need",
+            notices: ["abstract cut to 1 MiB (it was 65.0 MiB)"],
+          },
         ],
         entriesTruncated: false,
+        notices: ["line 7: title cut to 4 KiB (it was 9000 bytes)"],
         resumedAfterLine: null,
         seconds: 0.01,
       }),
@@ -507,6 +515,10 @@ describe("App", () => {
     expect(entries[0].dataset.outcome).toBe("skipped");
     expect(entries[0].textContent).toContain("unbalanced braces");
     expect(entries[1].textContent).toContain("Attention Is All You Need");
+    // Fields cut to their caps are said, on the entry and for the file.
+    expect(entries[1].textContent).toContain("abstract cut to 1 MiB (it was 65.0 MiB)");
+    const notices = screen.getAllByTestId("import-notice").map((n) => n.textContent);
+    expect(notices).toContain("line 7: title cut to 4 KiB (it was 9000 bytes)");
     await user.click(screen.getByTestId("import-report-close"));
     expect(screen.queryByTestId("import-report")).toBeNull();
   });

@@ -1,15 +1,16 @@
 //! `papershelf`: the Papershelf library from the command line.
 
 /// `println!` that returns an error instead of panicking when stdout is closed
-/// (e.g. `papershelf search x | head`).
+/// (e.g. `papershelf search x | head`), and never prints a control character from library
+/// text (see [`output::write_out`]).
 macro_rules! outln {
-    () => { { use std::io::Write as _; writeln!(std::io::stdout())?; } };
-    ($($arg:tt)*) => { { use std::io::Write as _; writeln!(std::io::stdout(), $($arg)*)?; } };
+    () => { crate::output::write_out("\n")? };
+    ($($arg:tt)*) => { crate::output::write_out(&format!("{}\n", format_args!($($arg)*)))? };
 }
 
 /// `print!` with the same behaviour as [`outln!`].
 macro_rules! out {
-    ($($arg:tt)*) => { { use std::io::Write as _; write!(std::io::stdout(), $($arg)*)?; } };
+    ($($arg:tt)*) => { crate::output::write_out(&format!($($arg)*))? };
 }
 
 mod cmd;
@@ -111,7 +112,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors may quote library text (a title, a tag): printed safely too.
+            let message = format!("{e:#}");
+            eprintln!(
+                "error: {}",
+                output::printable(&message, output::Lines::Many)
+            );
             ExitCode::from(2)
         }
     }

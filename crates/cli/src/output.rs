@@ -1,16 +1,80 @@
 //! Printing: JSON Lines for machines, short readable text for people.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
+pub use papershelf_core::clean::{printable, Lines};
 use papershelf_core::{Paper, PaperSummary, Snippet};
 use serde::Serialize;
 
-/// Prints one value as a JSON line.
+/// Bold and back, around search matches on a terminal: the only escape sequences the CLI
+/// itself prints.
+const BOLD: &str = "\x1b[1m";
+const PLAIN: &str = "\x1b[0m";
+
+/// Prints one value as a JSON line. JSON escapes C0 controls itself; DEL, C1 controls and
+/// the text-direction controls, which it leaves raw, are written as `\u` escapes too, so text
+/// stored by older versions cannot act on the terminal.
 pub fn json_line<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, value)?;
-    writeln!(out)?;
+    let text = serde_json::to_string(value)?;
+    let mut safe = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if c.is_control()
+            || papershelf_core::clean::is_bidi_control(c)
+            || matches!(c, '\u{2028}' | '\u{2029}')
+        {
+            safe.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe.push('\n');
+    std::io::stdout().lock().write_all(safe.as_bytes())?;
     Ok(())
+}
+
+/// Writes `text` to stdout with every control character shown as a visible escape, except
+/// line breaks, tabs and the CLI's own bold markers: the last line of defence that keeps an
+/// escape sequence in a title (stored by an older version, or quoted in a message) from
+/// acting on the terminal. The text helpers below escape library text themselves.
+pub fn write_out(text: &str) -> std::io::Result<()> {
+    std::io::stdout()
+        .lock()
+        .write_all(terminal_safe(text).as_bytes())
+}
+
+fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unwanted =
+        |c: char| !matches!(c, '\n' | '\t') && papershelf_core::clean::is_unwanted(c, Lines::Many);
+    if !text.chars().any(unwanted) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\x1b' && (rest.starts_with(BOLD) || rest.starts_with(PLAIN)) {
+            out.push_str(&rest[..BOLD.len()]);
+            rest = &rest[BOLD.len()..];
+            continue;
+        }
+        if unwanted(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// Library text for one line of output: controls and line breaks shown as escapes.
+pub fn line(s: &str) -> Cow<'_, str> {
+    printable(s, Lines::One)
+}
+
+/// Library text that may span lines (abstracts, notes): controls shown as escapes.
+pub fn block(s: &str) -> Cow<'_, str> {
+    printable(s, Lines::Many)
 }
 
 /// "A. One, B. Two, C. Three et al." or "7 authors" or the organisation.
@@ -18,10 +82,10 @@ pub fn byline(authors: &[String], count: Option<u32>, org: Option<&str>) -> Stri
     if !authors.is_empty() {
         let shown: Vec<&str> = authors.iter().take(3).map(String::as_str).collect();
         let more = if authors.len() > 3 { " et al." } else { "" };
-        return format!("{}{more}", shown.join(", "));
+        return format!("{}{more}", line(&shown.join(", ")));
     }
     match (count, org) {
-        (_, Some(org)) => org.to_string(),
+        (_, Some(org)) => line(org).into_owned(),
         (Some(1), None) => "1 author".into(),
         (Some(n), None) => format!("{n} authors"),
         (None, None) => "unknown authors".into(),
@@ -40,24 +104,25 @@ pub fn when(p: &PaperSummary) -> String {
 /// Renders a snippet with matches in bold on a terminal, in «» otherwise.
 pub fn render_snippet(s: &Snippet) -> String {
     let tty = std::io::stdout().is_terminal();
-    let (open, close) = if tty {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("«", "»")
-    };
+    let (open, close) = if tty { (BOLD, PLAIN) } else { ("«", "»") };
     let mut out = String::with_capacity(s.text.len() + 16);
     let mut at = 0;
     for h in &s.highlights {
-        if h.start < at || h.end > s.text.len() {
+        if h.start < at
+            || h.end > s.text.len()
+            || !s.text.is_char_boundary(h.start)
+            || !s.text.is_char_boundary(h.end)
+        {
             continue;
         }
-        out.push_str(&s.text[at..h.start]);
+        // Escaped piece by piece: the highlights count bytes of the text as stored.
+        out.push_str(&line(&s.text[at..h.start]));
         out.push_str(open);
-        out.push_str(&s.text[h.start..h.end]);
+        out.push_str(&line(&s.text[h.start..h.end]));
         out.push_str(close);
         at = h.end;
     }
-    out.push_str(&s.text[at..]);
+    out.push_str(&line(&s.text[at..]));
     out
 }
 
@@ -68,23 +133,21 @@ pub fn summary_line(p: &PaperSummary) -> String {
     } else {
         format!("  #{}", p.tags.join(" #"))
     };
-    format!(
+    let text = format!(
         "{}  [{}]  {} ({})\n    {}{tags}",
         p.id,
         p.status,
-        p.title,
+        line(&p.title),
         when(p),
         byline(&p.authors, p.author_count, p.organization.as_deref())
-    )
+    );
+    block(&text).into_owned()
 }
 
 /// The full text form used by `show`.
 pub fn paper_text(p: &Paper) -> String {
-    let mut s = format!(
-        "{}\n{}\n",
-        p.title,
-        "=".repeat(p.title.chars().count().min(80))
-    );
+    let title = line(&p.title);
+    let mut s = format!("{title}\n{}\n", "=".repeat(title.chars().count().min(80)));
     s += &format!("id:       {}\n", p.id);
     if let Some(a) = &p.arxiv_id {
         s += &format!("arXiv:    {a}  https://arxiv.org/abs/{a}\n");
@@ -148,7 +211,8 @@ pub fn paper_text(p: &Paper) -> String {
     if let Some(n) = &p.note {
         s += &format!("\nNote (updated {}):\n{}\n", n.updated_at, n.body);
     }
-    s
+    // Every other field is library text too: shown with its controls escaped.
+    block(&s).into_owned()
 }
 
 /// A byte count for people: `812 B`, `14.2 KB`, `3.1 MB`.

@@ -170,6 +170,9 @@ pub struct FileImportReport {
     pub entries: Vec<EntryReport>,
     /// True when `entries` was cut short.
     pub entries_truncated: bool,
+    /// Records imported with a field cut to its cap or left out, one line each (the reference
+    /// formats put these on their entry instead, in [`EntryReport::notices`]).
+    pub notices: Vec<String>,
     /// An interrupted earlier import of this file was resumed after this line.
     pub resumed_after_line: Option<u64>,
     /// Wall time in seconds.
@@ -202,6 +205,7 @@ impl FileImportReport {
             skipped,
             entries,
             entries_truncated: false,
+            notices: r.notices,
             resumed_after_line: r.resumed_after_line,
             seconds: r.seconds,
         };
@@ -224,6 +228,7 @@ impl FileImportReport {
             skipped: r.skipped,
             entries,
             entries_truncated: false,
+            notices: Vec::new(),
             resumed_after_line: None,
             seconds: r.seconds,
         };

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod backup;
+pub mod clean;
 pub mod collections;
 mod db;
 pub mod demo;
@@ -47,6 +48,7 @@ mod trash;
 pub use backup::{BackupInfo, RestoreReport};
 pub use collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
+pub use db::unreadable::UnreadablePaper;
 pub use error::{Error, ErrorCode, Result};
 pub use file_import::{FileImportReport, FileKind};
 pub use import::SkippedEntry;

@@ -142,6 +142,8 @@ pub struct Stats {
     pub schema_version: u32,
     /// The library directory.
     pub library_dir: String,
+    /// Papers whose stored text could not be read back, as the search index met them.
+    pub unreadable: Vec<crate::db::unreadable::UnreadablePaper>,
 }
 
 /// What an import did.
@@ -158,6 +160,10 @@ pub struct ImportReport {
     pub unchanged: u64,
     /// Records passed over, with reasons.
     pub skipped: Vec<SkippedEntry>,
+    /// Records imported with something cut or left out (a field over its cap), one line each:
+    /// where the record was, and what happened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
     /// Line the import resumed after, when an earlier run was interrupted.
     pub resumed_after_line: Option<u64>,
     /// Wall time in seconds.
@@ -268,6 +274,8 @@ impl Library {
             [],
             |r| r.get::<_, i64>(0),
         )? as u64;
+        // Works that cannot be read at all are left out of the index on purpose.
+        let papers = papers.saturating_sub(db::unreadable::skipped(&conn)?);
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
         let behind = index.applied_seq()? < changes::last_seq(&conn)?;
         if damaged || (index.num_docs() != papers && !behind) {
@@ -299,7 +307,7 @@ impl Library {
         }
         let mut writer = index.writer(false)?;
         for key in &keys {
-            match works::index_doc(&conn, *key)? {
+            match indexable(&conn, *key)? {
                 Some(doc) => index.upsert(&writer, &doc)?,
                 None => index.delete(&writer, *key as u64),
             }
@@ -404,7 +412,9 @@ impl Library {
         self.write(|tx, now| {
             let mut changed = Vec::new();
             for (paper, signals) in papers {
-                let outcome = works::upsert(tx, paper, source, origin, now)?;
+                let mut notices = Vec::new();
+                let outcome = works::upsert_noting(tx, paper, source, origin, now, &mut notices)?;
+                note_cuts(&mut report, &paper.title, notices);
                 if let Some(s) = signals {
                     db::signals::put_hf(tx, outcome.key(), s, now)?;
                 }
@@ -468,11 +478,11 @@ impl Library {
                         paper.arxiv_id = crate::model::ArxivId::parse(arxiv_id)
                             .ok()
                             .map(|(id, _)| id);
-                        tally(
-                            &mut report,
-                            &mut changed,
-                            works::upsert(tx, &paper, "s2", origin, now)?,
-                        );
+                        let mut notices = Vec::new();
+                        let outcome =
+                            works::upsert_noting(tx, &paper, "s2", origin, now, &mut notices)?;
+                        note_cuts(&mut report, &format!("arXiv:{arxiv_id}"), notices);
+                        tally(&mut report, &mut changed, outcome);
                         db::signals::put_s2(tx, key, found, now)?;
                     }
                     None => db::signals::mark_s2_checked(tx, key, now)?,
@@ -633,12 +643,12 @@ impl Library {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let now = db::now();
             let mut changed = Vec::new();
-            for (_, p) in &batch {
-                tally(
-                    &mut report,
-                    &mut changed,
-                    works::upsert(&tx, p, "arxiv-snapshot", &origin, &now)?,
-                );
+            for (line, p) in &batch {
+                let mut notices = Vec::new();
+                let outcome =
+                    works::upsert_noting(&tx, p, "arxiv-snapshot", &origin, &now, &mut notices)?;
+                note_cuts(&mut report, &format!("line {line}"), notices);
+                tally(&mut report, &mut changed, outcome);
             }
             for key in &changed {
                 changes::record(&tx, *key)?;
@@ -667,7 +677,7 @@ impl Library {
             let index_started = Instant::now();
             let (keys, last) = changes::since(&conn, applied)?;
             for key in keys {
-                match works::index_doc(&conn, key)? {
+                match indexable(&conn, key)? {
                     Some(doc) => index.upsert(&writer, &doc)?,
                     None => index.delete(&writer, key as u64),
                 }
@@ -805,12 +815,10 @@ impl Library {
             filter.offset
         ));
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(
-                rusqlite::params_from_iter(args.iter()),
-                works::summary_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = works::readable_rows(stmt.query_map(
+            rusqlite::params_from_iter(args.iter()),
+            works::summary_from_row,
+        )?)?;
         summaries_of(&conn, rows)
     }
 
@@ -966,6 +974,7 @@ impl Library {
             indexed,
             schema_version: db::migrate::schema_version(&conn)?,
             library_dir: self.dir.display().to_string(),
+            unreadable: db::unreadable::all(&conn)?,
         })
     }
 
@@ -981,6 +990,39 @@ impl Library {
         self.reader_seq
             .store(index.applied_seq()?, Ordering::Release);
         Ok(index.num_docs())
+    }
+}
+
+/// Most cut-field notices one import report keeps (a hostile file could have millions).
+const MAX_NOTICES: usize = 1_000;
+
+/// Adds `notices` about one record (named by `what`: a line, a title) to the report.
+fn note_cuts(report: &mut ImportReport, what: &str, notices: Vec<String>) {
+    let what = crate::clean::cut_to(
+        &crate::clean::strip_controls(what, crate::clean::Lines::One),
+        120,
+    )
+    .to_string();
+    for n in notices {
+        tracing::warn!(origin = %report.origin, "{what}: {n}");
+        if report.notices.len() < MAX_NOTICES {
+            report.notices.push(format!("{what}: {n}"));
+        }
+    }
+}
+
+/// The index document of a work, or `None` when it is gone, in the trash, or cannot be read
+/// at all: such a work is logged and recorded (see [`Library::unreadable_papers`]) and left
+/// out, so one damaged row does not stop the index from taking every later change.
+fn indexable(conn: &Connection, key: i64) -> Result<Option<IndexDoc>> {
+    match works::index_doc(conn, key) {
+        Ok(doc) => Ok(doc),
+        Err(Error::Db(e)) if db::unreadable::is_row_damage(&e) => {
+            tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
+            db::unreadable::record(conn, key, &e.to_string(), true, &db::now())?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -1119,18 +1161,39 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             }
         }
         let key: i64 = r.get(0)?;
-        let authors: String = r.get(2)?;
-        let status: String = r.get(5)?;
-        let added_at: String = r.get(6)?;
-        let published: Option<String> = r.get(7)?;
-        let upvotes: Option<i64> = r.get(8)?;
         let mut sources = source_map.remove(&key).unwrap_or_default();
         sources.sort();
+        let read = (|| -> rusqlite::Result<_> {
+            Ok((
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, db::packed::MaybeUnpacked>(3)?.0,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<i64>>(8)?,
+            ))
+        })();
+        let (title, authors, abstract_text, status, added_at, published, upvotes) = match read {
+            Ok(row) => row,
+            Err(e) if db::unreadable::is_row_damage(&e) => {
+                // As in `indexable`: one unreadable work does not stop the rebuild.
+                tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
+                db::unreadable::record(conn, key, &e.to_string(), true, &db::now())?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let abstract_text = abstract_text.or_else(|reason| {
+            tracing::warn!(key, %reason, "a paper's abstract cannot be read; indexed without it");
+            db::unreadable::record(conn, key, &format!("abstract: {reason}"), false, &db::now())
+                .map(|()| String::new())
+        })?;
         let doc = IndexDoc {
             key: key as u64,
-            title: r.get(1)?,
+            title,
             authors: serde_json::from_str(&authors).unwrap_or_default(),
-            abstract_text: r.get::<_, db::packed::Unpacked>(3)?.0,
+            abstract_text,
             tags: tag_map.remove(&key).unwrap_or_default(),
             collections: collection_map.remove(&key).unwrap_or_default(),
             note: note_map.remove(&key).unwrap_or_default(),

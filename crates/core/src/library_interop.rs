@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use crate::clean::{self, Lines};
 use crate::db::{self, changes, collections, notes, tags, works};
 use crate::error::{Error, Result};
 use crate::interop::citekey::{self, KeySource};
@@ -196,10 +197,11 @@ impl Library {
                     });
                 }
                 for rec in &parsed.records {
-                    let upserted = works::upsert(tx, &rec.paper, source, origin, now)?;
+                    let mut notices = Vec::new();
+                    let upserted =
+                        works::upsert_noting(tx, &rec.paper, source, origin, now, &mut notices)?;
                     let key = upserted.key();
                     let mut extra = false;
-                    let mut notices = Vec::new();
                     for t in &rec.tags {
                         match tags::clean_tag(t) {
                             Ok(t) => extra |= tags::add(tx, key, &t, now)?,
@@ -218,17 +220,31 @@ impl Library {
                             Err(e) => notices.push(format!("collection left out: {e}")),
                         }
                     }
-                    if let Some(note) = rec.note.as_deref().map(str::trim).filter(|n| !n.is_empty())
-                    {
+                    let note = rec.note.as_deref().map(|n| {
+                        clean::field(n, Lines::Many, clean::MAX_NOTE, "note", &mut notices)
+                            .map_or_else(|| n.trim().to_string(), |n| n.trim().to_string())
+                    });
+                    if let Some(note) = note.filter(|n| !n.is_empty()) {
                         let body = match notes::note(tx, key)? {
-                            None => Some(note.to_string()),
-                            Some(old) if old.body.contains(note) => None,
+                            None => Some(note),
+                            Some(old) if old.body.contains(&note) => None,
                             Some(old) => {
                                 notices.push("note appended to the existing note".into());
-                                Some(format!(
+                                let joined = format!(
                                     "{}\n\n---\n\n*Imported from {origin}:*\n\n{note}",
                                     old.body.trim_end()
-                                ))
+                                );
+                                let what = "note with the imported text appended";
+                                Some(
+                                    clean::field(
+                                        &joined,
+                                        Lines::Many,
+                                        clean::MAX_NOTE,
+                                        what,
+                                        &mut notices,
+                                    )
+                                    .unwrap_or(joined),
+                                )
                             }
                         };
                         if let Some(body) = body {
@@ -241,19 +257,14 @@ impl Library {
                     for f in &rec.files {
                         notices.push(format!("file noted, not read: {f}"));
                     }
+                    let entry_key = entry_key(rec.key.as_deref(), &mut notices);
+                    let raw = raw_entry(&rec.context, &rec.raw, &mut notices);
                     tx.prepare_cached(
                         "INSERT OR REPLACE INTO import_raw
                             (work_key, format, origin, entry_key, raw, imported_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     )?
-                    .execute(params![
-                        key,
-                        source,
-                        origin,
-                        rec.key.clone().unwrap_or_default(),
-                        format!("{}{}", rec.context, rec.raw),
-                        now
-                    ])?;
+                    .execute(params![key, source, origin, entry_key, raw, now])?;
                     if extra {
                         works::touch(tx, key, now)?;
                     }
@@ -268,13 +279,22 @@ impl Library {
                     }
                     let id: String =
                         tx.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?;
+                    // The entry's own title, as stored: the report is shown on terminals too.
+                    let title = clean::strip_controls(&rec.paper.title, Lines::One);
+                    let title = clean::cut_to(&title, clean::MAX_TITLE).to_string();
                     entries.push(EntryReport {
                         file: file.clone(),
                         line: rec.line,
-                        key: rec.key.clone(),
+                        key: rec.key.as_deref().map(|k| {
+                            clean::cut_to(
+                                &clean::strip_controls(k, Lines::One),
+                                clean::MAX_CITATION_KEY,
+                            )
+                            .to_string()
+                        }),
                         outcome,
                         id: Some(PaperId::new(id)),
-                        title: Some(rec.paper.title.clone()),
+                        title: Some(title),
                         reason: None,
                         notices,
                     });
@@ -613,6 +633,41 @@ impl Library {
     pub fn start_mirror_worker(self: &Arc<Self>, debounce: Duration) -> MirrorWorker {
         MirrorWorker::start(self, debounce)
     }
+}
+
+/// The citation key (or RIS/CSL id) to keep for an entry: stripped of control characters;
+/// empty when there is none or it is longer than [`clean::MAX_CITATION_KEY`] (a cut key would be
+/// another key), with a notice then.
+fn entry_key(key: Option<&str>, notices: &mut Vec<String>) -> String {
+    let Some(key) = key else {
+        return String::new();
+    };
+    let key = clean::strip_controls(key, Lines::One);
+    if key.len() > clean::MAX_CITATION_KEY {
+        notices.push(format!(
+            "citation key left out: {} long, more than {}",
+            clean::size(key.len()),
+            clean::size(clean::MAX_CITATION_KEY)
+        ));
+        return String::new();
+    }
+    key.into_owned()
+}
+
+/// The entry as kept for round trips: `context` then `raw`, stripped of control characters;
+/// empty when longer than [`clean::MAX_RAW_ENTRY`] (a cut entry would not parse), with a
+/// notice then.
+fn raw_entry(context: &str, raw: &str, notices: &mut Vec<String>) -> String {
+    let len = context.len() + raw.len();
+    if len > clean::MAX_RAW_ENTRY {
+        notices.push(format!(
+            "the entry as written in the file is not kept: {}, more than {}",
+            clean::size(len),
+            clean::size(clean::MAX_RAW_ENTRY)
+        ));
+        return String::new();
+    }
+    clean::strip_controls(&format!("{context}{raw}"), Lines::Many).into_owned()
 }
 
 /// One text file of `entries` in a single-file format.

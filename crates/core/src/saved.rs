@@ -59,9 +59,12 @@ impl Library {
                 "a saved search needs a name of 1 to {MAX_SAVED_NAME_CHARS} characters"
             )));
         }
-        if name.chars().any(char::is_control) {
+        if name
+            .chars()
+            .any(|c| c.is_control() || crate::clean::is_bidi_control(c))
+        {
             return Err(Error::InvalidInput(
-                "a saved search name cannot contain control characters".into(),
+                "a saved search name cannot contain control or text-direction characters".into(),
             ));
         }
         if query_text.len() > MAX_SAVED_QUERY_BYTES {

@@ -218,6 +218,8 @@ export interface Stats {
   indexed: number;
   schemaVersion: number;
   libraryDir: string;
+  /** Papers whose stored text could not be read back (`UnreadablePaper` in the core). */
+  unreadable: { id: PaperId; title: string; reason: string; skipped: boolean }[];
 }
 
 /** How a browsed list is ordered (`ListSort` in the core); a search is ordered by relevance. */
@@ -311,6 +313,8 @@ export interface FileImportReport {
   skipped: number;
   entries: EntryReport[];
   entriesTruncated: boolean;
+  /** Records imported with a field cut to its cap (HF pages, arXiv snapshots), one line each. */
+  notices: string[];
   resumedAfterLine: number | null;
   seconds: number;
 }

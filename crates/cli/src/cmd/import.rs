@@ -126,5 +126,11 @@ fn print_report(r: &ImportReport) -> anyhow::Result<()> {
     if r.skipped.len() > 50 {
         outln!("  … and {} more skipped lines", r.skipped.len() - 50);
     }
+    for n in r.notices.iter().take(50) {
+        outln!("  warning: {n}");
+    }
+    if r.notices.len() > 50 {
+        outln!("  … and {} more warnings", r.notices.len() - 50);
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use papershelf_core::{Library, ListFilter, ListSort, PaperId, Status};
 use serde_json::json;
 
-use crate::output;
+use crate::output::{self, printable, Lines};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -159,6 +159,7 @@ pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
             "indexed": s.indexed,
             "schemaVersion": s.schema_version,
             "library": s.library_dir,
+            "unreadable": s.unreadable,
         }));
     }
     outln!("library:  {}", s.library_dir);
@@ -169,5 +170,24 @@ pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
     outln!("tags:     {}", s.tags);
     outln!("notes:    {}", s.notes);
     outln!("indexed:  {}", s.indexed);
+    if !s.unreadable.is_empty() {
+        outln!(
+            "unreadable: {} (re-import or delete them)",
+            s.unreadable.len()
+        );
+        for u in &s.unreadable {
+            let how = if u.skipped {
+                "not searchable"
+            } else {
+                "searchable"
+            };
+            outln!(
+                "  {}  {}: {} ({how})",
+                u.id,
+                printable(&u.title, Lines::One),
+                printable(&u.reason, Lines::One)
+            );
+        }
+    }
     Ok(())
 }

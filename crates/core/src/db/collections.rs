@@ -18,9 +18,12 @@ pub fn clean_name(name: &str) -> Result<String> {
             "a collection needs a name of 1 to {MAX_COLLECTION_NAME_CHARS} characters"
         )));
     }
-    if name.chars().any(char::is_control) {
+    if name
+        .chars()
+        .any(|c| c.is_control() || crate::clean::is_bidi_control(c))
+    {
         return Err(Error::InvalidInput(
-            "a collection name cannot contain control characters".into(),
+            "a collection name cannot contain control or text-direction characters".into(),
         ));
     }
     if name.contains('"') {

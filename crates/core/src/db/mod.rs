@@ -11,6 +11,7 @@ pub mod packed;
 pub mod signals;
 pub mod subscriptions;
 pub mod tags;
+pub mod unreadable;
 pub mod works;
 
 use std::path::Path;

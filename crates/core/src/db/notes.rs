@@ -2,7 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::error::Result;
+use crate::clean::{self, Lines, MAX_NOTE};
+use crate::error::{Error, Result};
 use crate::model::Note;
 
 /// A work's note, if it has one.
@@ -44,6 +45,15 @@ fn save(
     now: &str,
     session: Option<time::Duration>,
 ) -> Result<bool> {
+    // Refused rather than cut: the text is the user's own, still in their editor or file.
+    if body.len() > MAX_NOTE {
+        return Err(Error::InvalidInput(format!(
+            "the note is {}; a note holds at most {} (keep longer texts in a file and link it)",
+            clean::size(body.len()),
+            clean::size(MAX_NOTE)
+        )));
+    }
+    let body = &*clean::strip_controls(body, Lines::Many);
     let old = note(conn, work_key)?;
     if old.as_ref().map(|n| n.body.as_str()) == Some(body) || (old.is_none() && body.is_empty()) {
         return Ok(false);

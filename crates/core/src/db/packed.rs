@@ -4,11 +4,11 @@
 //!
 //! A column written through [`Packed`] holds either TEXT (short texts, texts that do not
 //! shrink, and every row written before schema 11) or a BLOB that is one zstd frame with its
-//! content size. [`Unpacked`] reads both, so old rows need no rewrite.
+//! content size. [`MaybeUnpacked`] reads both, so old rows need no rewrite.
 
 use std::cell::RefCell;
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Value, ValueRef};
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, Value, ValueRef};
 
 /// Texts shorter than this many bytes are stored as they are: a frame's header and the
 /// lack of repetition in a sentence leave little to gain.
@@ -57,20 +57,21 @@ fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A text read from a column written through [`Packed`] (TEXT or a zstd frame; NULL reads as
-/// empty).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Unpacked(pub String);
+/// empty) that may be unreadable: `Err` holds why
+/// (a damaged frame, a size over the limit, invalid UTF-8) instead of failing the whole row,
+/// so one damaged abstract does not take its list page or the index catch-up down with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaybeUnpacked(pub Result<String, String>);
 
-impl FromSql for Unpacked {
+impl FromSql for MaybeUnpacked {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        match value {
-            ValueRef::Null => Ok(Unpacked(String::new())),
-            ValueRef::Text(_) => String::column_result(value).map(Unpacked),
-            ValueRef::Blob(frame) => unpack(frame)
-                .map(Unpacked)
-                .map_err(|reason| FromSqlError::Other(reason.into())),
-            _ => Err(FromSqlError::InvalidType),
-        }
+        Ok(MaybeUnpacked(match value {
+            ValueRef::Null => Ok(String::new()),
+            ValueRef::Text(bytes) => String::from_utf8(bytes.to_vec())
+                .map_err(|_| "stored text is not valid UTF-8".to_string()),
+            ValueRef::Blob(frame) => unpack(frame),
+            _ => Err("stored text has the wrong type".to_string()),
+        }))
     }
 }
 
@@ -105,7 +106,10 @@ mod tests {
         conn.execute("INSERT INTO t (v) VALUES (?1)", [Packed(text)])
             .unwrap();
         conn.query_row("SELECT typeof(v), v FROM t", [], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Unpacked>(1)?.0))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, MaybeUnpacked>(1)?.0.unwrap(),
+            ))
         })
         .unwrap()
     }
@@ -145,8 +149,8 @@ mod tests {
     fn rows_written_as_plain_text_still_read() {
         let conn = Connection::open_in_memory().unwrap();
         let old = "An abstract written before texts were packed. ".repeat(10);
-        let got: Unpacked = conn.query_row("SELECT ?1", [&old], |r| r.get(0)).unwrap();
-        assert_eq!(got.0, old);
+        let got: MaybeUnpacked = conn.query_row("SELECT ?1", [&old], |r| r.get(0)).unwrap();
+        assert_eq!(got.0, Ok(old));
     }
 
     #[test]
@@ -164,8 +168,8 @@ mod tests {
             // A frame header claiming 1 TiB of content.
             vec![0x28, 0xB5, 0x2F, 0xFD, 0xE0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
         ] {
-            let got = conn.query_row("SELECT ?1", [&bad], |r| r.get::<_, Unpacked>(0));
-            assert!(got.is_err(), "{bad:?}");
+            let got = conn.query_row("SELECT ?1", [&bad], |r| r.get::<_, MaybeUnpacked>(0));
+            assert!(got.unwrap().0.is_err(), "{bad:?}");
         }
     }
 }

@@ -3,13 +3,22 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::clean::{self, Lines, MAX_KEYWORD, MAX_KEYWORDS, MAX_SHORT_TEXT, MAX_SUMMARY, MAX_URL};
 use crate::error::Result;
 use crate::sources::hf::HfSignals;
 use crate::sources::s2::S2Paper;
 
 /// Stores what Hugging Face says about a work (upvotes live on `works`, as the list sorts by them).
 pub fn put_hf(conn: &Connection, work_key: i64, s: &HfSignals, now: &str) -> Result<()> {
-    let keywords = serde_json::to_string(&s.ai_keywords).unwrap_or_else(|_| "[]".into());
+    let keywords: Vec<String> = s
+        .ai_keywords
+        .iter()
+        .filter_map(|k| capped(k, MAX_KEYWORD))
+        .take(MAX_KEYWORDS)
+        .collect();
+    let keywords = serde_json::to_string(&keywords).unwrap_or_else(|_| "[]".into());
+    let summary = s.ai_summary.as_deref().and_then(|t| capped(t, MAX_SUMMARY));
+    let url = |u: &Option<String>| u.as_deref().and_then(|u| capped(u, MAX_URL));
     conn.prepare_cached(
         "INSERT INTO work_signals (work_key, hf_comments, github_repo, github_stars, project_page,
             ai_summary, ai_keywords, hf_featured_at, withdrawn, updated_at)
@@ -28,16 +37,28 @@ pub fn put_hf(conn: &Connection, work_key: i64, s: &HfSignals, now: &str) -> Res
     .execute(params![
         work_key,
         s.num_comments,
-        s.github_repo,
+        url(&s.github_repo),
         s.github_stars,
-        s.project_page,
-        s.ai_summary,
+        url(&s.project_page),
+        summary,
         keywords,
         s.submitted_on_daily_at,
         s.withdrawn,
         now
     ])?;
     Ok(())
+}
+
+/// A signal's text as stored: one line, no control characters, cut to `cap` bytes (logged);
+/// `None` when empty. Signals come from the sources' APIs, whose answers have no length cap.
+fn capped(text: &str, cap: usize) -> Option<String> {
+    let mut notices = Vec::new();
+    let cleaned = clean::field(text, Lines::One, cap, "signal", &mut notices)
+        .unwrap_or_else(|| text.to_string());
+    for n in notices {
+        tracing::warn!("{n}");
+    }
+    (!cleaned.is_empty()).then_some(cleaned)
 }
 
 /// Flags that a newer arXiv version of the work arrived.
@@ -61,6 +82,12 @@ pub fn has_new_version(conn: &Connection, work_key: i64) -> Result<bool> {
 
 /// Stores what Semantic Scholar says about a work (counts are overwritten on refresh).
 pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Result<()> {
+    let external_ids: std::collections::BTreeMap<String, String> = p
+        .external_ids
+        .iter()
+        .filter_map(|(k, v)| Some((capped(k, MAX_KEYWORD)?, capped(v, MAX_URL)?)))
+        .take(MAX_KEYWORDS)
+        .collect();
     conn.prepare_cached(
         "INSERT INTO work_signals (work_key, s2_paper_id, venue, citation_count,
             influential_citation_count, reference_count, tldr, external_ids, s2_checked_at,
@@ -80,14 +107,14 @@ pub fn put_s2(conn: &Connection, work_key: i64, p: &S2Paper, now: &str) -> Resul
     )?
     .execute(params![
         work_key,
-        p.paper_id,
-        p.venue.as_deref().filter(|v| !v.is_empty()),
+        p.paper_id.as_deref().and_then(|id| capped(id, MAX_KEYWORD)),
+        p.venue.as_deref().and_then(|v| capped(v, MAX_SHORT_TEXT)),
         p.citation_count.map(|n| n as i64),
         p.influential_citation_count.map(|n| n as i64),
         p.reference_count.map(|n| n as i64),
-        p.tldr,
+        p.tldr.as_deref().and_then(|t| capped(t, MAX_SUMMARY)),
         now,
-        serde_json::to_string(&p.external_ids).unwrap_or_else(|_| "{}".into()),
+        serde_json::to_string(&external_ids).unwrap_or_else(|_| "{}".into()),
     ])?;
     Ok(())
 }

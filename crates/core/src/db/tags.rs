@@ -19,9 +19,17 @@ pub fn clean_tag(tag: &str) -> Result<String> {
             "tag '{t}' is longer than {MAX_TAG_LEN} characters"
         )));
     }
-    if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if t.chars().any(char::is_whitespace) {
         return Err(Error::InvalidInput(format!(
             "tag '{t}' contains spaces; use '-' or '_' to join words"
+        )));
+    }
+    if t.chars()
+        .any(|c| c.is_control() || crate::clean::is_bidi_control(c))
+    {
+        return Err(Error::InvalidInput(format!(
+            "tag '{}' contains control or text-direction characters",
+            crate::clean::printable(t, crate::clean::Lines::One)
         )));
     }
     Ok(t.to_string())

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::packed::{Packed, Unpacked};
+use super::packed::{MaybeUnpacked, Packed};
 use crate::error::{Error, Result};
 use crate::model::{
     doi_key, parse_doi, DoiKind, FieldSource, NewPaper, Paper, PaperId, PaperVersion, PartialDate,
@@ -248,7 +248,9 @@ fn authors_agree(a: &[String], b: &[String]) -> bool {
     }
 }
 
-/// Adds or merges one paper reported by `source` (`origin` says where within it).
+/// Adds or merges one paper reported by `source` (`origin` says where within it). Fields over
+/// their caps are cut (see [`crate::clean`]) and each cut is logged; [`upsert_noting`] hands
+/// them to the caller's report instead.
 pub fn upsert(
     tx: &Transaction<'_>,
     paper: &NewPaper,
@@ -256,6 +258,28 @@ pub fn upsert(
     origin: &str,
     now: &str,
 ) -> Result<Upserted> {
+    let mut notices = Vec::new();
+    let outcome = upsert_noting(tx, paper, source, origin, now, &mut notices)?;
+    for notice in notices {
+        tracing::warn!(title = %crate::clean::cut_to(&paper.title, 200), origin, "{notice}");
+    }
+    Ok(outcome)
+}
+
+/// [`upsert`], pushing a notice for each field that was cut to its cap or left out onto
+/// `notices`. Every paper any importer or source writes comes through here: this is where its
+/// text is stripped of control characters and cut to the caps ([`crate::clean::clean_paper`]).
+pub fn upsert_noting(
+    tx: &Transaction<'_>,
+    paper: &NewPaper,
+    source: &str,
+    origin: &str,
+    now: &str,
+    notices: &mut Vec<String>,
+) -> Result<Upserted> {
+    let (paper, cut) = crate::clean::clean_paper(paper);
+    notices.extend(cut);
+    let paper = &*paper;
     let new = Fields::from_new(paper);
     let title_key = normalize_title(&new.title);
     let rank = source_rank(source);
@@ -550,6 +574,8 @@ fn update(
         hash,
         now,
     ])?;
+    // Every field was written anew, so whatever could not be read before is gone.
+    super::unreadable::clear(tx, key)?;
     Ok(())
 }
 
@@ -605,11 +631,18 @@ fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
             let authors: String = r.get(3)?;
             let published: Option<String> = r.get(6)?;
             let categories: String = r.get(8)?;
+            let abstract_text: MaybeUnpacked = r.get(2)?;
+            // The stored hash describes the abstract that is lost: a hash no merge result has
+            // makes the next report of the work write its fields again, repairing the row.
+            let hash: i64 = match abstract_text.0 {
+                Ok(_) => r.get(14)?,
+                Err(_) => UNREADABLE_HASH,
+            };
             Ok((
                 Fields {
                     arxiv_id: r.get(0)?,
                     title: r.get(1)?,
-                    abstract_text: r.get::<_, Unpacked>(2)?.0,
+                    abstract_text: readable(key, abstract_text),
                     authors: serde_json::from_str(&authors).unwrap_or_default(),
                     author_count: r.get(4)?,
                     organization: r.get(5)?,
@@ -622,9 +655,22 @@ fn load_fields(conn: &Connection, key: i64) -> Result<(Fields, i64, i64)> {
                     upvotes: r.get(12)?,
                 },
                 r.get(13)?,
-                r.get(14)?,
+                hash,
             ))
         })?)
+}
+
+/// The content hash [`load_fields`] reports for a work whose abstract cannot be read.
+const UNREADABLE_HASH: i64 = i64::MIN;
+
+/// A stored abstract, or empty when it cannot be read back (logged): the rest of the work
+/// still shows and merges, and a new import of the work writes a readable one over it. The
+/// index catch-up records such works for `papershelf stats` (see [`index_doc`]).
+fn readable(key: i64, text: MaybeUnpacked) -> String {
+    text.0.unwrap_or_else(|reason| {
+        tracing::warn!(key, %reason, "a paper's abstract cannot be read; shown without it");
+        String::new()
+    })
 }
 
 fn split_categories(s: &str) -> Vec<String> {
@@ -722,7 +768,7 @@ pub fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SummaryRow> {
         id: r.get(1)?,
         arxiv_id: r.get(2)?,
         title: r.get(3)?,
-        abstract_text: r.get::<_, Unpacked>(4)?.0,
+        abstract_text: readable(r.get(0)?, r.get(4)?),
         authors: serde_json::from_str(&authors).unwrap_or_default(),
         author_count: r.get(6)?,
         organization: r.get(7)?,
@@ -742,9 +788,31 @@ pub fn summaries(conn: &Connection, keys: &[i64]) -> Result<Vec<SummaryRow>> {
             "SELECT {SUMMARY_COLUMNS} FROM works WHERE key IN (SELECT value FROM json_each(?1))"
         ))?
         .query_map([key_list(keys)], summary_from_row)?
+        .filter_map(|row| skip_unreadable(row).transpose())
         .map(|row| row.map(|row| (row.key, row)))
         .collect::<rusqlite::Result<_>>()?;
     Ok(keys.iter().filter_map(|k| by_key.remove(k)).collect())
+}
+
+/// The rows a list page can show: a row whose values cannot be read (text that is not UTF-8)
+/// is left out and logged, so the others still show.
+pub fn readable_rows(
+    rows: impl Iterator<Item = rusqlite::Result<SummaryRow>>,
+) -> Result<Vec<SummaryRow>> {
+    Ok(rows
+        .filter_map(|row| skip_unreadable(row).transpose())
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn skip_unreadable(row: rusqlite::Result<SummaryRow>) -> rusqlite::Result<Option<SummaryRow>> {
+    match row {
+        Ok(row) => Ok(Some(row)),
+        Err(e) if super::unreadable::is_row_damage(&e) => {
+            tracing::warn!(error = %e, "a paper cannot be read; left out of the list");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
@@ -865,7 +933,7 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, Unpacked>(2)?.0,
+                r.get::<_, MaybeUnpacked>(2)?.0,
                 r.get::<_, Option<i32>>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, String>(5)?,
@@ -877,6 +945,17 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
     let Some((title, authors, abstract_text, year, status, added_at, published, upvotes)) = row
     else {
         return Ok(None);
+    };
+    // A damaged abstract is left out of the index, not the whole work: recorded so `stats`
+    // can name the paper.
+    let abstract_text = match abstract_text {
+        Ok(text) => text,
+        Err(reason) => {
+            tracing::warn!(key, %reason, "a paper's abstract cannot be read; indexed without it");
+            let why = format!("abstract: {reason}");
+            super::unreadable::record(conn, key, &why, false, &super::now())?;
+            String::new()
+        }
     };
     Ok(Some(crate::index::IndexDoc {
         key: key as u64,

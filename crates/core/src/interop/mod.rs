@@ -236,7 +236,9 @@ pub fn keyword_to_tag(keyword: &str) -> Option<String> {
     let tag = words.join("-");
     if tag.is_empty()
         || tag.chars().count() > crate::db::tags::MAX_TAG_LEN
-        || tag.chars().any(char::is_control)
+        || tag
+            .chars()
+            .any(|c| c.is_control() || crate::clean::is_bidi_control(c))
     {
         return None;
     }

@@ -415,16 +415,13 @@ pub(crate) fn describe(value: &Value) -> &'static str {
 /// embeddings, overrides, isolates and marks; zero-width space, joiners and word joiner;
 /// invisible operators; the byte order mark.
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
+    // Stricter than what every stored text loses (`clean::is_bidi_control`): an API's machine
+    // text has no use for directional marks or zero-width characters.
+    crate::clean::is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}'
+        )
 }
 
 /// Text as stored: control characters (NUL, escape, …), bidi controls and zero-width

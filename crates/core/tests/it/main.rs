@@ -4,6 +4,7 @@ mod browse;
 mod collections;
 mod file_import;
 mod graph_identity;
+mod hostile_fields;
 mod hostile_http;
 mod import_jsonl;
 mod index_recovery;
