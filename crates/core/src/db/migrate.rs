@@ -17,6 +17,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (9, include_str!("migrations/0009_collections.sql")),
     (10, include_str!("migrations/0010_field_origin_sets.sql")),
     (11, include_str!("migrations/0011_packed_abstracts.sql")),
+    (12, include_str!("migrations/0012_import_raw_order.sql")),
 ];
 
 /// The schema version this build writes.
