@@ -67,7 +67,7 @@ fn works(lib: &Library) -> usize {
 }
 
 /// The library's papers, fields, tags, notes and modification times (which files reported
-/// them aside).
+/// them, and the records each file gave, aside).
 fn papers(lib: &Library) -> Vec<papershelf_core::Paper> {
     lib.export_entries(&ExportSelection::default())
         .unwrap()
@@ -75,6 +75,7 @@ fn papers(lib: &Library) -> Vec<papershelf_core::Paper> {
         .map(|e| {
             let mut p = e.paper;
             p.sources.clear();
+            p.records.clear();
             p
         })
         .collect()
