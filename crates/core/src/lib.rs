@@ -62,7 +62,8 @@ pub use library_interop::{
     first_skip_note, EntryOutcome, EntryReport, ExportSelection, InteropReport,
 };
 pub use model::{
-    ArxivId, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate, Status,
+    ArxivId, ImportedRecord, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate,
+    Status,
 };
 pub use saved::SavedSearch;
 pub use search::{

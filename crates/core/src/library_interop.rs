@@ -17,7 +17,7 @@ use crate::interop::citekey::{self, KeySource};
 use crate::interop::mirror::{
     self, MirrorConfig, MirrorFiles, MirrorState, MirrorStatus, MirrorWorker,
 };
-use crate::interop::{bibtex, csl, markdown, ris, ExportEntry, Format, Parsed};
+use crate::interop::{bibtex, csl, markdown, ris, BibtexRecord, ExportEntry, Format, Parsed};
 use crate::library::Library;
 use crate::model::{PaperId, Status};
 use crate::search::SearchOptions;
@@ -197,9 +197,37 @@ impl Library {
                     });
                 }
                 for rec in &parsed.records {
+                    let read = rec;
                     let mut notices = Vec::new();
-                    let upserted =
-                        works::upsert_noting(tx, &rec.paper, source, origin, now, &mut notices)?;
+                    // An entry imported before under its key adds only what changed since.
+                    let before = earlier_import(tx, format, rec)?;
+                    let delta;
+                    let rec = match &before {
+                        Some((_, old)) => {
+                            delta = since(rec, old);
+                            &delta
+                        }
+                        None => rec,
+                    };
+                    let upserted = match before {
+                        Some((work, _)) => works::merge_into(
+                            tx,
+                            work,
+                            &rec.paper,
+                            source,
+                            origin,
+                            now,
+                            &mut notices,
+                        )?,
+                        None => works::upsert_noting(
+                            tx,
+                            &rec.paper,
+                            source,
+                            origin,
+                            now,
+                            &mut notices,
+                        )?,
+                    };
                     let key = upserted.key();
                     let mut extra = false;
                     for t in &rec.tags {
@@ -259,12 +287,29 @@ impl Library {
                     }
                     let entry_key = entry_key(rec.key.as_deref(), &mut notices);
                     let raw = raw_entry(&rec.context, &rec.raw, &mut notices);
+                    // The first import of a key from a file stays its age; the text is the
+                    // newest.
                     tx.prepare_cached(
-                        "INSERT OR REPLACE INTO import_raw
-                            (work_key, format, origin, entry_key, raw, imported_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT INTO import_raw
+                            (work_key, format, origin, entry_key, raw, imported_at, line,
+                             first_imported_at, entry_type, preprint)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)
+                         ON CONFLICT (work_key, format, origin, entry_key) DO UPDATE SET
+                            raw = excluded.raw, imported_at = excluded.imported_at,
+                            line = excluded.line, entry_type = excluded.entry_type,
+                            preprint = excluded.preprint",
                     )?
-                    .execute(params![key, source, origin, entry_key, raw, now])?;
+                    .execute(params![
+                        key,
+                        source,
+                        origin,
+                        entry_key,
+                        raw,
+                        now,
+                        rec.line as i64,
+                        rec.kind.clone().unwrap_or_default(),
+                        format != Format::Markdown && is_preprint(&read.paper),
+                    ])?;
                     if extra {
                         works::touch(tx, key, now)?;
                     }
@@ -280,7 +325,7 @@ impl Library {
                     let id: String =
                         tx.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?;
                     // The entry's own title, as stored: the report is shown on terminals too.
-                    let title = clean::strip_controls(&rec.paper.title, Lines::One);
+                    let title = clean::strip_controls(&read.paper.title, Lines::One);
                     let title = clean::cut_to(&title, clean::MAX_TITLE).to_string();
                     entries.push(EntryReport {
                         file: file.clone(),
@@ -322,7 +367,7 @@ impl Library {
         let key = works::key_of(&conn, id)?;
         let mut stmt = conn.prepare_cached(
             "SELECT format, origin, entry_key, raw FROM import_raw WHERE work_key = ?1
-             ORDER BY imported_at, format, origin, entry_key",
+             ORDER BY first_imported_at, format, origin, line, entry_key",
         )?;
         let rows = stmt
             .query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -330,36 +375,47 @@ impl Library {
         Ok(rows)
     }
 
-    /// Citation keys of every paper (id → key), stable across runs: see
-    /// [`crate::interop::citekey`].
-    pub fn citation_keys(&self) -> Result<HashMap<String, String>> {
+    /// Citation keys of every paper (id → its keys, the one that names it first), stable
+    /// across runs: see [`crate::interop::citekey`].
+    pub fn citation_keys(&self) -> Result<HashMap<String, Vec<String>>> {
         let conn = self.conn();
+        // Each paper's imported keys, oldest first.
+        let mut imported: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = conn.prepare(
-            "SELECT id, title, authors, organization, year, added_at,
-                        (SELECT r.entry_key FROM import_raw r
-                         WHERE r.work_key = works.key AND r.format = 'bibtex' AND r.entry_key <> ''
-                         ORDER BY r.imported_at, r.origin, r.entry_key LIMIT 1)
-                 FROM works",
+            "SELECT work_key, entry_key FROM import_raw
+             WHERE format = 'bibtex' AND entry_key <> ''
+             ORDER BY work_key, first_imported_at, origin, line, entry_key",
         )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (work, key) = row?;
+            let keys = imported.entry(work).or_default();
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let mut stmt = conn
+            .prepare("SELECT key, id, title, authors, organization, year, added_at FROM works")?;
         let sources = stmt
             .query_map([], |r| {
-                let authors: String = r.get(2)?;
+                let authors: String = r.get(3)?;
                 let authors: Vec<String> = serde_json::from_str(&authors).unwrap_or_default();
                 Ok(KeySource {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
+                    id: r.get(1)?,
+                    title: r.get(2)?,
                     first_author: authors.into_iter().next(),
-                    organization: r.get(3)?,
-                    year: r.get(4)?,
-                    added_at: r.get(5)?,
-                    imported: r.get(6)?,
+                    organization: r.get(4)?,
+                    year: r.get(5)?,
+                    added_at: r.get(6)?,
+                    imported: imported.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(citekey::assign(&sources))
     }
 
-    /// The selected papers with their citation keys, ordered by key.
+    /// The selected papers with their citation keys and imported BibTeX entries, ordered by
+    /// key.
     pub fn export_entries(&self, sel: &ExportSelection) -> Result<Vec<ExportEntry>> {
         let keys = self.citation_keys()?;
         let allowed: Option<HashSet<String>> = match sel.query.as_deref().map(str::trim) {
@@ -411,9 +467,10 @@ impl Library {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut last_bibtex = conn.prepare_cached(
-            "SELECT raw FROM import_raw WHERE work_key = ?1 AND format = 'bibtex'
-             ORDER BY imported_at DESC, origin DESC, entry_key DESC LIMIT 1",
+        // Newest first: the first text met of each citation key is the one exported.
+        let mut bibtex_rows = conn.prepare_cached(
+            "SELECT entry_key, raw FROM import_raw WHERE work_key = ?1 AND format = 'bibtex'
+             ORDER BY imported_at DESC, origin DESC, entry_key DESC",
         )?;
         let mut out = Vec::new();
         for (key, id) in rows {
@@ -421,14 +478,18 @@ impl Library {
                 continue;
             }
             let paper = works::load_paper(&conn, key)?;
-            let cite = keys.get(&id).cloned().unwrap_or_else(|| id.clone());
-            let imported_bibtex = last_bibtex
-                .query_row([key], |r| r.get::<_, String>(0))
-                .optional()?;
+            let own = keys.get(&id).cloned().unwrap_or_else(|| vec![id.clone()]);
+            let mut newest: Vec<(String, String)> = Vec::new();
+            for row in bibtex_rows.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                let (entry_key, raw): (String, String) = row?;
+                if !newest.iter().any(|(k, _)| *k == entry_key) {
+                    newest.push((entry_key, raw));
+                }
+            }
             out.push(ExportEntry {
-                key: cite,
+                key: own[0].clone(),
                 paper,
-                imported_bibtex,
+                bibtex: bibtex_records(&own, newest),
             });
         }
         out.sort_by(|a, b| a.key.cmp(&b.key));
@@ -668,6 +729,136 @@ fn raw_entry(context: &str, raw: &str, notices: &mut Vec<String>) -> String {
         return String::new();
     }
     clean::strip_controls(&format!("{context}{raw}"), Lines::Many).into_owned()
+}
+
+/// The work an entry was imported into before, under the same key from a file of the same
+/// format, with what that import read (the newest such import whose paper is the same work:
+/// the same arXiv id or DOI, or the same title). `None` for a new key or one that now names
+/// another paper.
+fn earlier_import(
+    tx: &rusqlite::Transaction<'_>,
+    format: Format,
+    rec: &crate::interop::Record,
+) -> Result<Option<(i64, crate::interop::Record)>> {
+    let Some(key) = rec.key.as_deref().filter(|k| !k.is_empty()) else {
+        return Ok(None);
+    };
+    let rows = tx
+        .prepare_cached(
+            "SELECT work_key, raw FROM import_raw WHERE format = ?1 AND entry_key = ?2
+             ORDER BY imported_at DESC, origin DESC",
+        )?
+        .query_map(params![format.name(), key], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (work, raw) in rows {
+        let parsed = format.parse(&raw);
+        let [old] = parsed.records.as_slice() else {
+            continue;
+        };
+        if same_work(&old.paper, &rec.paper) {
+            return Ok(Some((work, old.clone())));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether an entry describes the arXiv preprint of its work: it has an arXiv id, no published
+/// DOI, and no venue other than arXiv (Zotero writes `journal = {arXiv:…}` for some).
+fn is_preprint(p: &crate::model::NewPaper) -> bool {
+    p.arxiv_id.is_some()
+        && p.doi.is_none()
+        && p.journal_ref
+            .as_deref()
+            .is_none_or(|j| j.trim().to_ascii_lowercase().starts_with("arxiv"))
+}
+
+/// Whether two readings of one entry describe the same work: ids decide when both have them.
+fn same_work(a: &crate::model::NewPaper, b: &crate::model::NewPaper) -> bool {
+    if let (Some(x), Some(y)) = (&a.arxiv_id, &b.arxiv_id) {
+        return x == y;
+    }
+    if let (Some(x), Some(y)) = (&a.doi, &b.doi) {
+        return x.eq_ignore_ascii_case(y);
+    }
+    crate::text::normalize_title(&a.title) == crate::text::normalize_title(&b.title)
+}
+
+/// What `new` says that `old` (the same entry as imported before) did not: unchanged fields
+/// left empty, so they keep the library's values (a sibling entry's, or the user's edits);
+/// only tags and collections not imported before; the note only when it changed. Re-importing
+/// a file, or an export of the library, then changes nothing the file did not change.
+fn since(new: &crate::interop::Record, old: &crate::interop::Record) -> crate::interop::Record {
+    let (n, o) = (&new.paper, &old.paper);
+    fn keep<T: Clone + PartialEq + Default>(n: &T, o: &T) -> T {
+        if n == o {
+            T::default()
+        } else {
+            n.clone()
+        }
+    }
+    let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+    let (old_tags, old_collections) = (lower(&old.tags), lower(&old.collections));
+    crate::interop::Record {
+        paper: crate::model::NewPaper {
+            arxiv_id: keep(&n.arxiv_id, &o.arxiv_id),
+            title: keep(&n.title, &o.title),
+            abstract_text: keep(&n.abstract_text, &o.abstract_text),
+            authors: keep(&n.authors, &o.authors),
+            author_count: keep(&n.author_count, &o.author_count),
+            organization: keep(&n.organization, &o.organization),
+            published: keep(&n.published, &o.published),
+            versions: n.versions.clone(),
+            doi: keep(&n.doi, &o.doi),
+            categories: keep(&n.categories, &o.categories),
+            journal_ref: keep(&n.journal_ref, &o.journal_ref),
+            comments: keep(&n.comments, &o.comments),
+            license: keep(&n.license, &o.license),
+            upvotes: n.upvotes,
+        },
+        tags: new
+            .tags
+            .iter()
+            .filter(|t| !old_tags.contains(&t.to_lowercase()))
+            .cloned()
+            .collect(),
+        collections: new
+            .collections
+            .iter()
+            .filter(|c| !old_collections.contains(&c.to_lowercase()))
+            .cloned()
+            .collect(),
+        note: keep(&new.note, &old.note),
+        ..new.clone()
+    }
+}
+
+/// A paper's BibTeX records for the export, from its keys (`own`, the one that names it first)
+/// and the newest text of each imported entry key (newest first): a record under each of the
+/// paper's keys it was imported with, in the order of `own`; when none of them could be kept,
+/// the newest record under the paper's generated key; the rest keyless.
+fn bibtex_records(own: &[String], newest: Vec<(String, String)>) -> Vec<BibtexRecord> {
+    let mut records: Vec<BibtexRecord> = Vec::with_capacity(newest.len());
+    let mut rest: Vec<BibtexRecord> = Vec::new();
+    for k in own {
+        if let Some((_, raw)) = newest.iter().find(|(e, _)| e == k) {
+            records.push(BibtexRecord {
+                key: Some(k.clone()),
+                raw: raw.clone(),
+            });
+        }
+    }
+    for (entry_key, raw) in newest {
+        if own.contains(&entry_key) {
+            continue;
+        }
+        // No imported key kept: the newest entry still gives the type and unmodelled fields.
+        let key = (records.is_empty() && rest.is_empty()).then(|| own[0].clone());
+        rest.push(BibtexRecord { key, raw });
+    }
+    records.extend(rest);
+    records
 }
 
 /// One text file of `entries` in a single-file format.

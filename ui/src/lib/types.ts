@@ -176,6 +176,22 @@ export interface Paper {
   dois: string[];
   addedAt: string;
   modifiedAt: string;
+  /** The interchange-file entries it was imported from, oldest first (several for a preprint
+   * and its published version imported under two citation keys). */
+  records: ImportedRecord[];
+}
+
+/** One entry of an interchange file a paper was imported from (`ImportedRecord` in the core). */
+export interface ImportedRecord {
+  /** Its key in the file (BibTeX citation key, RIS `ID`, CSL `id`); empty when it had none. */
+  key: string;
+  /** Its type as the file names it (`inproceedings`, `JOUR`). */
+  entryType: string | null;
+  /** The file it came from. */
+  origin: string;
+  format: "bibtex" | "ris" | "csl-json" | "markdown";
+  /** It describes the arXiv preprint (arXiv id, no published DOI, no other venue). */
+  preprint: boolean;
 }
 
 /** What `add_paper` returns (`src-tauri/src/commands/sources.rs`). */

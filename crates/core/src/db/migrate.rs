@@ -18,6 +18,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (10, include_str!("migrations/0010_field_origin_sets.sql")),
     (11, include_str!("migrations/0011_packed_abstracts.sql")),
     (12, include_str!("migrations/0012_unreadable_works.sql")),
+    (13, include_str!("migrations/0013_import_raw_order.sql")),
 ];
 
 /// The schema version this build writes.

@@ -277,13 +277,44 @@ pub fn upsert_noting(
     now: &str,
     notices: &mut Vec<String>,
 ) -> Result<Upserted> {
+    upsert_at(tx, None, paper, source, origin, now, notices)
+}
+
+/// Merges one paper into the work `key`, which the caller has already identified (an entry
+/// imported before under the same citation key): like [`upsert_noting`] without the identity
+/// search. Fields `paper` leaves empty keep the work's values.
+pub fn merge_into(
+    tx: &Transaction<'_>,
+    key: i64,
+    paper: &NewPaper,
+    source: &str,
+    origin: &str,
+    now: &str,
+    notices: &mut Vec<String>,
+) -> Result<Upserted> {
+    upsert_at(tx, Some(key), paper, source, origin, now, notices)
+}
+
+fn upsert_at(
+    tx: &Transaction<'_>,
+    known: Option<i64>,
+    paper: &NewPaper,
+    source: &str,
+    origin: &str,
+    now: &str,
+    notices: &mut Vec<String>,
+) -> Result<Upserted> {
     let (paper, cut) = crate::clean::clean_paper(paper);
     notices.extend(cut);
     let paper = &*paper;
     let new = Fields::from_new(paper);
     let title_key = normalize_title(&new.title);
     let rank = source_rank(source);
-    let outcome = match find_existing(tx, &new, &title_key)? {
+    let found = match known {
+        Some(key) => Some(key),
+        None => find_existing(tx, &new, &title_key)?,
+    };
+    let outcome = match found {
         None => {
             let id = match &paper.arxiv_id {
                 Some(a) => PaperId::from_arxiv(a),
@@ -820,6 +851,26 @@ pub fn key_list(keys: &[i64]) -> String {
     serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
 }
 
+/// The interchange entries a work was imported from, oldest first (see migration 0013).
+pub fn imported_records(conn: &Connection, key: i64) -> Result<Vec<crate::model::ImportedRecord>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT entry_key, entry_type, origin, format, preprint FROM import_raw
+             WHERE work_key = ?1 ORDER BY first_imported_at, origin, line, entry_key, format",
+        )?
+        .query_map([key], |r| {
+            Ok(crate::model::ImportedRecord {
+                key: r.get(0)?,
+                entry_type: Some(r.get::<_, String>(1)?).filter(|t| !t.is_empty()),
+                origin: r.get(2)?,
+                format: r.get(3)?,
+                preprint: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Loads everything about one work.
 pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
     let (f, _, _) = load_fields(conn, key)?;
@@ -884,6 +935,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         added_at,
         modified_at,
         links: Vec::new(),
+        records: imported_records(conn, key)?,
     };
     paper.links = crate::model::links_of(&paper);
     Ok(paper)

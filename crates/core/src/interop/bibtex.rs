@@ -535,6 +535,7 @@ fn parse_entry(macros: &Macros, raw: &str, line: usize) -> Result<Record, Skippe
     Ok(Record {
         line,
         key: Some(key),
+        kind: Some(raw_entry.v.kind.v.to_string()),
         paper,
         tags,
         collections: field("groups")
@@ -797,13 +798,14 @@ const MONTH_MACROS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Writes entries as BibTeX (one `@misc`/`@article` per paper, fields in a fixed order).
+/// Writes entries as BibTeX: a paper imported from BibTeX as one entry per citation key it
+/// came with, each as imported with the library's changes merged in; any other paper as one
+/// `@misc`/`@article` with fields in a fixed order.
 pub fn write(entries: &[ExportEntry]) -> String {
     let mut out = String::from(
         "% Exported by Papershelf. UTF-8: use biber, or BibTeX with a UTF-8 aware setup.\n",
     );
     for e in entries {
-        out.push('\n');
         write_entry(&mut out, e);
     }
     out
@@ -868,19 +870,49 @@ fn generated(e: &ExportEntry) -> (&'static str, Vec<(&'static str, String)>) {
     (kind, fields)
 }
 
+/// Writes a paper's entries: one per imported record that has a key (each with its own entry
+/// type and fields), or Papershelf's own rendering under the paper's key when there is none.
 fn write_entry(out: &mut String, e: &ExportEntry) {
     let (kind, ours) = generated(e);
-    let imported = e.imported_bibtex.as_deref().and_then(read_imported);
-    let (kind, fields): (String, Vec<(String, String)>) = match imported {
-        Some(imported) => merge_with_imported(&e.paper, ours, imported),
-        None => (
-            kind.to_string(),
-            ours.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-        ),
-    };
-    out.push_str(&format!("@{kind}{{{},\n", e.key));
+    let records: Vec<(Option<&str>, Option<Imported>)> = e
+        .bibtex
+        .iter()
+        .map(|r| (r.key.as_deref(), read_imported(&r.raw)))
+        .collect();
+    let siblings: Vec<&Record> = records
+        .iter()
+        .filter_map(|(_, i)| i.as_ref().map(|i| &i.record))
+        .collect();
+    let mut wrote = false;
+    for (key, imported) in &records {
+        let Some(key) = key else { continue };
+        let (kind, fields) = match imported {
+            Some(imported) => merge_with_imported(&e.paper, &ours, imported, &siblings),
+            // A stored entry that no longer reads: the library's rendering, under its key.
+            None => (kind.to_string(), owned(&ours)),
+        };
+        push_entry(out, &kind, key, &fields);
+        wrote = true;
+    }
+    if !wrote {
+        push_entry(out, kind, &e.key, &owned(&ours));
+    }
+}
+
+fn owned(fields: &[(&'static str, String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+fn push_entry(out: &mut String, kind: &str, key: &str, fields: &[(String, String)]) {
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(&format!("@{kind}{{{key},\n"));
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    for (k, v) in &fields {
+    for (k, v) in fields {
         out.push_str(&format!("  {k:<width$} = {v},\n"));
     }
     out.push_str("}\n");
@@ -952,7 +984,7 @@ fn flat_value(chunks: &[Spanned<RawChunk<'_>>], macros: &Macros) -> String {
 }
 
 /// One thing Papershelf models, the imported fields that carried it, and whether the library
-/// still holds what the import read from them.
+/// still holds what an import read from them.
 struct Concept {
     /// Lower-case names of the imported fields it was read from.
     imported: &'static [&'static str],
@@ -967,12 +999,19 @@ struct Concept {
 /// modelled field the library still holds as imported is written as it was (LaTeX accents,
 /// protective braces and all); one the library has changed since (an edited title, new tags,
 /// a note, ids found by a sync) is written from the library.
+///
+/// `siblings` are what the import made of every entry of the paper (this one among them): a
+/// bibliographic field the library holds as one of them read it (the published version's
+/// venue, merged into the paper from its entry) is not a change, so each entry keeps its own.
+/// Tags, collections and the note are the library's in every entry.
 fn merge_with_imported(
     p: &Paper,
-    ours: Vec<(&'static str, String)>,
-    imported: Imported,
+    ours: &[(&'static str, String)],
+    imported: &Imported,
+    siblings: &[&Record],
 ) -> (String, Vec<(String, String)>) {
     let r = &imported.record;
+    let any = |same: &dyn Fn(&Record) -> bool| same(r) || siblings.iter().any(|s| same(s));
     let sorted = |v: &[String]| {
         let mut v: Vec<String> = v.iter().map(|s| s.to_lowercase()).collect();
         v.sort();
@@ -985,8 +1024,8 @@ fn merge_with_imported(
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(f))
     });
-    let ids_unchanged =
-        p.arxiv_id == r.paper.arxiv_id.as_ref().map(ToString::to_string) && p.doi == r.paper.doi;
+    let ids_unchanged = any(&|s| p.arxiv_id == s.paper.arxiv_id.as_ref().map(ToString::to_string))
+        && any(&|s| p.doi == s.paper.doi);
     let library_note = p
         .note
         .as_ref()
@@ -996,22 +1035,22 @@ fn merge_with_imported(
         Concept {
             imported: &["title"],
             generated: &["title"],
-            unchanged: p.title == r.paper.title,
+            unchanged: any(&|s| p.title == s.paper.title),
         },
         Concept {
             imported: &["author"],
             generated: &["author"],
-            unchanged: p.authors == r.paper.authors,
+            unchanged: any(&|s| p.authors == s.paper.authors),
         },
         Concept {
             imported: &["journal", "journaltitle", "booktitle"],
             generated: &["journal"],
-            unchanged: p.journal_ref == r.paper.journal_ref,
+            unchanged: any(&|s| p.journal_ref == s.paper.journal_ref),
         },
         Concept {
             imported: &["year", "month", "date"],
             generated: &["year", "month"],
-            unchanged: p.published == r.paper.published,
+            unchanged: any(&|s| p.published == s.paper.published),
         },
         Concept {
             imported: &[
@@ -1029,7 +1068,7 @@ fn merge_with_imported(
         Concept {
             imported: &["abstract"],
             generated: &["abstract"],
-            unchanged: p.abstract_text == r.paper.abstract_text,
+            unchanged: any(&|s| p.abstract_text == s.paper.abstract_text),
         },
         Concept {
             imported: &["keywords"],
@@ -1064,7 +1103,7 @@ fn merge_with_imported(
                 let name = match (*k, note_field) {
                     ("annote", Some(f)) => f.to_string(),
                     // An `@inproceedings` names its venue `booktitle`, as it was imported.
-                    ("journal", _) if imported_has(&imported, "booktitle") => "booktitle".into(),
+                    ("journal", _) if imported_has(imported, "booktitle") => "booktitle".into(),
                     _ => k.to_string(),
                 };
                 (name, v.clone())
@@ -1090,7 +1129,7 @@ fn merge_with_imported(
             fields.extend(library_fields(concept));
         }
     }
-    (imported.kind, fields)
+    (imported.kind.clone(), fields)
 }
 
 fn imported_has(imported: &Imported, name: &str) -> bool {

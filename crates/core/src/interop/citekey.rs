@@ -1,8 +1,12 @@
 //! Citation keys: `vaswani2017attention`, stable and unique within a library.
 //!
 //! A paper imported from BibTeX keeps the key it had there, so the `\cite{…}` commands of the
-//! documents that use it keep working; when two papers arrive with the same key, the one that
-//! entered the library first keeps it. Every other paper gets a generated key: the first
+//! documents that use it keep working. A paper imported from several entries (a Zotero file's
+//! arXiv preprint and published version of one work, under two keys) keeps every one of those
+//! keys, the oldest first: that one names the paper (its notes file, its CSL-JSON and RIS
+//! item). When two papers arrive with the same key, the one that entered the library first
+//! keeps it. A paper left with no imported key gets a generated key, never equal to any
+//! imported one: the first
 //! author's surname, the year and the first title word that is not a stop word, folded to
 //! lower-case ASCII. Papers sharing a base are ordered by when they entered the library (then
 //! by id): the first keeps the bare base, later ones get `a`, `b`, … So a paper's key does not
@@ -37,8 +41,8 @@ pub struct KeySource {
     pub title: String,
     /// When the paper entered the library (RFC 3339), for ordering namesakes.
     pub added_at: String,
-    /// The key the paper had in the BibTeX file it was first imported from.
-    pub imported: Option<String>,
+    /// The keys the paper had in the BibTeX files it was imported from, oldest first.
+    pub imported: Vec<String>,
 }
 
 /// Longest imported key kept. Longer ones (rare) get a generated key.
@@ -116,26 +120,36 @@ pub fn base_key(src: &KeySource) -> String {
     format!("{author}{year}{word}")
 }
 
-/// Assigns a unique key to every paper: id → key.
-pub fn assign(sources: &[KeySource]) -> HashMap<String, String> {
+/// Assigns keys to every paper: id → its keys, the one that names it first. A paper keeps
+/// every usable imported key that no older paper holds (ignoring case and as a file name), in
+/// the order given; a paper left with none gets exactly one generated key. Keys are unique
+/// across the whole result, and no generated key equals any imported key, kept or not.
+pub fn assign(sources: &[KeySource]) -> HashMap<String, Vec<String>> {
     let mut by_age: Vec<&KeySource> = sources.iter().collect();
     by_age.sort_by(|a, b| a.added_at.cmp(&b.added_at).then(a.id.cmp(&b.id)));
-    let mut out = HashMap::with_capacity(sources.len());
+    let mut out: HashMap<String, Vec<String>> = HashMap::with_capacity(sources.len());
     // Imported keys first: the oldest paper holding one keeps it.
     let mut taken: HashSet<String> = HashSet::new();
     for s in &by_age {
-        if let Some(key) = s.imported.as_deref().filter(|k| is_usable_imported_key(k)) {
+        for key in s.imported.iter().filter(|k| is_usable_imported_key(k)) {
             if taken.insert(identity(key)) {
-                out.insert(s.id.clone(), key.to_string());
+                out.entry(s.id.clone()).or_default().push(key.clone());
             }
         }
     }
+    // Every imported key is reserved, even one not kept (too long, or held by an older paper
+    // in another spelling): a generated key equal to it would cite the wrong entry.
+    let imported: HashSet<String> = sources
+        .iter()
+        .flat_map(|s| s.imported.iter().map(|k| identity(k)))
+        .chain(taken.iter().cloned())
+        .collect();
+    taken.extend(imported.iter().cloned());
     let mut groups: HashMap<String, Vec<&KeySource>> = HashMap::new();
     for s in by_age.iter().filter(|s| !out.contains_key(&s.id)) {
         groups.entry(base_key(s)).or_default().push(s);
     }
     // A bare base is reserved for its group, so a suffixed key never takes another's base.
-    let imported = taken.clone();
     taken.extend(groups.keys().map(|b| identity(b)));
     let mut bases: Vec<_> = groups.into_iter().collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
@@ -143,14 +157,14 @@ pub fn assign(sources: &[KeySource]) -> HashMap<String, String> {
         let mut n = 0usize;
         for (i, s) in group.iter().enumerate() {
             if i == 0 && !imported.contains(&identity(&base)) {
-                out.insert(s.id.clone(), base.clone());
+                out.insert(s.id.clone(), vec![base.clone()]);
                 continue;
             }
             loop {
                 let candidate = format!("{base}{}", suffix(n));
                 n += 1;
                 if taken.insert(identity(&candidate)) {
-                    out.insert(s.id.clone(), candidate);
+                    out.insert(s.id.clone(), vec![candidate]);
                     break;
                 }
             }
@@ -185,7 +199,7 @@ mod tests {
             year: Some(year),
             title: title.into(),
             added_at: added.into(),
-            imported: None,
+            imported: vec![],
         }
     }
 
@@ -205,14 +219,24 @@ mod tests {
 
     fn imported(key: &str, s: KeySource) -> KeySource {
         KeySource {
-            imported: Some(key.into()),
+            imported: vec![key.into()],
             ..s
         }
     }
 
+    /// The one key of each paper.
+    fn single(keys: HashMap<String, Vec<String>>) -> HashMap<String, String> {
+        keys.into_iter()
+            .map(|(id, mut k)| {
+                assert_eq!(k.len(), 1, "{id}: {k:?}");
+                (id, k.remove(0))
+            })
+            .collect()
+    }
+
     #[test]
     fn imported_keys_are_kept_and_the_oldest_holder_wins() {
-        let keys = assign(&[
+        let keys = single(assign(&[
             imported(
                 "DBLP:conf/nips/VaswaniSPUJGKP17",
                 src("v", "Ashish Vaswani", 2017, "Attention", "2024-01"),
@@ -231,7 +255,7 @@ mod tests {
             src("g", "A Smith", 2020, "Learning", "2024-03"),
             // Not a usable key: generated.
             imported("has space", src("x", "B Jones", 2021, "Graphs", "2024-04")),
-        ]);
+        ]));
         assert_eq!(keys["v"], "DBLP:conf/nips/VaswaniSPUJGKP17");
         assert_eq!(keys["w"], "vaswani2017attention");
         assert_eq!(keys["i"], "smith2020learning");
@@ -246,11 +270,11 @@ mod tests {
 
     #[test]
     fn keys_that_differ_only_as_file_names_are_not_both_given() {
-        let keys = assign(&[
+        let keys = single(assign(&[
             imported("a:b", src("1", "A Smith", 2020, "X", "2024-01")),
             imported("a/b", src("2", "A Smith", 2020, "Y", "2024-02")),
             imported("A_B", src("3", "A Smith", 2020, "Z", "2024-03")),
-        ]);
+        ]));
         assert_eq!(keys["1"], "a:b");
         assert_eq!(keys["2"], "smith2020y");
         assert_eq!(keys["3"], "smith2020z");
@@ -259,12 +283,47 @@ mod tests {
     }
 
     #[test]
-    fn collisions_get_suffixes_in_library_order() {
+    fn a_paper_keeps_every_imported_key_and_generated_keys_avoid_all_of_them() {
+        let pair = KeySource {
+            imported: vec![
+                "smith2022attention".into(),
+                "smith2023attention".into(),
+                // The same key in another case, from a later file: one key.
+                "Smith2022Attention".into(),
+            ],
+            ..src("p", "A Smith", 2023, "Attention", "2024-01")
+        };
         let keys = assign(&[
+            pair,
+            // A newer paper importing one of those keys loses it and keeps its other one.
+            KeySource {
+                imported: vec!["smith2023attention".into(), "other2020".into()],
+                ..src("q", "B Other", 2020, "Else", "2024-02")
+            },
+            // A generated base equal to an imported key moves to a suffix.
+            src("g", "A Smith", 2022, "Attention", "2024-03"),
+            // An unusable imported key (too long): a generated key instead.
+            KeySource {
+                imported: vec![format!("jones2021graphs{}", "x".repeat(100))],
+                ..src("x", "B Jones", 2021, "Graphs", "2024-04")
+            },
+        ]);
+        assert_eq!(keys["p"], ["smith2022attention", "smith2023attention"]);
+        assert_eq!(keys["q"], ["other2020"]);
+        assert_eq!(keys["g"], ["smith2022attentiona"]);
+        assert_eq!(keys["x"], ["jones2021graphs"]);
+        let all: Vec<String> = keys.values().flatten().map(|k| identity(k)).collect();
+        let unique: HashSet<&String> = all.iter().collect();
+        assert_eq!(all.len(), unique.len(), "{keys:?}");
+    }
+
+    #[test]
+    fn collisions_get_suffixes_in_library_order() {
+        let keys = single(assign(&[
             src("b", "A Smith", 2020, "Learning things", "2024-02"),
             src("a", "A Smith", 2020, "Learning stuff", "2024-01"),
             src("c", "A Smith", 2020, "Learning more", "2024-03"),
-        ]);
+        ]));
         assert_eq!(keys["a"], "smith2020learning");
         assert_eq!(keys["b"], "smith2020learninga");
         assert_eq!(keys["c"], "smith2020learningb");

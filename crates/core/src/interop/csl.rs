@@ -210,6 +210,7 @@ fn record_from(line: usize, item: &Map<String, Value>, raw: &str) -> Result<Reco
     Ok(Record {
         line,
         key: str_of(item, "id"),
+        kind: str_of(item, "type"),
         paper,
         tags,
         collections: vec![],

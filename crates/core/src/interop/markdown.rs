@@ -1,5 +1,7 @@
 //! Markdown notes: one file per paper, `<citekey>.md`, with YAML front matter (id, citekey,
-//! title, authors, year, date, arXiv id, DOI, links, tags, status) and then the note body.
+//! every citation key when the paper has several, title, authors, year, date, arXiv id, DOI,
+//! links, tags, status) and then the note body. A paper imported from several BibTeX entries
+//! is one file, named by its oldest key.
 //!
 //! Every YAML string is double-quoted with `\\`, `\"` and control characters escaped, so a title
 //! with `: # ' "` or a leading `-` stays a string. [`parse`] reads back what [`write_one`]
@@ -37,6 +39,15 @@ pub fn write_one(e: &ExportEntry) -> String {
     let mut out = String::from("---\n");
     out.push_str(&format!("id: {}\n", yaml_str(p.id.as_str())));
     out.push_str(&format!("citekey: {}\n", yaml_str(&e.key)));
+    // A paper imported from several BibTeX entries (preprint and published version) is cited
+    // under each of their keys; the file is named by the first.
+    let keys = e.keys();
+    if keys.len() > 1 {
+        out.push_str("citekeys:\n");
+        for k in keys {
+            out.push_str(&format!("  - {}\n", yaml_str(k)));
+        }
+    }
     out.push_str(&format!("title: {}\n", yaml_str(&p.title)));
     if p.authors.is_empty() {
         out.push_str("authors: []\n");
@@ -285,6 +296,7 @@ pub fn parse(text: &str) -> Parsed {
     parsed.records.push(Record {
         line: 1,
         key: get("citekey"),
+        kind: None,
         paper,
         tags,
         collections: list("collections"),

@@ -92,6 +92,8 @@ pub struct Record {
     pub line: usize,
     /// The entry's own key or id in the file (citation key, RIS `ID`, CSL `id`).
     pub key: Option<String>,
+    /// Its type as the file names it (BibTeX `inproceedings`, RIS `JOUR`, CSL `paper-conference`).
+    pub kind: Option<String>,
     /// The bibliographic fields.
     pub paper: NewPaper,
     /// Tags (BibTeX `keywords`, RIS `KW`, CSL `keyword`), cleaned to tag syntax.
@@ -123,17 +125,45 @@ pub struct Parsed {
     pub skipped: Vec<SkippedEntry>,
 }
 
-/// A paper ready to be written out, with its citation key.
+/// A paper ready to be written out, with its citation keys.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportEntry {
-    /// Stable, library-unique citation key (see [`citekey`]).
+    /// The key that names the paper (see [`citekey`]): the oldest of its imported keys, else a
+    /// generated one. Its notes file, CSL-JSON and RIS item carry it.
     pub key: String,
     /// The paper with tags, status and note.
     pub paper: Paper,
-    /// The paper's BibTeX entry as last imported (with the `@string` macros it uses), when it
-    /// came from a BibTeX file: the BibTeX export keeps its entry type and the fields
-    /// Papershelf does not model.
-    pub imported_bibtex: Option<String>,
+    /// The BibTeX entries the paper was imported from (each with the `@string` macros it uses),
+    /// the newest text of each citation key, the one of [`ExportEntry::key`] first: the BibTeX
+    /// export writes one entry per record that has a key, each with its own entry type and the
+    /// fields Papershelf does not model. Empty for a paper that never came from BibTeX.
+    pub bibtex: Vec<BibtexRecord>,
+}
+
+impl ExportEntry {
+    /// Every citation key the BibTeX export writes for the paper, [`ExportEntry::key`] first.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .bibtex
+            .iter()
+            .filter_map(|r| r.key.as_deref())
+            .collect();
+        if !keys.contains(&self.key.as_str()) {
+            keys.insert(0, self.key.as_str());
+        }
+        keys
+    }
+}
+
+/// One BibTeX entry a paper was imported from, as an export sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BibtexRecord {
+    /// The key the export writes it under (its own, or the paper's generated key when its own
+    /// could not be kept); `None` when an older paper holds its key: not written, but what it
+    /// holds still tells which of the library's fields came from an import.
+    pub key: Option<String>,
+    /// The entry as imported, after the `@string` macros it uses.
+    pub raw: String,
 }
 
 /// Links a paper has: arXiv abstract, PDF, DOI and Hugging Face pages.

@@ -176,6 +176,7 @@ fn record_from(
     Ok(Record {
         line,
         key: get(&["ID"]),
+        kind: get(&["TY"]),
         paper,
         tags,
         collections: vec![],

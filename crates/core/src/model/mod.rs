@@ -12,6 +12,7 @@ pub use date::PartialDate;
 pub use doi::{doi_key, parse_doi, DoiKind};
 pub use links::{encode_doi, is_web_url, links_of, LinkKind, PaperLink};
 pub use paper::{
-    FieldSource, NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion, SourceRecord,
+    FieldSource, ImportedRecord, NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion,
+    SourceRecord,
 };
 pub use status::Status;

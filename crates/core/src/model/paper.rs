@@ -186,6 +186,27 @@ pub struct Paper {
     /// display order; filled when the paper is loaded.
     #[serde(default)]
     pub links: Vec<super::PaperLink>,
+    /// The entries of interchange files the work was imported from, oldest first: one work
+    /// can have several (a Zotero file's arXiv preprint and published version, under two
+    /// citation keys), and the BibTeX export writes each under its own key.
+    #[serde(default)]
+    pub records: Vec<ImportedRecord>,
+}
+
+/// One entry of an interchange file that a work was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedRecord {
+    /// Its key in the file (BibTeX citation key, RIS `ID`, CSL `id`); empty when it had none.
+    pub key: String,
+    /// Its type as the file names it (`inproceedings`, `JOUR`), when it has one.
+    pub entry_type: Option<String>,
+    /// The file it came from (the name given at import).
+    pub origin: String,
+    /// The file's format: `bibtex`, `ris`, `csl-json` or `markdown`.
+    pub format: String,
+    /// It describes the arXiv preprint: an arXiv id, no published DOI and no venue but arXiv.
+    pub preprint: bool,
 }
 
 /// What the sources say about a paper beyond its bibliographic fields (counts, links,

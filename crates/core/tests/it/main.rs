@@ -9,6 +9,7 @@ mod hostile_http;
 mod import_jsonl;
 mod index_recovery;
 mod interop;
+mod interop_records;
 mod library;
 mod migrations;
 mod mirror_folder;

@@ -70,6 +70,7 @@ export function paper(over: Partial<Paper> = {}): Paper {
     sources: [],
     provenance: [],
     dois: [],
+    records: [],
     links: [
       { kind: "arxiv", label: "arXiv", url: "https://arxiv.org/abs/1706.03762" },
       { kind: "pdf", label: "PDF", url: "https://arxiv.org/pdf/1706.03762" },
