@@ -952,6 +952,15 @@ fn balanced_raw(text: &str) -> String {
 /// An author as BibTeX wants it: `Last, First`, or `{Name}` for a single-word name or
 /// organisation (braced so it is not split).
 fn bib_name(name: &str) -> String {
+    // A comma or a word `and` would split the name for every reader ("too many commas"
+    // makes biber skip the entry): such a name goes out as one braced unit.
+    if name.contains(',')
+        || name
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("and"))
+    {
+        return format!("{{{}}}", escape(name));
+    }
     let (given, family) = super::split_name(name);
     if given.is_empty() {
         format!("{{{}}}", escape(&family))

@@ -11,6 +11,7 @@ mod interop;
 mod library;
 mod migrations;
 mod properties;
+mod real_readers;
 mod safety;
 mod search;
 mod sources_http;
