@@ -9,10 +9,13 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # The e2e tests take their screenshots from the X display: xdotool finds the window,
-# imagemagick's import captures it.
+# imagemagick's import captures it. biber and pandoc are the real readers the export tests
+# hand every export format to (crates/core/tests/it/real_readers.rs); without recommends,
+# biber brings Perl and its modules, not TeX Live (about 75 MB; pandoc about 170 MB).
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config file curl wget libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth xdotool imagemagick
+  biber pandoc
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

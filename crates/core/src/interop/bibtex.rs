@@ -26,7 +26,9 @@
 //!
 //! Writing escapes `& % $ # _ { } ~ ^ \` and keeps non-ASCII as UTF-8 (for biber, or BibTeX
 //! with a UTF-8 aware setup such as `inputenc`); words with inner capitals are braced so styles
-//! keep their case.
+//! keep their case. Every field written is brace-balanced the way BibTeX and biber count
+//! braces (every one, escaped or not; see [`escape`] and `balanced_raw`), so one truncated
+//! `\footnote{` cannot make a reader reject the whole file.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -701,6 +703,8 @@ fn unescape_note(raw: &str) -> String {
             ("\\textbackslash{}", '\\'),
             ("\\textasciitilde{}", '~'),
             ("\\textasciicircum{}", '^'),
+            ("\\textbraceleft{}", '{'),
+            ("\\textbraceright{}", '}'),
         ] {
             if let Some(r) = rest.strip_prefix(cmd) {
                 out.push(ch);
@@ -728,31 +732,216 @@ fn unescape_note(raw: &str) -> String {
     out.trim().to_string()
 }
 
-/// Escapes BibTeX's special characters; non-ASCII stays UTF-8; `--` is written `-{}-`. An `@`
-/// that starts a line (a
-/// note quoting a BibTeX entry) is braced, `{@}`: readers take a line-leading `@type{` for the
-/// next entry when recovering from unbalanced braces, so left bare it would cut the entry.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut line_start = false;
-    let mut prev = None;
-    for c in s.chars() {
+/// Offsets of the `{` and `}` in `s` that pair with no other (matched innermost first, as a
+/// brace count does); sorted.
+fn unmatched_braces(s: &str) -> Vec<usize> {
+    let mut open = Vec::new();
+    let mut unmatched = Vec::new();
+    for (i, c) in s.char_indices() {
         match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '@' if line_start => out.push_str("{@}"),
-            // `--` would read back as an en dash (a TeX ligature): `-{}-` keeps both hyphens.
-            '-' if prev == Some('-') => out.push_str("{}-"),
-            _ => out.push(c),
+            '{' => open.push(i),
+            '}' if open.pop().is_none() => unmatched.push(i),
+            _ => {}
         }
-        prev = Some(c);
-        // A lone `\r` ends a line too: the reader turns it into `\n`.
-        line_start = match c {
+    }
+    unmatched.extend(open);
+    unmatched.sort_unstable();
+    unmatched
+}
+
+/// Characters no BibTeX field carries: C0 controls other than tab and line breaks, and DEL.
+/// They mean nothing to TeX, and a NUL aborts biber (its parser is C).
+fn is_dropped_control(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Writes plain text as the inside of a braced BibTeX value (see [`escape`]), keeping the
+/// state that spans the pieces of one field.
+struct Escaper {
+    out: String,
+    /// Offsets (in the whole field) of the braces that pair with no other.
+    unmatched: Vec<usize>,
+    /// How many of `unmatched` lie before the text written so far.
+    passed: usize,
+    line_start: bool,
+    prev: Option<char>,
+}
+
+impl Escaper {
+    fn new(field: &str) -> Escaper {
+        Escaper {
+            out: String::with_capacity(field.len() + 8),
+            unmatched: unmatched_braces(field),
+            passed: 0,
+            line_start: false,
+            prev: None,
+        }
+    }
+
+    /// Writes `piece`, which starts at byte `offset` of the field given to [`Escaper::new`].
+    fn write(&mut self, piece: &str, offset: usize) {
+        for (i, c) in piece.char_indices() {
+            let at = offset + i;
+            while self.unmatched.get(self.passed).is_some_and(|u| *u < at) {
+                self.passed += 1;
+            }
+            let unmatched = self.unmatched.get(self.passed) == Some(&at);
+            let out = &mut self.out;
+            match c {
+                '\\' => out.push_str("\\textbackslash{}"),
+                '~' => out.push_str("\\textasciitilde{}"),
+                '^' => out.push_str("\\textasciicircum{}"),
+                // BibTeX and biber count every brace, escaped or not: `\{` alone would leave the
+                // field open and end the file in a syntax error. A brace with a partner is
+                // written `\{`…`\}` (the pair balances); one without is a command.
+                '{' if unmatched => out.push_str("\\textbraceleft{}"),
+                '}' if unmatched => out.push_str("\\textbraceright{}"),
+                '{' | '}' | '&' | '%' | '$' | '#' | '_' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '@' if self.line_start => out.push_str("{@}"),
+                // `--` would read back as an en dash (a TeX ligature): `-{}-` keeps both hyphens.
+                '-' if self.prev == Some('-') => out.push_str("{}-"),
+                c if is_dropped_control(c) => continue,
+                _ => out.push(c),
+            }
+            self.prev = Some(c);
+            // A lone `\r` ends a line too: the reader turns it into `\n`.
+            self.line_start = match c {
+                '\n' | '\r' => true,
+                ' ' | '\t' => self.line_start,
+                _ => false,
+            };
+        }
+    }
+}
+
+/// Escapes BibTeX's special characters; non-ASCII stays UTF-8; `--` is written `-{}-`.
+///
+/// The result is balanced for every reader: a `{` and `}` that pair up in `s` are written
+/// `\{`…`\}`, one without a partner (a truncated `\footnote{…`) `\textbraceleft{}` or
+/// `\textbraceright{}`. An `@` that starts a line (a note quoting a BibTeX entry) is braced,
+/// `{@}`: readers take a line-leading `@type{` for the next entry when recovering from
+/// unbalanced braces, so left bare it would cut the entry. Control characters other than tab
+/// and line breaks are dropped.
+pub fn escape(s: &str) -> String {
+    let mut e = Escaper::new(s);
+    e.write(s, 0);
+    e.out
+}
+
+/// A verbatim field's value (`doi`, `url`, `eprint`): nothing escaped, so braces and control
+/// characters are dropped, and a trailing backslash, which would escape the closing brace for
+/// readers that honour `\}`.
+fn verbatim(s: &str) -> String {
+    let kept: String = s
+        .chars()
+        .filter(|c| !matches!(c, '{' | '}') && !is_dropped_control(*c))
+        .collect();
+    kept.trim_end_matches('\\').to_string()
+}
+
+/// Escapes a title and braces words with a capital after the first letter (`BERT`,
+/// `ImageNet`) so bibliography styles keep their case. Braces are paired over the whole title.
+fn escape_title(title: &str) -> String {
+    let mut e = Escaper::new(title);
+    let mut at = 0;
+    for (n, word) in title.split(' ').enumerate() {
+        if n > 0 {
+            e.write(" ", at - 1);
+        }
+        let protect =
+            word.chars().skip(1).any(char::is_uppercase) && !word.contains(['{', '}', '\\']);
+        if protect {
+            e.out.push('{');
+        }
+        e.write(word, at);
+        if protect {
+            e.out.push('}');
+        }
+        at += word.len() + 1;
+    }
+    e.out
+}
+
+/// A field's BibTeX text, carried through from an import, made balanced for every reader.
+///
+/// The `biblatex` crate (and so the import) skips escaped braces when it finds a value's end,
+/// but BibTeX and biber count them: `{a \{ b}` imports, yet never closes for biber. Bare
+/// braces are paired among themselves and escaped ones among themselves; one without a
+/// partner becomes `\textbraceleft{}`/`\textbraceright{}`, so both ways of counting balance.
+/// A line-leading `@` is braced and control characters dropped, as in [`escape`].
+fn balanced_raw(text: &str) -> String {
+    // Offsets of the openers not yet closed: bare `{`, and the backslash of `\{`.
+    let mut bare = Vec::new();
+    let mut escaped = Vec::new();
+    let mut unmatched = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'\\', Some(b'{')) => escaped.push(i),
+            (b'\\', Some(b'}')) => {
+                if escaped.pop().is_none() {
+                    unmatched.push(i);
+                }
+            }
+            (b'{', _) => bare.push(i),
+            (b'}', _) => {
+                if bare.pop().is_none() {
+                    unmatched.push(i);
+                }
+            }
+            _ => {}
+        }
+        // A backslash takes the next character with it (`\\{` is `\\` and a bare brace).
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    unmatched.extend(bare);
+    unmatched.extend(escaped);
+    unmatched.sort_unstable();
+
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut next = unmatched.into_iter().peekable();
+    let mut line_start = false;
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let last = if next.peek() == Some(&at) {
+            next.next();
+            // `{`, `}`, or the backslash of `\{`/`\}` (the brace goes with it).
+            let brace = if c == '\\' {
+                chars.next().map_or('{', |(_, b)| b)
+            } else {
+                c
+            };
+            out.push_str(if brace == '{' {
+                "\\textbraceleft{}"
+            } else {
+                "\\textbraceright{}"
+            });
+            brace
+        } else {
+            match c {
+                '@' if line_start => out.push_str("{@}"),
+                '\\' => match chars.next() {
+                    // A command or escaped character: the character goes with its backslash.
+                    Some((_, e)) if !is_dropped_control(e) => {
+                        out.push('\\');
+                        out.push(e);
+                        line_start = matches!(e, '\n' | '\r');
+                        continue;
+                    }
+                    Some(_) => continue,
+                    // A lone backslash at the end would escape the value's closing brace.
+                    None => out.push_str("\\textbackslash{}"),
+                },
+                c if is_dropped_control(c) => continue,
+                _ => out.push(c),
+            }
+            c
+        };
+        line_start = match last {
             '\n' | '\r' => true,
             ' ' | '\t' => line_start,
             _ => false,
@@ -761,36 +950,44 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// A verbatim field's value (`doi`, `url`, `eprint`): unbalanced braces dropped, nothing escaped.
-fn verbatim(s: &str) -> String {
-    s.replace(['{', '}'], "")
-}
-
-/// Escapes a title and braces words with a capital after the first letter (`BERT`,
-/// `ImageNet`) so bibliography styles keep their case.
-fn escape_title(title: &str) -> String {
-    title
-        .split(' ')
-        .map(|w| {
-            let e = escape(w);
-            if w.chars().skip(1).any(char::is_uppercase) && !w.contains(['{', '}', '\\']) {
-                format!("{{{e}}}")
-            } else {
-                e
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// An author as BibTeX wants it: `Last, First`, or `{Name}` for a single-word name or
 /// organisation (braced so it is not split).
 fn bib_name(name: &str) -> String {
+    // A comma or a word `and` would split the name for every reader ("too many commas"
+    // makes biber skip the entry): such a name goes out as one braced unit.
+    if name.contains(',')
+        || name
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("and"))
+    {
+        return format!("{{{}}}", escape(name));
+    }
     let (given, family) = super::split_name(name);
     if given.is_empty() {
         format!("{{{}}}", escape(&family))
     } else {
         format!("{}, {}", escape(&family), escape(&given))
+    }
+}
+
+/// A citation key as written: the library's keys are ASCII letters, digits and `_-:./+`
+/// already ([`super::citekey`]); anything else (a space, a comma or a brace would end or break
+/// the entry for every reader) becomes `_`.
+fn bib_key(key: &str) -> String {
+    let key: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_-:./+".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if key.is_empty() {
+        "_".into()
+    } else {
+        key
     }
 }
 
@@ -910,7 +1107,7 @@ fn push_entry(out: &mut String, kind: &str, key: &str, fields: &[(String, String
     if !out.ends_with("\n\n") {
         out.push('\n');
     }
-    out.push_str(&format!("@{kind}{{{key},\n"));
+    out.push_str(&format!("@{kind}{{{},\n", bib_key(key)));
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in fields {
         out.push_str(&format!("  {k:<width$} = {v},\n"));
@@ -980,7 +1177,7 @@ fn flat_value(chunks: &[Spanned<RawChunk<'_>>], macros: &Macros) -> String {
             RawChunk::Abbreviation(name) => text.push_str(macros.value(name).unwrap_or(name)),
         }
     }
-    format!("{{{text}}}")
+    format!("{{{}}}", balanced_raw(&text))
 }
 
 /// One thing Papershelf models, the imported fields that carried it, and whether the library
@@ -1345,5 +1542,101 @@ mod tests {
         let n = 200_000;
         let nested = format!("{}deep{}", "\\emph{".repeat(n), "}".repeat(n));
         assert_eq!(clean_latex(&nested), "deep");
+    }
+
+    /// True when BibTeX and biber read `s` as balanced: they count every brace, escaped or not.
+    fn counts_balance(s: &str) -> bool {
+        let mut depth = 0i64;
+        for c in s.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            if depth < 0 {
+                return false;
+            }
+        }
+        depth == 0
+    }
+
+    #[test]
+    fn unbalanced_braces_are_written_balanced_and_read_back() {
+        for text in [
+            "A truncated \\footnote{see",
+            "closing } first",
+            "}{",
+            "{BERT} and {",
+            "a {b {c} d",
+            "}}} {{{ x",
+            "{Deep ImageNet} {",
+            "50% of {x} & } #1",
+            "line\n@misc{x,\n",
+        ] {
+            let title = escape_title(text);
+            let note = escape(text);
+            for written in [&title, &note] {
+                assert!(
+                    counts_balance(written) && braces_balance(written),
+                    "{text:?} -> {written}"
+                );
+            }
+            let entry = format!("@misc{{k,\n  title = {{{title}}},\n  annote = {{{note}}}\n}}\n");
+            let p = parse(&entry);
+            assert_eq!(p.records.len(), 1, "{entry}: {:?}", p.skipped);
+            let r = &p.records[0];
+            assert_eq!(r.paper.title, collapse_whitespace(text), "{entry}");
+            assert_eq!(r.note.as_deref(), Some(text.trim()), "{entry}");
+        }
+        // A pair the user wrote stays a pair; only the lone brace is a command.
+        assert_eq!(escape("{BERT} {"), "\\{BERT\\} \\textbraceleft{}");
+        assert_eq!(escape("a } b"), "a \\textbraceright{} b");
+        assert_eq!(
+            escape_title("{x} ImageNet }"),
+            "\\{x\\} {ImageNet} \\textbraceright{}"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_written_fields() {
+        assert_eq!(escape("a\u{0}b\u{1b}[0m\u{7f}c\td\ne"), "ab[0mc\td\ne");
+        assert_eq!(verbatim("10.1000/a\u{0}b}\\\\"), "10.1000/ab");
+    }
+
+    #[test]
+    fn imported_fields_are_made_balanced_for_bibtex() {
+        for (raw, want) in [
+            ("a \\{ b", "a \\textbraceleft{} b"),
+            ("\\}x{y}", "\\textbraceright{}x{y}"),
+            ("{a \\{ b} \\}", "{a \\{ b} \\}"),
+            ("\\\\{x}", "\\\\{x}"),
+            ("{\\\"o} \\emph{x}", "{\\\"o} \\emph{x}"),
+            ("{", "\\textbraceleft{}"),
+            ("x}", "x\\textbraceright{}"),
+            ("line\n@misc{x}", "line\n{@}misc{x}"),
+            ("a\\\n@b", "a\\\n{@}b"),
+            ("end\\", "end\\textbackslash{}"),
+            ("a\u{0}b\\\u{1}c", "abc"),
+        ] {
+            let out = balanced_raw(raw);
+            assert_eq!(out, want, "{raw:?}");
+            assert!(
+                counts_balance(&out) && braces_balance(&out),
+                "{raw:?} -> {out}"
+            );
+        }
+        // Many openers of one kind and closers of the other: linear, and balanced.
+        let n = 200_000;
+        let mixed = format!("{}{}", "\\{".repeat(n), "}".repeat(n));
+        let out = balanced_raw(&mixed);
+        assert!(counts_balance(&out) && braces_balance(&out));
+        assert_eq!(out.matches("\\textbraceleft{}").count(), n);
+    }
+
+    #[test]
+    fn citation_keys_are_written_in_a_safe_alphabet() {
+        assert_eq!(bib_key("DBLP:conf/nips/X17"), "DBLP:conf/nips/X17");
+        assert_eq!(bib_key("a b,{c}%"), "a_b__c__");
+        assert_eq!(bib_key(""), "_");
     }
 }

@@ -1,6 +1,10 @@
 //! RIS in and out, as Zotero writes it: `TY  - ` starts a record, `ER  - ` ends it, one tag
 //! per line (`AU` and `KW` repeat), CRLF line endings and a byte-order mark accepted. Lines
 //! without a tag continue the previous field (with a line break, so notes keep theirs).
+//!
+//! RIS has no escaping, so a note holding a line `ER  - ` would end its record for every
+//! reader. The writer puts a backslash before a continuation line that looks like a tag line
+//! (see `looks_like_tag`), and the reader takes one off such a line again.
 
 use super::{
     arxiv_from, arxiv_in_text, clean_doi, normalise_text, person_name, ExportEntry, Parsed, Record,
@@ -22,6 +26,41 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
         Some((&line[..2], value))
     } else {
         None
+    }
+}
+
+/// True for a line that some reader could take for a tag line: after any backslashes and
+/// white space, a capital, a capital or digit, white space and `-` (Zotero accepts one or two
+/// spaces, other readers are looser). Adding a backslash in front does not change the answer,
+/// which is what makes [`escape_continuation`] and [`unescape_continuation`] exact inverses.
+fn looks_like_tag(line: &str) -> bool {
+    let rest = line.trim_start_matches('\\').trim_start();
+    let mut chars = rest.chars();
+    let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let gap = chars.as_str();
+    let after = gap.trim_start();
+    a.is_ascii_uppercase()
+        && (b.is_ascii_uppercase() || b.is_ascii_digit())
+        && after.len() < gap.len()
+        && after.starts_with('-')
+}
+
+/// A continuation line as written: one that looks like a tag line gets a backslash in front.
+fn escape_continuation(line: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_tag(line) {
+        format!("\\{line}").into()
+    } else {
+        line.into()
+    }
+}
+
+/// A continuation line as read: undoes [`escape_continuation`].
+fn unescape_continuation(line: &str) -> &str {
+    match line.strip_prefix('\\') {
+        Some(rest) if looks_like_tag(line) => rest,
+        _ => line,
     }
 }
 
@@ -77,7 +116,7 @@ pub fn parse(text: &str) -> Parsed {
                     raw.push(line);
                     if let Some(last) = fields.last_mut() {
                         last.1.push('\n');
-                        last.1.push_str(line);
+                        last.1.push_str(unescape_continuation(line));
                     }
                 } else if !line.trim().is_empty() {
                     parsed.skipped.push(SkippedEntry {
@@ -208,17 +247,40 @@ fn ris_date(s: &str) -> Option<PartialDate> {
     })
 }
 
+/// Characters that end a line for some reader: `\n`, `\r`, NEL and the Unicode line and
+/// paragraph separators (JavaScript's `^` and `$` take the last two as line ends).
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Writes one `XY  - value` line, and the value's further lines as continuation lines that
+/// never look like a tag line. Line breaks of any kind become CRLF (`\r\n` counts once);
+/// other control characters but tab are dropped.
+pub fn write_field(out: &mut String, tag: &str, value: &str) {
+    out.push_str(tag);
+    out.push_str("  - ");
+    let value = value.replace("\r\n", "\n");
+    for (n, line) in value.split(is_line_break).enumerate() {
+        let line: String = line
+            .chars()
+            .filter(|c| *c == '\t' || !c.is_control())
+            .collect();
+        if n > 0 {
+            out.push_str("\r\n");
+            out.push_str(&escape_continuation(&line));
+        } else {
+            out.push_str(&line);
+        }
+    }
+    out.push_str("\r\n");
+}
+
 /// Writes entries as RIS with CRLF line endings (what reference managers expect).
 pub fn write(entries: &[ExportEntry]) -> String {
     let mut out = String::new();
     for e in entries {
         let p = &e.paper;
-        let mut line = |tag: &str, value: &str| {
-            out.push_str(tag);
-            out.push_str("  - ");
-            out.push_str(&value.replace('\n', "\r\n"));
-            out.push_str("\r\n");
-        };
+        let mut line = |tag: &str, value: &str| write_field(&mut out, tag, value);
         line(
             "TY",
             if p.journal_ref.is_some() {
@@ -303,5 +365,71 @@ mod tests {
         assert_eq!(p.records[0].paper.title, "Fine");
         let lines: Vec<usize> = p.skipped.iter().map(|s| s.line).collect();
         assert_eq!(lines, vec![1, 4]);
+    }
+
+    /// A record written field by field as [`write`] does.
+    fn record(fields: &[(&str, &str)]) -> String {
+        let mut out = String::new();
+        write_field(&mut out, "TY", "JOUR");
+        for (tag, value) in fields {
+            write_field(&mut out, tag, value);
+        }
+        write_field(&mut out, "ER", "");
+        out
+    }
+
+    #[test]
+    fn a_note_holding_tag_lines_stays_in_its_record() {
+        let note =
+            "Before\nER  - \nTY  - JOUR\nTI  - Injected\r\n  ER  - indented\rKW  -x\n\\ER  - \nend";
+        let title = "Title\u{2028}ER  - \u{85}TY  - BOOK";
+        let text = record(&[("TI", title), ("N1", note), ("AB", "one\n\nAU  - two")]);
+        assert_eq!(text.matches("\r\nER  - ").count(), 1, "{text}");
+        let p = parse(&text);
+        assert!(p.skipped.is_empty(), "{:?}\n{text}", p.skipped);
+        assert_eq!(p.records.len(), 1, "{text}");
+        let r = &p.records[0];
+        assert_eq!(
+            r.note.as_deref(),
+            Some("Before\nER  - \nTY  - JOUR\nTI  - Injected\n  ER  - indented\nKW  -x\n\\ER  - \nend")
+        );
+        assert_eq!(r.paper.title, "Title ER - TY - BOOK");
+        assert_eq!(r.paper.abstract_text, "one AU - two");
+        assert!(r.paper.authors.is_empty());
+    }
+
+    #[test]
+    fn continuation_escaping_is_exact() {
+        for line in [
+            "ER  - ",
+            "\\ER  - ",
+            "\\\\TY - x",
+            " \tA1\t-",
+            "AB-testing",
+            "Ab  - lower case",
+            "\\plain",
+            "\\",
+            "",
+            "E",
+            "ER",
+        ] {
+            let written = escape_continuation(line);
+            assert_eq!(unescape_continuation(&written), line, "{line:?}");
+            assert!(tag_line(&written).is_none(), "{written:?}");
+            assert_eq!(
+                written.len() == line.len() + 1,
+                looks_like_tag(line),
+                "{line:?}"
+            );
+        }
+        assert!(!looks_like_tag("AB-testing"));
+        assert!(looks_like_tag("  KW - x"));
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_line_breaks_become_crlf() {
+        let text = record(&[("TI", "a\u{0}b\u{1b}[31mc\td"), ("N1", "x\r\ny\rz")]);
+        assert!(text.contains("TI  - ab[31mc\td\r\n"), "{text:?}");
+        assert!(text.contains("N1  - x\r\ny\r\nz\r\n"), "{text:?}");
     }
 }

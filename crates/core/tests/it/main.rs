@@ -15,6 +15,7 @@ mod migrations;
 mod mirror_folder;
 mod properties;
 mod redirects;
+mod real_readers;
 mod safety;
 mod search;
 mod sources_http;

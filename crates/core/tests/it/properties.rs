@@ -1983,17 +1983,48 @@ fn bibtex_files_never_panic_and_keep_their_invariants() {
     });
 }
 
-/// What the BibTeX writer escapes, the parser reads back: any title and note survive.
+/// True when the braces of `s` balance as BibTeX and biber count them: every brace, escaped
+/// or not.
+fn bibtex_counts_balance(s: &str) -> bool {
+    let mut depth = 0i64;
+    for c in s.chars() {
+        depth += match c {
+            '{' => 1,
+            '}' => -1,
+            _ => 0,
+        };
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0
+}
+
+/// The control characters the BibTeX writer drops (all but tab and line breaks).
+fn without_controls(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_ascii_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// What the BibTeX writer escapes, the parser reads back: any title and note survive, and
+/// the written value is balanced for BibTeX and biber, which count every brace.
 #[test]
 fn bibtex_escaping_round_trips_any_text() {
     let text = prop_oneof![bib_text(), odd_string(), unicode_text()];
     check(cases(), (text.clone(), text), |(title, note)| {
-        let entry = format!(
-            "@misc{{k,\n  title = {{{}}},\n  annote = {{{}}}\n}}\n",
+        let (title_written, note_written) = (
             interop::bibtex::escape(&title),
-            interop::bibtex::escape(&note)
+            interop::bibtex::escape(&note),
+        );
+        for written in [&title_written, &note_written] {
+            prop_assert!(bibtex_counts_balance(written), "{}", written);
+        }
+        let entry = format!(
+            "@misc{{k,\n  title = {{{title_written}}},\n  annote = {{{note_written}}}\n}}\n"
         );
         let parsed = interop::bibtex::parse(&entry);
+        let (title, note) = (without_controls(&title), without_controls(&note));
         let want = collapse_whitespace(&title);
         if want.is_empty() {
             prop_assert!(parsed.records.is_empty(), "{entry}");
@@ -2059,6 +2090,75 @@ fn ris_file() -> impl Strategy<Value = String> {
         3 => mutated,
         1 => unicode_text(),
     ]
+}
+
+/// What the RIS writer writes, the reader reads back as one field of one record: a value's
+/// lines never look like tag lines, whatever they hold (`ER  - `, `TY  - `, escapes of those).
+#[test]
+fn ris_fields_round_trip_any_text() {
+    let line = prop_oneof![
+        3 => prop_oneof![bib_text(), odd_string(), unicode_text()],
+        1 => (
+            proptest::sample::select(&["", "\\", "\\\\", " ", "\t", "  \\"][..]),
+            proptest::sample::select(&["ER", "TY", "N1", "A1", "Ab", "E"][..]),
+            proptest::sample::select(&["  - ", " - ", "  -", "-", "\t- x"][..]),
+            odd_string(),
+        )
+            .prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
+    ];
+    let value = proptest::collection::vec(
+        (
+            line,
+            proptest::sample::select(&["\n", "\r\n", "\r", "\u{2028}", "\u{85}"][..]),
+        ),
+        1..6,
+    )
+    .prop_map(|lines| {
+        lines
+            .into_iter()
+            .map(|(l, sep)| format!("{l}{sep}"))
+            .collect::<String>()
+    });
+    check(cases(), value, |note| {
+        let mut text = String::new();
+        interop::ris::write_field(&mut text, "TY", "JOUR");
+        interop::ris::write_field(&mut text, "TI", "T");
+        interop::ris::write_field(&mut text, "N1", &note);
+        interop::ris::write_field(&mut text, "ER", "");
+        let parsed = interop::ris::parse(&text);
+        prop_assert_eq!(parsed.records.len(), 1, "{:?}: {:?}", text, parsed.skipped);
+        prop_assert!(
+            parsed.skipped.is_empty(),
+            "{:?}: {:?}",
+            text,
+            parsed.skipped
+        );
+        // Line breaks of every kind come back as `\n`; other control characters are dropped.
+        let want: String = note
+            .replace("\r\n", "\n")
+            .chars()
+            .map(|c| {
+                if matches!(c, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+                    '\n'
+                } else {
+                    c
+                }
+            })
+            .filter(|c| matches!(c, '\n' | '\t') || !c.is_control())
+            .collect();
+        let want = want.trim();
+        // A note that is only an arXiv id line is read as the id, not as a note.
+        if want.lines().count() == 1 && want.to_ascii_lowercase().starts_with("arxiv:") {
+            return Ok(());
+        }
+        prop_assert_eq!(
+            parsed.records[0].note.as_deref(),
+            Some(want).filter(|n| !n.is_empty()),
+            "{:?}",
+            text
+        );
+        Ok(())
+    });
 }
 
 #[test]
