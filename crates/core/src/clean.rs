@@ -143,9 +143,9 @@ pub fn cut_to(s: &str, cap: usize) -> &str {
 pub fn size(bytes: usize) -> String {
     if bytes < 1 << 10 {
         format!("{bytes} bytes")
-    } else if bytes % (1 << 20) == 0 {
+    } else if bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
-    } else if bytes % (1 << 10) == 0 && bytes < 1 << 20 {
+    } else if bytes.is_multiple_of(1 << 10) && bytes < 1 << 20 {
         format!("{} KiB", bytes >> 10)
     } else if bytes < 1 << 20 {
         format!("{:.1} KiB", bytes as f64 / 1024.0)

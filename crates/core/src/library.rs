@@ -1152,7 +1152,7 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
     let mut rows = stmt.query([])?;
     let mut n = 0u64;
     while let Some(r) = rows.next()? {
-        if n % step == 0 && n > 0 {
+        if n.is_multiple_of(step) && n > 0 {
             // A large rebuild takes a while: say how far it is (a small one is over at once).
             if total >= REBUILD_PROGRESS_FROM {
                 tracing::warn!(done = n, total, "rebuilding the search index");

@@ -219,14 +219,9 @@ impl Library {
                             now,
                             &mut notices,
                         )?,
-                        None => works::upsert_noting(
-                            tx,
-                            &rec.paper,
-                            source,
-                            origin,
-                            now,
-                            &mut notices,
-                        )?,
+                        None => {
+                            works::upsert_noting(tx, &rec.paper, source, origin, now, &mut notices)?
+                        }
                     };
                     let key = upserted.key();
                     let mut extra = false;

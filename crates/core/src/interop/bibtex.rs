@@ -882,17 +882,9 @@ fn balanced_raw(text: &str) -> String {
     while i < bytes.len() {
         match (bytes[i], bytes.get(i + 1)) {
             (b'\\', Some(b'{')) => escaped.push(i),
-            (b'\\', Some(b'}')) => {
-                if escaped.pop().is_none() {
-                    unmatched.push(i);
-                }
-            }
+            (b'\\', Some(b'}')) if escaped.pop().is_none() => unmatched.push(i),
             (b'{', _) => bare.push(i),
-            (b'}', _) => {
-                if bare.pop().is_none() {
-                    unmatched.push(i);
-                }
-            }
+            (b'}', _) if bare.pop().is_none() => unmatched.push(i),
             _ => {}
         }
         // A backslash takes the next character with it (`\\{` is `\\` and a bare brace).

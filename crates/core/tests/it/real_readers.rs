@@ -205,7 +205,7 @@ fn strict_ris(text: &str) -> Result<Vec<RisRecord>, String> {
         }
         match (ris_tag(line), open.as_mut()) {
             (Some((tag, value)), _)
-                if !line[2..].starts_with("  - ") && !(tag == "ER" && &line[2..] == "  -") =>
+                if !(line[2..].starts_with("  - ") || (tag == "ER" && &line[2..] == "  -")) =>
             {
                 return Err(format!(
                     "line {n}: tag {tag} not written `{tag}  - `: {line:?} ({value:?})"
@@ -341,7 +341,7 @@ fn hostile_library() -> TempLibrary {
         .unwrap();
     t.lib().create_collection("Reading {group").unwrap();
     t.lib()
-        .add_to_collection("Reading {group", &[first.clone()])
+        .add_to_collection("Reading {group", std::slice::from_ref(&first))
         .unwrap();
     let note = format!(
         "{INJECTION}@article{{other,\n  title = {{Quoted}}\n}}\n\r@misc{{y,\n{TRUNCATED}\n% 100%\nlast \\"
