@@ -96,6 +96,7 @@ export function stats(over: Partial<Stats> = {}): Stats {
     indexed: 3,
     schemaVersion: 2,
     libraryDir: "/home/reader/.local/share/papershelf",
+    unreadable: [],
     ...over,
   };
 }
