@@ -346,4 +346,35 @@ mod tests {
         let s = src("2", "Ashish Vaswani", 2017, "Attention", "t1");
         assert_eq!(base_key(&s), "vaswani2017attention");
     }
+
+    #[test]
+    fn no_kept_key_names_a_path_as_a_notes_file() {
+        let hostile = [
+            "..",
+            ".",
+            "../x",
+            "../../etc/passwd",
+            "/etc/passwd",
+            "a/../../b",
+            ".hidden",
+            "DBLP:conf/nips/VaswaniSPUJGKP17",
+            "C:\\x",
+            "key\n",
+            "",
+            &"k".repeat(MAX_IMPORTED_KEY + 1),
+        ];
+        for key in hostile {
+            if !is_usable_imported_key(key) {
+                continue;
+            }
+            let stem = file_stem(key);
+            assert!(!stem.is_empty() && stem.len() <= MAX_IMPORTED_KEY, "{key:?} -> {stem:?}");
+            assert!(!stem.starts_with('.'), "{key:?} -> {stem:?}");
+            assert!(!stem.contains(['/', '\\', ':']), "{key:?} -> {stem:?}");
+        }
+        assert!(!is_usable_imported_key(".."));
+        assert!(!is_usable_imported_key(&"k".repeat(MAX_IMPORTED_KEY + 1)));
+        assert_eq!(file_stem("DBLP:conf/nips/X17"), "DBLP_conf_nips_X17");
+        assert_eq!(file_stem("../x"), "_._x");
+    }
 }
