@@ -349,6 +349,7 @@ mod tests {
 
     #[test]
     fn no_kept_key_names_a_path_as_a_notes_file() {
+        let long = "k".repeat(MAX_IMPORTED_KEY + 1);
         let hostile = [
             "..",
             ".",
@@ -361,19 +362,22 @@ mod tests {
             "C:\\x",
             "key\n",
             "",
-            &"k".repeat(MAX_IMPORTED_KEY + 1),
+            long.as_str(),
         ];
         for key in hostile {
             if !is_usable_imported_key(key) {
                 continue;
             }
             let stem = file_stem(key);
-            assert!(!stem.is_empty() && stem.len() <= MAX_IMPORTED_KEY, "{key:?} -> {stem:?}");
+            assert!(
+                !stem.is_empty() && stem.len() <= MAX_IMPORTED_KEY,
+                "{key:?} -> {stem:?}"
+            );
             assert!(!stem.starts_with('.'), "{key:?} -> {stem:?}");
             assert!(!stem.contains(['/', '\\', ':']), "{key:?} -> {stem:?}");
         }
         assert!(!is_usable_imported_key(".."));
-        assert!(!is_usable_imported_key(&"k".repeat(MAX_IMPORTED_KEY + 1)));
+        assert!(!is_usable_imported_key(&long));
         assert_eq!(file_stem("DBLP:conf/nips/X17"), "DBLP_conf_nips_X17");
         assert_eq!(file_stem("../x"), "_._x");
     }
