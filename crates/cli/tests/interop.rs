@@ -113,6 +113,46 @@ fn export_writes_every_format_and_filters() {
 }
 
 #[test]
+fn a_preprint_and_its_published_version_export_under_both_keys_and_read_back_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = ok(
+        dir.path(),
+        &["import", "bibtex", &fixture("preprint-published-pairs.bib")],
+    );
+    assert!(text.contains(": 6 added, 4 merged, 0 unchanged"), "{text}");
+    let out = dir.path().join("out.bib");
+    ok(
+        dir.path(),
+        &["export", "--format", "bibtex", "-o", out.to_str().unwrap()],
+    );
+    let bib = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(bib.matches("\n@").count(), 10, "{bib}");
+    for head in [
+        "@misc{vaswaniAttentionAllYou2017a,",
+        "@inproceedings{vaswaniAttentionAllYou2017,",
+        "@unpublished{goodfellowGenerativeAdversarialNets2014,",
+        "@article{goodfellowGenerativeAdversarialNetworks2020,",
+    ] {
+        assert!(bib.contains(head), "{head}\n{bib}");
+    }
+    // One notes file per paper, named by its first key.
+    let md = dir.path().join("md");
+    ok(
+        dir.path(),
+        &["export", "--format", "markdown", "-o", md.to_str().unwrap()],
+    );
+    assert_eq!(std::fs::read_dir(&md).unwrap().count(), 6);
+    assert!(md.join("vaswaniAttentionAllYou2017a.md").is_file());
+    let fresh = tempfile::tempdir().unwrap();
+    let text = ok(fresh.path(), &["import", "bibtex", out.to_str().unwrap()]);
+    assert!(text.contains(": 6 added, 4 merged, 0 unchanged"), "{text}");
+    assert_eq!(ok(fresh.path(), &["export", "--format", "bibtex"]), bib);
+    // Into the same library again: nothing changes.
+    let text = ok(dir.path(), &["import", "bibtex", out.to_str().unwrap()]);
+    assert!(text.contains(": 0 added, 0 merged, 10 unchanged"), "{text}");
+}
+
+#[test]
 fn the_mirror_is_enabled_kept_in_step_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");
