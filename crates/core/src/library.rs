@@ -313,7 +313,13 @@ impl Library {
             }
         }
         index.commit(&mut writer, last)?;
-        drop(writer);
+        // A commit may start a merge of the small segments single edits leave; dropping the
+        // writer does not stop it, so it would still be writing files after the writer's lock
+        // is gone (a rebuild or another writer could then meet them). A failed merge loses
+        // nothing: the committed segments stay, so it is logged, not returned.
+        if let Err(e) = writer.wait_merging_threads() {
+            tracing::warn!(error = %e, "index merge after an edit failed; segments kept as they are");
+        }
         changes::prune(&conn, last)?;
         self.reader_seq.store(last, Ordering::Release);
         tracing::debug!(works = keys.len(), seq = last, "index caught up");
