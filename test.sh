@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
 
-echo "==> Rust tests (core, CLI, the app's shell)"
-cargo test --locked -p papershelf-core -p papershelf-cli -p papershelf-testkit -p papershelf-app
+echo "==> Rust tests (core, CLI, test servers, benchmark harness, the app's shell)"
+# The whole workspace in one build, so every crate is compiled once with one set of features.
+cargo test --locked --workspace
 
 echo "==> UI type check and unit tests"
 (cd ui && npm run check && npm test)

@@ -26,12 +26,10 @@ npm_ci tests/e2e
 step "UI: npm run build"
 npm run --prefix ui build
 
-step "app: cargo build -p papershelf-app --features custom-protocol"
-cargo build -p papershelf-app --features custom-protocol
-
-step "fixture API server and CLI: cargo build -p papershelf-testkit -p papershelf-cli"
-cargo build -p papershelf-testkit --bin papershelf-fixture-server
-cargo build -p papershelf-cli --bin papershelf
+# The app, the fixture API server and the CLI in one build: built one by one, each package
+# unifies its dependencies' features differently and the shared crates compile again.
+step "app, fixture API server and CLI: cargo build --workspace --bins"
+cargo build --locked --workspace --bins --features papershelf-app/custom-protocol
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   step "installing tauri-driver 2.1.0"

@@ -11,7 +11,7 @@ import { remote } from "webdriverio";
 export const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const SCREENSHOTS = path.join(ROOT, "docs", "screenshots");
 const TARGET = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, "target");
-/** `cargo build -p papershelf-app --features custom-protocol` (see scripts/e2e.sh). */
+/** Built with the custom protocol by scripts/e2e.sh (`cargo build --workspace --bins`). */
 export const APP = process.env.PAPERSHELF_APP ?? path.join(TARGET, "debug", "papershelf-app");
 const DRIVER_PORT = 4444;
 // Each session's tauri-driver process group, where screenshot() finds the app.
@@ -225,7 +225,7 @@ export function screenshotPath(name) {
   return path.join(SCREENSHOTS, name);
 }
 
-/** `cargo build -p papershelf-testkit --bin papershelf-fixture-server` (see scripts/e2e.sh). */
+/** `papershelf-fixture-server`, built by scripts/e2e.sh. */
 export const FIXTURE_SERVER = process.env.PAPERSHELF_FIXTURE_SERVER ?? path.join(TARGET, "debug", "papershelf-fixture-server");
 
 /**
@@ -295,7 +295,7 @@ export async function startFixtureServer({ ms = 20_000, control = false } = {}) 
   }
 }
 
-/** `cargo build -p papershelf-cli` (see scripts/e2e.sh): prepares libraries before launch. */
+/** The `papershelf` CLI, built by scripts/e2e.sh: prepares libraries before launch. */
 export const CLI = process.env.PAPERSHELF_CLI ?? path.join(TARGET, "debug", "papershelf");
 
 /** A new library directory (removed by the caller) with `jsonl` imported through the CLI. */
