@@ -3,14 +3,15 @@
 # and end-to-end tests of the built desktop app under a virtual display.
 set -euo pipefail
 cd "$(dirname "$0")"
+. scripts/steps.sh
 scripts/install-deps.sh
 
-echo "==> Rust tests (core, CLI, test servers, benchmark harness, the app's shell)"
+step "Rust tests (core, CLI, test servers, benchmark harness, the app's shell)"
 # The whole workspace in one build, so every crate is compiled once with one set of features.
 cargo test --locked --workspace
 
-echo "==> UI type check and unit tests"
+step "UI type check and unit tests"
 (cd ui && npm run check && npm test)
 
-echo "==> End-to-end tests of the desktop app"
+step "End-to-end tests of the desktop app"
 scripts/e2e.sh

@@ -6,16 +6,17 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+. scripts/steps.sh
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 target="${CARGO_TARGET_DIR:-$root/target}"
 
-echo "==> .deb: npm run tauri build -- --bundles deb"
+step ".deb: npm run tauri build -- --bundles deb"
 npm run --prefix ui tauri -- build --bundles deb
 deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)"
 echo "built $(basename "$deb"): $(du -k "$deb" | cut -f1) KiB"
 
-echo "==> dpkg -i $(basename "$deb")"
+step "dpkg -i $(basename "$deb")"
 $SUDO dpkg -i "$deb"
 package="$(dpkg-deb -f "$deb" Package)"
 bin="$(dpkg -L "$package" | grep -E '^/usr/bin/[^/]+$' | head -n 1)"
@@ -29,5 +30,5 @@ grep -q "^Exec=" "$desktop" && grep -q "^Icon=" "$desktop" || {
 dpkg -L "$package" | grep -q '/icons/hicolor/.*\.png$' || { echo "error: no icon installed" >&2; exit 1; }
 echo "installed $bin, $desktop"
 
-echo "==> the installed app under Xvfb"
+step "the installed app under Xvfb"
 PAPERSHELF_APP="$bin" xvfb-run -a -s "-screen 0 1280x800x24" node --test tests/e2e/app.test.mjs

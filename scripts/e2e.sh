@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-step() { printf '\n==> %s\n' "$*"; }
+. scripts/steps.sh
 
 # npm ci wipes node_modules; skip it when the lock file is what was last installed
 # (scripts/install-deps.sh writes the same stamp).

@@ -4,6 +4,7 @@
 # Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/steps.sh
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -23,7 +24,7 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ] || [ "${PAPERSHELF_FORCE_APT:-}" = 1 ]; then
-  echo "==> apt-get install ${missing[*]:-}"
+  step "apt-get install ${missing[*]:-}"
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${APT_PACKAGES[@]}" \
     $(command -v node >/dev/null 2>&1 || echo nodejs npm)
@@ -34,11 +35,11 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-echo "==> cargo fetch"
+step "cargo fetch"
 cargo fetch --locked
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
-  echo "==> cargo install tauri-driver"
+  step "cargo install tauri-driver"
   cargo install tauri-driver --version 2.1.0 --locked
 fi
 
@@ -48,7 +49,7 @@ for dir in ui tests/e2e; do
     if cmp -s "$dir/package-lock.json" "$dir/node_modules/.papershelf-installed-lock" 2>/dev/null; then
       continue
     fi
-    echo "==> npm ci in $dir"
+    step "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.papershelf-installed-lock)
   fi
 done
