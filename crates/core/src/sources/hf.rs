@@ -1113,7 +1113,10 @@ pub(crate) mod tests {
             parse_daily_bytes(DAY_15.as_bytes()).unwrap().papers.len(),
             20
         );
-        assert!(parse_paper_bytes(PAPER_2410.as_bytes()).is_ok());
+        assert_eq!(
+            parse_paper_bytes(PAPER_2410.as_bytes()),
+            Ok(parse_paper(PAPER_2410).unwrap())
+        );
         // A byte order mark before the JSON is tolerated.
         assert_eq!(parse_daily("\u{feff}[]"), Ok(HfPage::default()));
     }

@@ -151,6 +151,36 @@ fn a_pipe_named_like_a_note_neither_hangs_the_mirror_nor_is_replaced() {
 }
 
 #[test]
+fn links_to_an_endless_device_are_never_read() {
+    // `/dev/zero` reads forever: a mirror that read a note, the manifest or library.bib through
+    // such a link would fill memory. Each is a link the mirror must refuse without reading.
+    let root = tempfile::tempdir().unwrap();
+    let m = root.path().join("mirror");
+    fs::create_dir_all(m.join("notes")).unwrap();
+    symlink("/dev/zero", m.join("notes/a.md")).unwrap();
+    symlink("/dev/zero", m.join("library.bib")).unwrap();
+    symlink("/dev/zero", m.join(".papershelf-mirror.json")).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let dir = m.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(mirror::write_files(&dir, &files(&["a", "b"])));
+    });
+    let report = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the mirror write reads an endless link")
+        .unwrap();
+    assert_eq!(report.left_alone.len(), 2, "{report:?}");
+    for name in ["notes/a.md", "library.bib"] {
+        let meta = fs::symlink_metadata(m.join(name)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{name} was replaced");
+    }
+    // The manifest is the mirror's own: the link is replaced by a file, not written through.
+    let manifest = fs::symlink_metadata(m.join(".papershelf-mirror.json")).unwrap();
+    assert!(manifest.file_type().is_file());
+    assert!(m.join("notes/b.md").is_file());
+}
+
+#[test]
 fn a_forged_manifest_deletes_nothing_the_mirror_did_not_write() {
     let root = tempfile::tempdir().unwrap();
     fs::write(root.path().join("outside.txt"), "outside").unwrap();
