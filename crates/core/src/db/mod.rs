@@ -21,6 +21,9 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 
+/// The database file's name inside the library directory.
+pub const DB_FILE: &str = "library.sqlite";
+
 /// How long a writer waits for another process's transaction before reporting `Busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

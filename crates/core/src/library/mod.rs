@@ -1,4 +1,17 @@
 //! [`Library`]: the one entry point the CLI and the desktop app use.
+//!
+//! This file owns opening a library (migrations, the index check), the one write path
+//! (a transaction, its change log, then the index), catching the index up, and the everyday
+//! paper calls (search, list, tags, status, notes). Each other concern has its own file here
+//! with its own `impl Library` block.
+
+pub mod backup;
+pub mod collections;
+pub mod file_import;
+pub mod graph;
+pub mod interop;
+pub mod saved;
+pub mod trash;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -12,7 +25,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
-use crate::db::{self, changes, import_jobs, notes, tags, works};
+use crate::db::{self, changes, import_jobs, notes, tags, works, DB_FILE};
 use crate::error::{Error, Result};
 use crate::import::text_file::{self, MAX_LINE_BYTES};
 use crate::import::{arxiv_jsonl, hf_page, SkippedEntry};
@@ -22,9 +35,6 @@ use crate::search::{self, SearchOptions, SearchResults};
 use crate::sources::hf::HfSignals;
 use crate::sources::http::Validators;
 use crate::sources::s2::S2Paper;
-
-/// The database file's name inside the library directory.
-pub const DB_FILE: &str = "library.sqlite";
 
 /// Rows in the first transaction of a bulk import: a small file, or a resumed one, commits
 /// (and shows progress) early.
