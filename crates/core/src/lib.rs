@@ -46,7 +46,6 @@ pub use backup::{BackupInfo, RestoreReport};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use db::unreadable::UnreadablePaper;
 pub use error::{Error, ErrorCode, Result};
-pub use import::SkippedEntry;
 pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
 pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
@@ -56,13 +55,11 @@ pub use library::interop::{
 };
 pub use library::saved::SavedSearch;
 pub use library::trash::TrashedPaper;
-pub use library::{
-    default_library_dir, ImportProgress, ImportReport, Library, ListFilter, ListSort, PaperSummary,
-    Stats, TagCount, LIBRARY_ENV,
-};
+pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};
 pub use model::{
-    ArxivId, ImportedRecord, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate,
-    Status,
+    ArxivId, ImportProgress, ImportReport, ImportedRecord, LinkKind, ListFilter, ListSort,
+    NewPaper, Note, Paper, PaperId, PaperLink, PaperSummary, PartialDate, SkippedEntry, Status,
+    TagCount,
 };
 pub use search::{
     BrowseRequest, BrowseResults, BrowseSort, FacetCount, Facets, Highlight, SearchHit,

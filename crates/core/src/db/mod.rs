@@ -21,6 +21,11 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 
+/// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
+pub fn key_list(keys: &[i64]) -> String {
+    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
+}
+
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
 

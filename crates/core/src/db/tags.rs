@@ -100,7 +100,7 @@ pub fn tags_of_each(
          WHERE wt.work_key IN (SELECT value FROM json_each(?1))
          ORDER BY t.name COLLATE NOCASE",
     )?;
-    let rows = stmt.query_map([super::works::key_list(work_keys)], |r| {
+    let rows = stmt.query_map([super::key_list(work_keys)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;
     for row in rows {

@@ -846,10 +846,7 @@ fn skip_unreadable(row: rusqlite::Result<SummaryRow>) -> rusqlite::Result<Option
     }
 }
 
-/// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
-pub fn key_list(keys: &[i64]) -> String {
-    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
-}
+pub use super::key_list;
 
 /// The interchange entries a work was imported from, oldest first (see migration 0013).
 pub fn imported_records(conn: &Connection, key: i64) -> Result<Vec<crate::model::ImportedRecord>> {

@@ -869,3 +869,23 @@ fn text_of(format: Format, entries: &[ExportEntry]) -> Result<String> {
         }
     })
 }
+
+impl MirrorWorker {
+    /// Starts the worker for `lib`: after a change it waits until `debounce` passes without
+    /// another one, then refreshes the mirror if it is enabled and dirty.
+    pub fn start(lib: &Arc<Library>, debounce: Duration) -> MirrorWorker {
+        // A weak handle: the worker must not keep a closed library alive.
+        let weak = Arc::downgrade(lib);
+        MirrorWorker::spawn(
+            lib.mirror_hook(),
+            move || {
+                if let Some(lib) = weak.upgrade() {
+                    if let Err(e) = lib.refresh_mirror_if_dirty() {
+                        tracing::warn!(error = %e, "mirror refresh failed; will retry after the next change");
+                    }
+                }
+            },
+            debounce,
+        )
+    }
+}

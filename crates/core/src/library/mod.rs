@@ -28,8 +28,12 @@ use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
 use crate::db::{self, changes, import_jobs, notes, tags, works, DB_FILE};
 use crate::error::{Error, Result};
 use crate::import::text_file::{self, MAX_LINE_BYTES};
-use crate::import::{arxiv_jsonl, hf_page, SkippedEntry};
+use crate::import::{arxiv_jsonl, hf_page};
 use crate::index::{IndexDoc, SearchIndex, Unusable};
+use crate::model::SkippedEntry;
+pub use crate::model::{
+    ImportProgress, ImportReport, ListFilter, ListSort, PaperSummary, TagCount,
+};
 use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
 use crate::search::{self, SearchOptions, SearchResults};
 use crate::sources::hf::HfSignals;
@@ -48,91 +52,6 @@ const MAX_BATCH: usize = 16_000;
 const GROW_WHILE_UNDER: Duration = Duration::from_secs(2);
 /// Rows between index commits in bulk imports (a commit flushes segments to disk).
 const ROWS_PER_INDEX_COMMIT: usize = 50_000;
-
-/// A paper as lists and search results show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaperSummary {
-    /// Stable id.
-    pub id: PaperId,
-    /// arXiv id, when known.
-    pub arxiv_id: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Authors in order.
-    pub authors: Vec<String>,
-    /// Author count when only a count is known.
-    pub author_count: Option<u32>,
-    /// Organisation named instead of authors.
-    pub organization: Option<String>,
-    /// Publication year.
-    pub year: Option<i32>,
-    /// Publication date as known.
-    pub published: Option<PartialDate>,
-    /// Hugging Face upvotes.
-    pub upvotes: Option<u32>,
-    /// Tags, sorted.
-    pub tags: Vec<String>,
-    /// Reading status.
-    pub status: Status,
-    /// True when the paper has a note.
-    pub has_note: bool,
-    /// When it entered the library.
-    pub added_at: String,
-}
-
-/// What to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListFilter {
-    /// Only this status.
-    pub status: Option<Status>,
-    /// Only papers with this tag.
-    pub tag: Option<String>,
-    /// Only papers in the collection with this name (any case).
-    pub collection: Option<String>,
-    /// At most this many (default 100).
-    pub limit: Option<usize>,
-    /// Skip this many.
-    pub offset: usize,
-    /// Order (default: newest added first).
-    pub sort: ListSort,
-}
-
-/// How [`Library::list`] orders papers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ListSort {
-    /// Newest added to the library first.
-    #[default]
-    Added,
-    /// Newest published first; papers with no date last.
-    Published,
-    /// Most Hugging Face upvotes first; papers without upvotes last.
-    Upvotes,
-}
-
-impl std::str::FromStr for ListSort {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "added" => Ok(ListSort::Added),
-            "published" => Ok(ListSort::Published),
-            "upvotes" => Ok(ListSort::Upvotes),
-            other => Err(format!(
-                "unknown sort '{other}' (expected added, published or upvotes)"
-            )),
-        }
-    }
-}
-
-/// A tag and how many papers carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TagCount {
-    /// Tag name.
-    pub name: String,
-    /// Papers carrying it.
-    pub count: u64,
-}
 
 /// Library-wide counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -154,42 +73,6 @@ pub struct Stats {
     pub library_dir: String,
     /// Papers whose stored text could not be read back, as the search index met them.
     pub unreadable: Vec<crate::db::unreadable::UnreadablePaper>,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportReport {
-    /// The file or page imported.
-    pub origin: String,
-    /// New works.
-    pub added: u64,
-    /// Existing works that gained or changed something.
-    pub updated: u64,
-    /// Records that changed nothing.
-    pub unchanged: u64,
-    /// Records passed over, with reasons.
-    pub skipped: Vec<SkippedEntry>,
-    /// Records imported with something cut or left out (a field over its cap), one line each:
-    /// where the record was, and what happened.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<String>,
-    /// Line the import resumed after, when an earlier run was interrupted.
-    pub resumed_after_line: Option<u64>,
-    /// Wall time in seconds.
-    pub seconds: f64,
-}
-
-/// Progress of a long import, reported after each batch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportProgress {
-    /// Bytes read so far.
-    pub bytes_done: u64,
-    /// File size.
-    pub bytes_total: u64,
-    /// Records written so far (added + updated + unchanged).
-    pub records: u64,
 }
 
 /// A Papershelf library: a directory holding `library.sqlite` and the derived `index/`.
@@ -379,7 +262,7 @@ impl Library {
 
     /// Adds or updates a paper fetched from a source; returns it and whether it is new.
     /// A new paper lands in the inbox; a known one keeps its status, tags and note.
-    pub fn add_fetched(&self, fetched: &crate::sync::FetchedPaper) -> Result<(Paper, bool)> {
+    pub fn add_fetched(&self, fetched: &crate::model::FetchedPaper) -> Result<(Paper, bool)> {
         let mut added = None;
         self.write(|tx, now| {
             let outcome = works::upsert(tx, &fetched.paper, fetched.source, &fetched.origin, now)?;
