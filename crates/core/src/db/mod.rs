@@ -8,9 +8,11 @@ pub mod import_jobs;
 pub mod migrate;
 pub mod notes;
 pub mod packed;
+pub mod saved_searches;
 pub mod signals;
 pub mod subscriptions;
 pub mod tags;
+pub mod trash;
 pub mod unreadable;
 pub mod works;
 
