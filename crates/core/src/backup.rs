@@ -151,17 +151,13 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
 
 fn paper_count(path: &Path) -> Option<u64> {
     let conn = open_read_only(path).ok()?;
-    conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))
-        .ok()
-        .map(|n| n as u64)
+    crate::db::health::work_count(&conn).ok()
 }
 
 /// Runs SQLite's full `integrity_check` on a database file; `Err` carries what it found.
 pub fn verify(path: &Path) -> std::result::Result<(), String> {
     let conn = open_read_only(path).map_err(|e| e.to_string())?;
-    let answer: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+    let answer = crate::db::health::integrity_check(&conn).map_err(|e| e.to_string())?;
     if answer == "ok" {
         Ok(())
     } else {
@@ -327,7 +323,7 @@ pub(crate) fn daily_due(conn: &Connection, library_dir: &Path) -> Result<bool> {
     if newest.is_some_and(|t| now - t < DAILY && t <= now) {
         return Ok(false);
     }
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM works)", [], |r| r.get(0))?)
+    Ok(crate::db::health::has_works(conn)?)
 }
 
 /// The daily `PRAGMA quick_check` and backup, on a thread of their own with their own
@@ -432,8 +428,7 @@ impl Drop for DailyCheck {
 
 /// `PRAGMA quick_check` of the open database; [`Error::Corrupt`] when it finds damage.
 pub(crate) fn quick_check(conn: &Connection, library_dir: &Path) -> Result<()> {
-    let answer: std::result::Result<String, rusqlite::Error> =
-        conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
+    let answer = crate::db::health::quick_check(conn);
     let reason = match answer {
         Ok(a) if a == "ok" => return Ok(()),
         Ok(a) => a,

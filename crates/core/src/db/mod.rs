@@ -3,8 +3,10 @@
 pub mod changes;
 pub mod collections;
 pub mod edges;
+pub mod health;
 pub mod http_cache;
 pub mod import_jobs;
+pub mod meta;
 pub mod migrate;
 pub mod notes;
 pub mod packed;

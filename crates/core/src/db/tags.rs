@@ -122,6 +122,15 @@ pub fn counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
     Ok(rows)
 }
 
+/// Every tag's name as the user wrote it.
+pub fn names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM tags")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

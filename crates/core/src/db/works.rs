@@ -848,6 +848,15 @@ fn skip_unreadable(row: rusqlite::Result<SummaryRow>) -> rusqlite::Result<Option
 
 pub use super::key_list;
 
+/// A work's arXiv id and DOI, as stored.
+pub fn external_ids(conn: &Connection, key: i64) -> Result<(Option<String>, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT arxiv_id, doi FROM works WHERE key = ?1",
+        [key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// The interchange entries a work was imported from, oldest first (see migration 0013).
 pub fn imported_records(conn: &Connection, key: i64) -> Result<Vec<crate::model::ImportedRecord>> {
     let rows = conn

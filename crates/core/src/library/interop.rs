@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::clean::{self, Lines};
@@ -530,28 +530,18 @@ impl Library {
     }
 
     fn mirror_state(&self) -> Result<MirrorState> {
-        let text: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [MIRROR_STATE_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let text = db::meta::get(&self.conn(), MIRROR_STATE_KEY)?;
         Ok(text
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default())
     }
 
     fn save_mirror_state(&self, state: &MirrorState) -> Result<()> {
-        self.conn().execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-            params![
-                MIRROR_STATE_KEY,
-                serde_json::to_string(state).unwrap_or_default()
-            ],
-        )?;
-        Ok(())
+        db::meta::set(
+            &self.conn(),
+            MIRROR_STATE_KEY,
+            &serde_json::to_string(state).unwrap_or_default(),
+        )
     }
 
     /// The mirror's settings and what it last wrote.

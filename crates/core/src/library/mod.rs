@@ -627,19 +627,9 @@ impl Library {
     pub fn seed_demo_if_new(&self) -> Result<Option<Vec<ImportReport>>> {
         {
             let conn = self.conn();
-            let seeded: Option<String> = conn
-                .query_row(
-                    "SELECT value FROM meta WHERE key = 'demo_seeded'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let papers =
-                conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))? as u64;
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_seeded', ?1)",
-                [db::now()],
-            )?;
+            let seeded = db::meta::get(&conn, "demo_seeded")?;
+            let papers = db::health::work_count(&conn)?;
+            db::meta::set(&conn, "demo_seeded", &db::now())?;
             if seeded.is_some() || papers > 0 {
                 return Ok(None);
             }
