@@ -30,6 +30,11 @@ pub fn key_list(keys: &[i64]) -> String {
     serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
 }
 
+/// Truncates the write-ahead log (after a bulk load everything in it is in the database).
+pub fn truncate_wal(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+}
+
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
 

@@ -979,6 +979,21 @@ pub fn push_scope(
     }
 }
 
+/// The index document of a work, or `None` when it is gone, in the trash, or cannot be read
+/// at all: such a work is logged and recorded (see [`crate::Library::unreadable_papers`]) and left
+/// out, so one damaged row does not stop the index from taking every later change.
+pub fn indexable(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
+    match index_doc(conn, key) {
+        Ok(doc) => Ok(doc),
+        Err(Error::Db(e)) if super::unreadable::is_row_damage(&e) => {
+            tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
+            super::unreadable::record(conn, key, &e.to_string(), true, &super::now())?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The text the search index holds for one work; `None` when the work no longer exists or
 /// is in the trash.
 pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {

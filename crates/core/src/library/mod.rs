@@ -14,23 +14,20 @@ pub mod saved;
 pub mod trash;
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
-use crate::db::{self, changes, import_jobs, notes, tags, works, DB_FILE};
+use crate::db::{self, changes, notes, tags, works, DB_FILE};
 use crate::error::{Error, Result};
-use crate::import::text_file::{self, MAX_LINE_BYTES};
-use crate::import::{arxiv_jsonl, hf_page};
+use crate::import::{arxiv_bulk, hf_page, note_cuts, tally};
 use crate::index::{IndexDoc, SearchIndex, Unusable};
-use crate::model::SkippedEntry;
 pub use crate::model::{
     ImportProgress, ImportReport, ListFilter, ListSort, PaperSummary, TagCount,
 };
@@ -39,19 +36,6 @@ use crate::search::{self, SearchOptions, SearchResults};
 use crate::sources::hf::HfSignals;
 use crate::sources::http::Validators;
 use crate::sources::s2::S2Paper;
-
-/// Rows in the first transaction of a bulk import: a small file, or a resumed one, commits
-/// (and shows progress) early.
-const FIRST_BATCH: usize = 1_000;
-/// The most rows per transaction: each batch doubles up to this. A transaction rewrites every
-/// index page its rows land on (titles, ids, dates and DOIs land on random pages), so bigger
-/// ones write far fewer bytes per row once the library is large.
-const MAX_BATCH: usize = 16_000;
-/// A batch grows only while its transaction takes less than this: an edit made meanwhile
-/// (a tag, a note) waits for the transaction, and should not wait long.
-const GROW_WHILE_UNDER: Duration = Duration::from_secs(2);
-/// Rows between index commits in bulk imports (a commit flushes segments to disk).
-const ROWS_PER_INDEX_COMMIT: usize = 50_000;
 
 /// Library-wide counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -200,7 +184,7 @@ impl Library {
         }
         let mut writer = index.writer(false)?;
         for key in &keys {
-            match indexable(&conn, *key)? {
+            match works::indexable(&conn, *key)? {
                 Some(doc) => index.upsert(&writer, &doc)?,
                 None => index.delete(&writer, *key as u64),
             }
@@ -435,191 +419,16 @@ impl Library {
         path: &Path,
         on_progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportReport> {
-        let started = Instant::now();
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let meta = file.metadata().map_err(|e| Error::io(path, e))?;
-        let fingerprint = format!(
-            "{}:{}",
-            meta.len(),
-            meta.modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos())
-        );
-        let job_path = fs::canonicalize(path)
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string();
-        let origin = path
-            .file_name()
-            .map_or_else(|| job_path.clone(), |n| n.to_string_lossy().into_owned());
-        let mut report = ImportReport {
-            origin: origin.clone(),
-            ..Default::default()
-        };
-
-        let resume = import_jobs::resume_point(&self.conn(), &job_path, &fingerprint)?
-            .filter(|r| !r.done && r.offset > 0);
-        let mut reader = BufReader::with_capacity(1 << 20, file);
-        // A UTF-16 or binary file is refused whole, before anything is written.
-        let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
-        text_file::check_head(&path.display().to_string(), head)?;
-        let (mut offset, mut line_no) = (0u64, 0u64);
-        if let Some(r) = &resume {
-            reader
-                .seek(SeekFrom::Start(r.offset))
-                .map_err(|e| Error::io(path, e))?;
-            (offset, line_no) = (r.offset, r.line);
-            report.resumed_after_line = Some(r.line);
-            tracing::info!(line = r.line, "resuming interrupted import");
-        }
-
-        self.conn()
-            .pragma_update(None, "cache_size", db::BULK_CACHE_KIB)?;
-        let _cache = RestoreCache(self);
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
-        let mut writer = index.writer_waiting(true, db::busy_timeout())?;
-        // Apply anything queued first, so the seq we commit covers it.
-        let mut applied = index.applied_seq()?;
-        let mut rows_since_commit = 0;
-        let mut buf = Vec::with_capacity(4096);
-        let mut phases = ImportPhases::default();
-        let mut batch_rows = FIRST_BATCH;
-        let mut batch: Vec<(u64, NewPaper)> = Vec::with_capacity(batch_rows);
-        let mut eof = false;
-        while !eof {
-            batch.clear();
-            while batch.len() < batch_rows {
-                let read = text_file::read_line_capped(&mut reader, &mut buf, MAX_LINE_BYTES)
-                    .map_err(|e| Error::io(path, e))?;
-                if read.consumed == 0 {
-                    eof = true;
-                    break;
-                }
-                offset += read.consumed;
-                line_no += 1;
-                if read.too_long {
-                    report.skipped.push(SkippedEntry {
-                        line: line_no as usize,
-                        reason: format!(
-                            "line longer than {} MiB, too long for one record",
-                            MAX_LINE_BYTES >> 20
-                        ),
-                    });
-                    continue;
-                }
-                let mut bytes = buf.as_slice();
-                if line_no == 1 {
-                    bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-                }
-                let line = match std::str::from_utf8(bytes) {
-                    Ok(line) => line,
-                    Err(e) => {
-                        report.skipped.push(SkippedEntry {
-                            line: line_no as usize,
-                            reason: text_file::not_utf8(bytes, e.valid_up_to()),
-                        });
-                        continue;
-                    }
-                };
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let parse_started = Instant::now();
-                let parsed = arxiv_jsonl::parse_line(line);
-                phases.parse += parse_started.elapsed();
-                match parsed {
-                    Ok(p) => batch.push((line_no, p)),
-                    Err(reason) => report.skipped.push(SkippedEntry {
-                        line: line_no as usize,
-                        reason,
-                    }),
-                }
-            }
-            let sqlite_started = Instant::now();
-            self.daily.refuse_if_damaged()?;
-            let mut conn = self.conn();
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let now = db::now();
-            let mut changed = Vec::new();
-            for (line, p) in &batch {
-                let mut notices = Vec::new();
-                let outcome =
-                    works::upsert_noting(&tx, p, "arxiv-snapshot", &origin, &now, &mut notices)?;
-                note_cuts(&mut report, &format!("line {line}"), notices);
-                tally(&mut report, &mut changed, outcome);
-            }
-            for key in &changed {
-                changes::record(&tx, *key)?;
-            }
-            import_jobs::save(
-                &tx,
-                &job_path,
-                &fingerprint,
-                &import_jobs::Resume {
-                    offset,
-                    line: line_no,
-                    done: eof,
-                },
-                &now,
-            )?;
-            tx.commit()?;
-            let took = sqlite_started.elapsed();
-            phases.sqlite += took;
-            if took < GROW_WHILE_UNDER {
-                batch_rows = (batch_rows * 2).min(MAX_BATCH);
-            }
-            if !changed.is_empty() {
-                self.mirror.mark_dirty();
-            }
-            // Stage the batch in the index; it becomes durable at the next index commit.
-            let index_started = Instant::now();
-            let (keys, last) = changes::since(&conn, applied)?;
-            for key in keys {
-                match indexable(&conn, key)? {
-                    Some(doc) => index.upsert(&writer, &doc)?,
-                    None => index.delete(&writer, key as u64),
-                }
-            }
-            rows_since_commit += batch.len();
-            phases.index += index_started.elapsed();
-            if rows_since_commit >= ROWS_PER_INDEX_COMMIT || eof {
-                let commit_started = Instant::now();
-                index.commit(&mut writer, last)?;
-                phases.commit += commit_started.elapsed();
-                changes::prune(&conn, last)?;
-                self.reader_seq.store(last, Ordering::Release);
-                rows_since_commit = 0;
-            }
-            applied = last;
-            drop(conn);
-            on_progress(ImportProgress {
-                bytes_done: offset,
-                bytes_total: meta.len(),
-                records: report.added + report.updated + report.unchanged,
-            });
-        }
-        writer.wait_merging_threads()?;
-        // The write-ahead log grows to its checkpoint size (1,000 pages, 16 MB) during a bulk
-        // load and would stay that size on disk; everything in it is in the database now.
-        if let Err(e) = self
-            .conn()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        {
-            tracing::debug!(error = %e, "could not truncate the write-ahead log after the import");
-        }
-        report.seconds = started.elapsed().as_secs_f64();
-        tracing::info!(
-            added = report.added,
-            updated = report.updated,
-            seconds = report.seconds,
-            parse_s = phases.parse.as_secs_f64(),
-            sqlite_s = phases.sqlite.as_secs_f64(),
-            index_s = phases.index.as_secs_f64(),
-            commit_s = phases.commit.as_secs_f64(),
-            "import finished"
-        );
-        Ok(report)
+        let conn = || self.conn();
+        let target = arxiv_bulk::Target {
+            conn: &conn,
+            index: &index,
+            refuse_if_damaged: &|| self.daily.refuse_if_damaged(),
+            changed: &|| self.mirror.mark_dirty(),
+            indexed_up_to: &|seq| self.reader_seq.store(seq, Ordering::Release),
+        };
+        arxiv_bulk::run(&target, path, on_progress)
     }
 
     /// Loads the demo pages on the very first open of an empty library; returns what was
@@ -882,53 +691,6 @@ impl Library {
     }
 }
 
-/// Most cut-field notices one import report keeps (a hostile file could have millions).
-const MAX_NOTICES: usize = 1_000;
-
-/// Adds `notices` about one record (named by `what`: a line, a title) to the report.
-fn note_cuts(report: &mut ImportReport, what: &str, notices: Vec<String>) {
-    let what = crate::clean::cut_to(
-        &crate::clean::strip_controls(what, crate::clean::Lines::One),
-        120,
-    )
-    .to_string();
-    for n in notices {
-        tracing::warn!(origin = %report.origin, "{what}: {n}");
-        if report.notices.len() < MAX_NOTICES {
-            report.notices.push(format!("{what}: {n}"));
-        }
-    }
-}
-
-/// The index document of a work, or `None` when it is gone, in the trash, or cannot be read
-/// at all: such a work is logged and recorded (see [`Library::unreadable_papers`]) and left
-/// out, so one damaged row does not stop the index from taking every later change.
-fn indexable(conn: &Connection, key: i64) -> Result<Option<IndexDoc>> {
-    match works::index_doc(conn, key) {
-        Ok(doc) => Ok(doc),
-        Err(Error::Db(e)) if db::unreadable::is_row_damage(&e) => {
-            tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
-            db::unreadable::record(conn, key, &e.to_string(), true, &db::now())?;
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-pub(crate) fn tally(report: &mut ImportReport, changed: &mut Vec<i64>, outcome: works::Upserted) {
-    match outcome {
-        works::Upserted::Added(k) => {
-            report.added += 1;
-            changed.push(k);
-        }
-        works::Upserted::Updated(k) => {
-            report.updated += 1;
-            changed.push(k);
-        }
-        works::Upserted::Unchanged(_) => report.unchanged += 1,
-    }
-}
-
 fn prefixed_summary_columns() -> String {
     works::SUMMARY_COLUMNS
         .split(", ")
@@ -1120,33 +882,4 @@ pub fn default_library_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     directories::ProjectDirs::from("", "", "papershelf").map(|d| d.data_dir().to_path_buf())
-}
-
-/// Puts the connection's page cache back to its everyday size when a bulk import ends, however
-/// it ends.
-struct RestoreCache<'a>(&'a Library);
-
-impl Drop for RestoreCache<'_> {
-    fn drop(&mut self) {
-        if let Err(e) = self
-            .0
-            .conn()
-            .pragma_update(None, "cache_size", db::CACHE_KIB)
-        {
-            tracing::debug!(error = %e, "could not restore the page cache size");
-        }
-    }
-}
-
-/// Where a bulk import's time went on the importing thread (logged when it finishes).
-#[derive(Debug, Default)]
-struct ImportPhases {
-    /// Reading JSON into papers.
-    parse: std::time::Duration,
-    /// Matching and writing them in SQLite, one transaction per batch.
-    sqlite: std::time::Duration,
-    /// Reading the changed works back and handing them to the index writer.
-    index: std::time::Duration,
-    /// Index commits (waiting for the indexing threads to flush segments).
-    commit: std::time::Duration,
 }
