@@ -131,6 +131,24 @@ pub fn names(conn: &Connection) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// How many tags there are.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM tags", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Every work's tag names, each list sorted by name.
+pub fn names_by_work(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut stmt = conn.prepare(
+        "SELECT wt.work_key, t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key ORDER BY t.name",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, t) = row?;
+        map.entry(k).or_default().push(t);
+    }
+    Ok(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

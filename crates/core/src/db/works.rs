@@ -1065,6 +1065,138 @@ pub fn source_families(conn: &Connection, key: i64) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Works not in the trash: all minus the trashed, as both counts come from indexes (where
+/// `deleted_at IS NULL` alone would scan the table).
+pub fn live_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM works)
+              - (SELECT COUNT(*) FROM works WHERE deleted_at IS NOT NULL)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// A work's public id.
+pub fn id_of(conn: &Connection, key: i64) -> Result<String> {
+    Ok(conn.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?)
+}
+
+/// True when a work with this arXiv id is stored (the trash included).
+pub fn has_arxiv_id(conn: &Connection, arxiv_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM works WHERE arxiv_id = ?1)")?
+        .query_row([arxiv_id], |r| r.get(0))?)
+}
+
+/// The key of the work with this arXiv id, if any.
+pub fn key_by_arxiv_id(conn: &Connection, arxiv_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
+        .query_row([arxiv_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// A page of the works not in the trash, filtered by status, tag and collection (see
+/// [`push_scope`]) and ordered by `sort`; unreadable rows are left out.
+#[allow(clippy::too_many_arguments)]
+pub fn list_live(
+    conn: &Connection,
+    status: Option<Status>,
+    tag: Option<&str>,
+    collection: Option<&str>,
+    sort: crate::model::ListSort,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<SummaryRow>> {
+    use crate::model::ListSort;
+    let columns = SUMMARY_COLUMNS
+        .split(", ")
+        .map(|c| format!("w.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = format!("SELECT {columns} FROM works w WHERE w.deleted_at IS NULL");
+    let mut args: Vec<String> = Vec::new();
+    push_scope(&mut sql, &mut args, status, tag, collection);
+    let order = match sort {
+        ListSort::Added => "w.added_at DESC, w.key DESC",
+        ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",
+        ListSort::Upvotes => "w.upvotes IS NULL, w.upvotes DESC, w.key DESC",
+    };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT {limit} OFFSET {offset}"));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows =
+        readable_rows(stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?)?;
+    Ok(rows)
+}
+
+/// Works not in the trash per status name, in one pass over the (deleted_at, status) index.
+pub fn live_status_counts(conn: &Connection) -> Result<std::collections::HashMap<String, u64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT status, COUNT(*) FROM works WHERE deleted_at IS NULL GROUP BY status",
+        )?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every (work, source name) pair of the source records, once each.
+pub fn sources_by_work(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT work_key, source FROM source_records")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// What the index rebuild reads of a work besides its key and year.
+pub struct LiveRow {
+    /// Title.
+    pub title: String,
+    /// Authors as stored (a JSON array).
+    pub authors: String,
+    /// The abstract, or why it cannot be read.
+    pub abstract_text: std::result::Result<String, String>,
+    /// Status name.
+    pub status: String,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+    /// Publication date's sort key.
+    pub published: Option<String>,
+    /// Hugging Face upvotes.
+    pub upvotes: Option<i64>,
+}
+
+/// Calls `f` for each work not in the trash with its key, its fields (an error when the row
+/// cannot be read) and its year; stops at the first error `f` returns.
+pub fn for_each_live(
+    conn: &Connection,
+    mut f: impl FnMut(i64, rusqlite::Result<LiveRow>, rusqlite::Result<Option<i32>>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT key, title, authors, abstract, year, status, added_at, published, upvotes
+         FROM works WHERE deleted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        let read = (|| -> rusqlite::Result<_> {
+            Ok(LiveRow {
+                title: r.get(1)?,
+                authors: r.get(2)?,
+                abstract_text: r.get::<_, MaybeUnpacked>(3)?.0,
+                status: r.get(5)?,
+                added_at: r.get(6)?,
+                published: r.get(7)?,
+                upvotes: r.get(8)?,
+            })
+        })();
+        f(key, read, r.get(4))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,14 +13,14 @@ pub mod interop;
 pub mod saved;
 pub mod trash;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use crate::db::subscriptions::{self, Subscription, SubscriptionKind};
@@ -28,9 +28,7 @@ use crate::db::{self, changes, notes, tags, works, DB_FILE};
 use crate::error::{Error, Result};
 use crate::import::{arxiv_bulk, hf_page, note_cuts, tally};
 use crate::index::{IndexDoc, SearchIndex, Unusable};
-pub use crate::model::{
-    ImportProgress, ImportReport, ListFilter, ListSort, PaperSummary, TagCount,
-};
+pub use crate::model::{ImportProgress, ImportReport, ListFilter, PaperSummary, TagCount};
 use crate::model::{NewPaper, Note, Paper, PaperId, PartialDate, Status};
 use crate::search::{self, SearchOptions, SearchResults};
 use crate::sources::hf::HfSignals;
@@ -145,12 +143,7 @@ impl Library {
         let conn = self.conn();
         // Live papers as all minus the trashed: both counts come from indexes, where
         // `deleted_at IS NULL` alone would scan the table.
-        let papers = conn.query_row(
-            "SELECT (SELECT COUNT(*) FROM works)
-                  - (SELECT COUNT(*) FROM works WHERE deleted_at IS NOT NULL)",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? as u64;
+        let papers = works::live_count(&conn)?;
         // Works that cannot be read at all are left out of the index on purpose.
         let papers = papers.saturating_sub(db::unreadable::skipped(&conn)?);
         let index = self.index.read().unwrap_or_else(|e| e.into_inner());
@@ -255,11 +248,7 @@ impl Library {
                 works::Upserted::Unchanged(_) => vec![],
                 other => vec![other.key()],
             };
-            let id: String = tx.query_row(
-                "SELECT id FROM works WHERE key = ?1",
-                [outcome.key()],
-                |r| r.get(0),
-            )?;
+            let id = works::id_of(tx, outcome.key())?;
             Ok((id, changed))
         })
         .and_then(|id| Ok((self.paper(&PaperId::new(id))?, added.unwrap_or(false))))
@@ -319,10 +308,7 @@ impl Library {
 
     /// True when a work with this arXiv id is in the library.
     pub fn has_arxiv_id(&self, id: &crate::model::ArxivId) -> Result<bool> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT EXISTS(SELECT 1 FROM works WHERE arxiv_id = ?1)")?
-            .query_row([id.as_str()], |r| r.get(0))?)
+        works::has_arxiv_id(&self.conn(), id.as_str())
     }
 
     /// arXiv ids of works Semantic Scholar has not been asked about since `stale_before`
@@ -349,10 +335,7 @@ impl Library {
         self.write(|tx, now| {
             let mut changed = Vec::new();
             for (arxiv_id, answer) in answers {
-                let key: Option<i64> = tx
-                    .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
-                    .query_row([arxiv_id], |r| r.get(0))
-                    .optional()?;
+                let key = works::key_by_arxiv_id(tx, arxiv_id)?;
                 let Some(key) = key else { continue };
                 match answer {
                     Some(found) => {
@@ -490,33 +473,15 @@ impl Library {
     /// Papers filtered by status and tag, newest first.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<PaperSummary>> {
         let conn = self.conn();
-        let mut sql = format!(
-            "SELECT {} FROM works w WHERE w.deleted_at IS NULL",
-            prefixed_summary_columns()
-        );
-        let mut args: Vec<String> = Vec::new();
-        works::push_scope(
-            &mut sql,
-            &mut args,
+        let rows = works::list_live(
+            &conn,
             filter.status,
             filter.tag.as_deref(),
             filter.collection.as_deref(),
-        );
-        let order = match filter.sort {
-            ListSort::Added => "w.added_at DESC, w.key DESC",
-            ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",
-            ListSort::Upvotes => "w.upvotes IS NULL, w.upvotes DESC, w.key DESC",
-        };
-        sql.push_str(&format!(
-            " ORDER BY {order} LIMIT {} OFFSET {}",
+            filter.sort,
             filter.limit.unwrap_or(100),
-            filter.offset
-        ));
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = works::readable_rows(stmt.query_map(
-            rusqlite::params_from_iter(args.iter()),
-            works::summary_from_row,
-        )?)?;
+            filter.offset,
+        )?;
         summaries_of(&conn, rows)
     }
 
@@ -640,18 +605,8 @@ impl Library {
     pub fn stats(&self) -> Result<Stats> {
         self.refresh_if_behind();
         let conn = self.conn();
-        let count = |sql: &str| -> Result<u64> {
-            Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
-        };
         // One pass over the (deleted_at, status) index, not one table scan per status.
-        let mut live: std::collections::HashMap<String, u64> = conn
-            .prepare_cached(
-                "SELECT status, COUNT(*) FROM works WHERE deleted_at IS NULL GROUP BY status",
-            )?
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut live = works::live_status_counts(&conn)?;
         let by_status: Vec<(Status, u64)> = Status::ALL
             .into_iter()
             .map(|s| (s, live.remove(s.as_str()).unwrap_or(0)))
@@ -664,11 +619,8 @@ impl Library {
         Ok(Stats {
             papers: by_status.iter().map(|(_, n)| n).sum(),
             by_status,
-            tags: count("SELECT COUNT(*) FROM tags")?,
-            notes: count(
-                "SELECT COUNT(*) FROM notes n WHERE NOT EXISTS
-                 (SELECT 1 FROM works w WHERE w.key = n.work_key AND w.deleted_at IS NOT NULL)",
-            )?,
+            tags: tags::count(&conn)?,
+            notes: notes::live_count(&conn)?,
             indexed,
             schema_version: db::migrate::schema_version(&conn)?,
             library_dir: self.dir.display().to_string(),
@@ -691,27 +643,11 @@ impl Library {
     }
 }
 
-fn prefixed_summary_columns() -> String {
-    works::SUMMARY_COLUMNS
-        .split(", ")
-        .map(|c| format!("w.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The list entries of `rows`, in their order: tags and notes read for all rows at once.
 fn summaries_of(conn: &Connection, rows: Vec<works::SummaryRow>) -> Result<Vec<PaperSummary>> {
     let keys: Vec<i64> = rows.iter().map(|r| r.key).collect();
     let mut tags = tags::tags_of_each(conn, &keys)?;
-    let with_notes: HashSet<i64> = if keys.is_empty() {
-        HashSet::new()
-    } else {
-        conn.prepare_cached(
-            "SELECT work_key FROM notes WHERE work_key IN (SELECT value FROM json_each(?1))",
-        )?
-        .query_map([works::key_list(&keys)], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?
-    };
+    let with_notes = notes::with_notes(conn, &keys)?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -756,53 +692,21 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
     let seq = changes::last_seq(conn)?;
     let mut writer = fresh.writer(true)?;
     // Tags and notes are few next to works: load them once rather than per row.
-    let mut tag_map: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT wt.work_key, t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key ORDER BY t.name",
-    )?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (k, t) = row?;
-        tag_map.entry(k).or_default().push(t);
-    }
-    let mut collection_map: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT cw.work_key, c.name FROM collection_works cw
-         JOIN collections c ON c.key = cw.collection_key",
-    )?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (k, name) = row?;
-        collection_map.entry(k).or_default().push(name);
-    }
-    let mut note_map: HashMap<i64, String> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT work_key, body FROM notes")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (k, b) = row?;
-        note_map.insert(k, b);
-    }
+    let mut tag_map = tags::names_by_work(conn)?;
+    let mut collection_map = db::collections::names_by_work(conn)?;
+    let mut note_map = notes::bodies_by_work(conn)?;
     let mut source_map: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn.prepare("SELECT DISTINCT work_key, source FROM source_records")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (k, s) = row?;
+    for (k, s) in works::sources_by_work(conn)? {
         let families = source_map.entry(k).or_default();
         let family = crate::index::source_family(&s);
         if !families.contains(&family) {
             families.push(family);
         }
     }
-    let mut stmt = conn.prepare(
-        "SELECT key, title, authors, abstract, year, status, added_at, published, upvotes
-         FROM works WHERE deleted_at IS NULL",
-    )?;
-    let total: u64 = conn.query_row(
-        "SELECT (SELECT COUNT(*) FROM works)
-              - (SELECT COUNT(*) FROM works WHERE deleted_at IS NOT NULL)",
-        [],
-        |r| r.get::<_, i64>(0),
-    )? as u64;
+    let total = works::live_count(conn)?;
     let step = (total / 10).max(1);
-    let mut rows = stmt.query([])?;
     let mut n = 0u64;
-    while let Some(r) = rows.next()? {
+    works::for_each_live(conn, |key, read, year| {
         if n.is_multiple_of(step) && n > 0 {
             // A large rebuild takes a while: say how far it is (a small one is over at once).
             if total >= REBUILD_PROGRESS_FROM {
@@ -811,27 +715,23 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
                 tracing::info!(done = n, total, "rebuilding the search index");
             }
         }
-        let key: i64 = r.get(0)?;
         let mut sources = source_map.remove(&key).unwrap_or_default();
         sources.sort();
-        let read = (|| -> rusqlite::Result<_> {
-            Ok((
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, db::packed::MaybeUnpacked>(3)?.0,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, Option<i64>>(8)?,
-            ))
-        })();
-        let (title, authors, abstract_text, status, added_at, published, upvotes) = match read {
+        let works::LiveRow {
+            title,
+            authors,
+            abstract_text,
+            status,
+            added_at,
+            published,
+            upvotes,
+        } = match read {
             Ok(row) => row,
             Err(e) if db::unreadable::is_row_damage(&e) => {
                 // As in `indexable`: one unreadable work does not stop the rebuild.
                 tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
                 db::unreadable::record(conn, key, &e.to_string(), true, &db::now())?;
-                continue;
+                return Ok(());
             }
             Err(e) => return Err(e.into()),
         };
@@ -848,7 +748,7 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             tags: tag_map.remove(&key).unwrap_or_default(),
             collections: collection_map.remove(&key).unwrap_or_default(),
             note: note_map.remove(&key).unwrap_or_default(),
-            year: r.get(4)?,
+            year: year?,
             status: status.parse::<Status>().unwrap_or_default().as_str(),
             added: crate::index::added_key(&added_at),
             published: published
@@ -860,7 +760,8 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
         };
         fresh.add(&writer, &doc)?;
         n += 1;
-    }
+        Ok(())
+    })?;
     fresh.commit(&mut writer, seq)?;
     writer.wait_merging_threads()?;
     changes::prune(conn, seq)?;
