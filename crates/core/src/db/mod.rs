@@ -6,6 +6,7 @@ pub mod edges;
 pub mod health;
 pub mod http_cache;
 pub mod import_jobs;
+pub mod import_raw;
 pub mod meta;
 pub mod migrate;
 pub mod notes;

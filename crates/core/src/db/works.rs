@@ -1197,6 +1197,66 @@ pub fn for_each_live(
     Ok(())
 }
 
+/// What citation keys are made from, for one work (the trash included).
+pub struct KeyRow {
+    /// The work's key.
+    pub key: i64,
+    /// Its public id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The first author, if any.
+    pub first_author: Option<String>,
+    /// Organisation named instead of authors.
+    pub organization: Option<String>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+}
+
+/// Every work's citation-key material.
+pub fn key_sources(conn: &Connection) -> Result<Vec<KeyRow>> {
+    let mut stmt =
+        conn.prepare("SELECT key, id, title, authors, organization, year, added_at FROM works")?;
+    let rows = stmt
+        .query_map([], |r| {
+            let authors: String = r.get(3)?;
+            let authors: Vec<String> = serde_json::from_str(&authors).unwrap_or_default();
+            Ok(KeyRow {
+                key: r.get(0)?,
+                id: r.get(1)?,
+                title: r.get(2)?,
+                first_author: authors.into_iter().next(),
+                organization: r.get(4)?,
+                year: r.get(5)?,
+                added_at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The (key, id) of every work not in the trash within a status, tag and collection scope
+/// (see [`push_scope`]).
+pub fn live_ids_in_scope(
+    conn: &Connection,
+    status: Option<Status>,
+    tag: Option<&str>,
+    collection: Option<&str>,
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE w.deleted_at IS NULL");
+    let mut args: Vec<String> = Vec::new();
+    push_scope(&mut sql, &mut args, status, tag, collection);
+    let rows = conn
+        .prepare(&sql)?
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
