@@ -1,4 +1,7 @@
-//! SQLite access: opening with the right pragmas, migrations, and one module per table.
+//! SQLite access: opening with the right pragmas, migrations, and one module per table
+//! (`works`, `tags`, `notes`, `import_raw`, `meta`, `saved_searches`, …), plus `health` for
+//! whole-database checks and `trash` for the trash's side of `works`. No SQL lives outside
+//! this module (the core's layout test checks it).
 
 pub mod changes;
 pub mod collections;
