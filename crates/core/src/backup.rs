@@ -5,10 +5,10 @@
 //! - automatically, at most once a day after the library opens (after a `PRAGMA quick_check`
 //!   of the live file passes), on a thread of its own so the first query need not wait for a
 //!   copy of a large database (see [`DailyCheck`]), and before every schema migration;
-//! - on demand with [`Library::backup`].
+//! - on demand with [`Library::backup`](crate::Library::backup).
 //!
 //! The newest `keep` backups are kept (default 7; `{"backups": {"keep": N}}` in the library's
-//! `config.json`). [`Library::restore_backup`] verifies a backup's integrity before swapping it
+//! `config.json`). [`Library::restore_backup`](crate::Library::restore_backup) verifies a backup's integrity before swapping it
 //! in, keeps the replaced file as `library.sqlite.before-restore-<timestamp>`, and rebuilds the
 //! search index.
 
@@ -21,8 +21,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
+use crate::db::DB_FILE;
 use crate::error::{Error, Result};
-use crate::library::{Library, DB_FILE};
 
 /// The backups folder inside the library directory.
 pub const BACKUP_DIR: &str = "backups";
@@ -32,7 +32,7 @@ pub const DEFAULT_KEEP: usize = 7;
 const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 const PREFIX: &str = "library-";
 const SUFFIX: &str = ".sqlite";
-const STAMP: &[time::format_description::FormatItem<'static>] =
+pub(crate) const STAMP: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
 
 /// One backup file.
@@ -151,17 +151,13 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
 
 fn paper_count(path: &Path) -> Option<u64> {
     let conn = open_read_only(path).ok()?;
-    conn.query_row("SELECT COUNT(*) FROM works", [], |r| r.get::<_, i64>(0))
-        .ok()
-        .map(|n| n as u64)
+    crate::db::health::work_count(&conn).ok()
 }
 
 /// Runs SQLite's full `integrity_check` on a database file; `Err` carries what it found.
 pub fn verify(path: &Path) -> std::result::Result<(), String> {
     let conn = open_read_only(path).map_err(|e| e.to_string())?;
-    let answer: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
+    let answer = crate::db::health::integrity_check(&conn).map_err(|e| e.to_string())?;
     if answer == "ok" {
         Ok(())
     } else {
@@ -327,7 +323,7 @@ pub(crate) fn daily_due(conn: &Connection, library_dir: &Path) -> Result<bool> {
     if newest.is_some_and(|t| now - t < DAILY && t <= now) {
         return Ok(false);
     }
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM works)", [], |r| r.get(0))?)
+    Ok(crate::db::health::has_works(conn)?)
 }
 
 /// The daily `PRAGMA quick_check` and backup, on a thread of their own with their own
@@ -432,8 +428,7 @@ impl Drop for DailyCheck {
 
 /// `PRAGMA quick_check` of the open database; [`Error::Corrupt`] when it finds damage.
 pub(crate) fn quick_check(conn: &Connection, library_dir: &Path) -> Result<()> {
-    let answer: std::result::Result<String, rusqlite::Error> =
-        conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
+    let answer = crate::db::health::quick_check(conn);
     let reason = match answer {
         Ok(a) if a == "ok" => return Ok(()),
         Ok(a) => a,
@@ -446,102 +441,6 @@ pub(crate) fn quick_check(conn: &Connection, library_dir: &Path) -> Result<()> {
         reason,
         newest_backup: newest_good(library_dir).map(|b| b.name),
     })
-}
-
-impl Library {
-    /// Waits for the daily integrity check and backup that opening the library started (when
-    /// one was due), and returns the backup it took. [`Error::Corrupt`] when the check found
-    /// the database damaged; from then on every write is refused the same way.
-    pub fn wait_for_daily_backup(&self) -> Result<Option<BackupInfo>> {
-        self.daily_check().wait()
-    }
-
-    /// Takes a backup of the library now (SQLite's online backup API; other processes may keep
-    /// writing meanwhile) and rotates old ones.
-    pub fn backup(&self) -> Result<BackupInfo> {
-        take(&self.conn(), self.dir(), keep_setting(self.dir()))
-    }
-
-    /// The library's backups, newest first.
-    pub fn backups(&self) -> Result<Vec<BackupInfo>> {
-        list(self.dir())
-    }
-
-    /// Lists the backups of the library in `dir` without opening it (it may be damaged).
-    pub fn backups_in(dir: &Path) -> Result<Vec<BackupInfo>> {
-        list(dir)
-    }
-
-    /// Replaces the library database in `dir` by a backup (`name` as listed, or the newest one
-    /// that passes its integrity check), keeping the replaced file beside it as
-    /// `library.sqlite.before-restore-<timestamp>`, then rebuilds the search index.
-    ///
-    /// Call it with no `Library` open on `dir`; the library must not be in use elsewhere.
-    pub fn restore_backup(dir: &Path, name: Option<&str>) -> Result<RestoreReport> {
-        let backups = list(dir)?;
-        let chosen = match name {
-            Some(n) => {
-                let n = Path::new(n)
-                    .file_name()
-                    .map(|f| f.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                backups.into_iter().find(|b| b.name == n).ok_or_else(|| {
-                    Error::InvalidInput(format!(
-                        "no backup named {n}; `papershelf backups` lists them"
-                    ))
-                })?
-            }
-            None => newest_good(dir).ok_or_else(|| {
-                Error::InvalidInput(
-                    "no good backup to restore (`papershelf backups` lists them)".into(),
-                )
-            })?,
-        };
-        if let Err(why) = verify(&chosen.path) {
-            return Err(Error::InvalidInput(format!(
-                "backup {} fails its integrity check ({why}); pick another with `papershelf backups`",
-                chosen.name
-            )));
-        }
-        let stamp = time::OffsetDateTime::now_utc()
-            .format(STAMP)
-            .unwrap_or_default();
-        let live = dir.join(DB_FILE);
-        let kept = dir.join(format!("{DB_FILE}.before-restore-{stamp}"));
-        let previous_kept_as = if live.exists() {
-            fs::rename(&live, &kept).map_err(|e| Error::io(&live, e))?;
-            // The write-ahead log belongs to the replaced file: keep it with it.
-            for side in ["-wal", "-shm"] {
-                let from = dir.join(format!("{DB_FILE}{side}"));
-                if from.exists() {
-                    let to = PathBuf::from(format!("{}{side}", kept.display()));
-                    fs::rename(&from, &to).map_err(|e| Error::io(&from, e))?;
-                }
-            }
-            Some(kept)
-        } else {
-            None
-        };
-        let incoming = dir.join(format!("{DB_FILE}.restoring"));
-        fs::copy(&chosen.path, &incoming).map_err(|e| Error::io(&chosen.path, e))?;
-        fs::File::open(&incoming)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&incoming, e))?;
-        fs::rename(&incoming, &live).map_err(|e| Error::io(&live, e))?;
-        // The index describes the replaced database: rebuild it from the restored one.
-        let index = dir.join(crate::index::INDEX_DIR);
-        if index.exists() {
-            fs::remove_dir_all(&index).map_err(|e| Error::io(&index, e))?;
-        }
-        let lib = Library::open(dir)?;
-        let papers = lib.stats()?.papers;
-        tracing::info!(backup = %chosen.name, papers, "backup restored");
-        Ok(RestoreReport {
-            restored: chosen,
-            previous_kept_as,
-            papers,
-        })
-    }
 }
 
 #[cfg(test)]

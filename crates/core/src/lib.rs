@@ -26,48 +26,42 @@
 
 pub mod backup;
 pub mod clean;
-pub mod collections;
 mod db;
 pub mod demo;
 mod error;
-mod file_import;
-pub mod graph;
 pub mod import;
 mod index;
 pub mod interop;
 mod library;
-mod library_interop;
 pub mod model;
-pub mod saved;
 pub mod search;
 pub mod sources;
 pub mod sync;
 pub mod text;
-mod trash;
+
+// The concern modules of `Library` keep their public paths (`papershelf_core::graph::…`).
+pub use library::{collections, graph, saved};
 
 pub use backup::{BackupInfo, RestoreReport};
-pub use collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use db::unreadable::UnreadablePaper;
 pub use error::{Error, ErrorCode, Result};
-pub use file_import::{FileImportReport, FileKind};
-pub use import::SkippedEntry;
 pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
-pub use library::{
-    default_library_dir, ImportProgress, ImportReport, Library, ListFilter, ListSort, PaperSummary,
-    Stats, TagCount, LIBRARY_ENV,
-};
-pub use library_interop::{
+pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
+pub use library::file_import::{FileImportReport, FileKind};
+pub use library::interop::{
     first_skip_note, EntryOutcome, EntryReport, ExportSelection, InteropReport,
 };
+pub use library::saved::SavedSearch;
+pub use library::trash::TrashedPaper;
+pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};
 pub use model::{
-    ArxivId, ImportedRecord, LinkKind, NewPaper, Note, Paper, PaperId, PaperLink, PartialDate,
-    Status,
+    ArxivId, ImportProgress, ImportReport, ImportedRecord, LinkKind, ListFilter, ListSort,
+    NewPaper, Note, Paper, PaperId, PaperLink, PaperSummary, PartialDate, SkippedEntry, Status,
+    TagCount,
 };
-pub use saved::SavedSearch;
 pub use search::{
     BrowseRequest, BrowseResults, BrowseSort, FacetCount, Facets, Highlight, SearchHit,
     SearchOptions, SearchResults, Snippet,
 };
-pub use trash::TrashedPaper;

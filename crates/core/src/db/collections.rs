@@ -180,6 +180,20 @@ pub fn names_of(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// Every work's collection names.
+pub fn names_by_work(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut stmt = conn.prepare(
+        "SELECT cw.work_key, c.name FROM collection_works cw
+         JOIN collections c ON c.key = cw.collection_key",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, name) = row?;
+        map.entry(k).or_default().push(name);
+    }
+    Ok(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

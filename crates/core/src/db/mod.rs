@@ -1,16 +1,24 @@
-//! SQLite access: opening with the right pragmas, migrations, and one module per table.
+//! SQLite access: opening with the right pragmas, migrations, and one module per table
+//! (`works`, `tags`, `notes`, `import_raw`, `meta`, `saved_searches`, …), plus `health` for
+//! whole-database checks and `trash` for the trash's side of `works`. No SQL lives outside
+//! this module (the core's layout test checks it).
 
 pub mod changes;
 pub mod collections;
 pub mod edges;
+pub mod health;
 pub mod http_cache;
 pub mod import_jobs;
+pub mod import_raw;
+pub mod meta;
 pub mod migrate;
 pub mod notes;
 pub mod packed;
+pub mod saved_searches;
 pub mod signals;
 pub mod subscriptions;
 pub mod tags;
+pub mod trash;
 pub mod unreadable;
 pub mod works;
 
@@ -20,6 +28,19 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::error::Result;
+
+/// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
+pub fn key_list(keys: &[i64]) -> String {
+    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
+}
+
+/// Truncates the write-ahead log (after a bulk load everything in it is in the database).
+pub fn truncate_wal(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+}
+
+/// The database file's name inside the library directory.
+pub const DB_FILE: &str = "library.sqlite";
 
 /// How long a writer waits for another process's transaction before reporting `Busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

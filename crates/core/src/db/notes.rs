@@ -114,3 +114,37 @@ pub fn history(conn: &Connection, work_key: i64) -> Result<Vec<Note>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Notes of works not in the trash.
+pub fn live_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM notes n WHERE NOT EXISTS
+         (SELECT 1 FROM works w WHERE w.key = n.work_key AND w.deleted_at IS NOT NULL)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// Which of `keys` have a note (one query for all of them).
+pub fn with_notes(conn: &Connection, keys: &[i64]) -> Result<std::collections::HashSet<i64>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT work_key FROM notes WHERE work_key IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([super::key_list(keys)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every note's text by work.
+pub fn bodies_by_work(conn: &Connection) -> Result<std::collections::HashMap<i64, String>> {
+    let mut map = std::collections::HashMap::new();
+    let mut stmt = conn.prepare("SELECT work_key, body FROM notes")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, b) = row?;
+        map.insert(k, b);
+    }
+    Ok(map)
+}

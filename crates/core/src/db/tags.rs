@@ -100,7 +100,7 @@ pub fn tags_of_each(
          WHERE wt.work_key IN (SELECT value FROM json_each(?1))
          ORDER BY t.name COLLATE NOCASE",
     )?;
-    let rows = stmt.query_map([super::works::key_list(work_keys)], |r| {
+    let rows = stmt.query_map([super::key_list(work_keys)], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;
     for row in rows {
@@ -120,6 +120,33 @@ pub fn counts(conn: &Connection) -> Result<Vec<(String, u64)>> {
         .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Every tag's name as the user wrote it.
+pub fn names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM tags")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(names)
+}
+
+/// How many tags there are.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM tags", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// Every work's tag names, each list sorted by name.
+pub fn names_by_work(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut map: std::collections::HashMap<i64, Vec<String>> = Default::default();
+    let mut stmt = conn.prepare(
+        "SELECT wt.work_key, t.name FROM work_tags wt JOIN tags t ON t.key = wt.tag_key ORDER BY t.name",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, t) = row?;
+        map.entry(k).or_default().push(t);
+    }
+    Ok(map)
 }
 
 #[cfg(test)]

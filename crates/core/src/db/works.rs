@@ -846,9 +846,15 @@ fn skip_unreadable(row: rusqlite::Result<SummaryRow>) -> rusqlite::Result<Option
     }
 }
 
-/// `keys` as a JSON array, for `json_each(?)`: one cached statement serves any number of keys.
-pub fn key_list(keys: &[i64]) -> String {
-    serde_json::to_string(keys).unwrap_or_else(|_| "[]".into())
+pub use super::key_list;
+
+/// A work's arXiv id and DOI, as stored.
+pub fn external_ids(conn: &Connection, key: i64) -> Result<(Option<String>, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT arxiv_id, doi FROM works WHERE key = ?1",
+        [key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }
 
 /// The interchange entries a work was imported from, oldest first (see migration 0013).
@@ -973,6 +979,21 @@ pub fn push_scope(
     }
 }
 
+/// The index document of a work, or `None` when it is gone, in the trash, or cannot be read
+/// at all: such a work is logged and recorded (see [`crate::Library::unreadable_papers`]) and left
+/// out, so one damaged row does not stop the index from taking every later change.
+pub fn indexable(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
+    match index_doc(conn, key) {
+        Ok(doc) => Ok(doc),
+        Err(Error::Db(e)) if super::unreadable::is_row_damage(&e) => {
+            tracing::warn!(key, error = %e, "a paper cannot be read; left out of the search index");
+            super::unreadable::record(conn, key, &e.to_string(), true, &super::now())?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The text the search index holds for one work; `None` when the work no longer exists or
 /// is in the trash.
 pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::IndexDoc>> {
@@ -1042,6 +1063,198 @@ pub fn source_families(conn: &Connection, key: i64) -> Result<Vec<String>> {
     out.sort();
     out.dedup();
     Ok(out)
+}
+
+/// Works not in the trash: all minus the trashed, as both counts come from indexes (where
+/// `deleted_at IS NULL` alone would scan the table).
+pub fn live_count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM works)
+              - (SELECT COUNT(*) FROM works WHERE deleted_at IS NOT NULL)",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+/// A work's public id.
+pub fn id_of(conn: &Connection, key: i64) -> Result<String> {
+    Ok(conn.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?)
+}
+
+/// True when a work with this arXiv id is stored (the trash included).
+pub fn has_arxiv_id(conn: &Connection, arxiv_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM works WHERE arxiv_id = ?1)")?
+        .query_row([arxiv_id], |r| r.get(0))?)
+}
+
+/// The key of the work with this arXiv id, if any.
+pub fn key_by_arxiv_id(conn: &Connection, arxiv_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT key FROM works WHERE arxiv_id = ?1")?
+        .query_row([arxiv_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// A page of the works not in the trash, filtered by status, tag and collection (see
+/// [`push_scope`]) and ordered by `sort`; unreadable rows are left out.
+#[allow(clippy::too_many_arguments)]
+pub fn list_live(
+    conn: &Connection,
+    status: Option<Status>,
+    tag: Option<&str>,
+    collection: Option<&str>,
+    sort: crate::model::ListSort,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<SummaryRow>> {
+    use crate::model::ListSort;
+    let columns = SUMMARY_COLUMNS
+        .split(", ")
+        .map(|c| format!("w.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = format!("SELECT {columns} FROM works w WHERE w.deleted_at IS NULL");
+    let mut args: Vec<String> = Vec::new();
+    push_scope(&mut sql, &mut args, status, tag, collection);
+    let order = match sort {
+        ListSort::Added => "w.added_at DESC, w.key DESC",
+        ListSort::Published => "w.published IS NULL, w.published DESC, w.key DESC",
+        ListSort::Upvotes => "w.upvotes IS NULL, w.upvotes DESC, w.key DESC",
+    };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT {limit} OFFSET {offset}"));
+    let mut stmt = conn.prepare(&sql)?;
+    let rows =
+        readable_rows(stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?)?;
+    Ok(rows)
+}
+
+/// Works not in the trash per status name, in one pass over the (deleted_at, status) index.
+pub fn live_status_counts(conn: &Connection) -> Result<std::collections::HashMap<String, u64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT status, COUNT(*) FROM works WHERE deleted_at IS NULL GROUP BY status",
+        )?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every (work, source name) pair of the source records, once each.
+pub fn sources_by_work(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT work_key, source FROM source_records")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// What the index rebuild reads of a work besides its key and year.
+pub struct LiveRow {
+    /// Title.
+    pub title: String,
+    /// Authors as stored (a JSON array).
+    pub authors: String,
+    /// The abstract, or why it cannot be read.
+    pub abstract_text: std::result::Result<String, String>,
+    /// Status name.
+    pub status: String,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+    /// Publication date's sort key.
+    pub published: Option<String>,
+    /// Hugging Face upvotes.
+    pub upvotes: Option<i64>,
+}
+
+/// Calls `f` for each work not in the trash with its key, its fields (an error when the row
+/// cannot be read) and its year; stops at the first error `f` returns.
+pub fn for_each_live(
+    conn: &Connection,
+    mut f: impl FnMut(i64, rusqlite::Result<LiveRow>, rusqlite::Result<Option<i32>>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT key, title, authors, abstract, year, status, added_at, published, upvotes
+         FROM works WHERE deleted_at IS NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        let read = (|| -> rusqlite::Result<_> {
+            Ok(LiveRow {
+                title: r.get(1)?,
+                authors: r.get(2)?,
+                abstract_text: r.get::<_, MaybeUnpacked>(3)?.0,
+                status: r.get(5)?,
+                added_at: r.get(6)?,
+                published: r.get(7)?,
+                upvotes: r.get(8)?,
+            })
+        })();
+        f(key, read, r.get(4))?;
+    }
+    Ok(())
+}
+
+/// What citation keys are made from, for one work (the trash included).
+pub struct KeyRow {
+    /// The work's key.
+    pub key: i64,
+    /// Its public id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The first author, if any.
+    pub first_author: Option<String>,
+    /// Organisation named instead of authors.
+    pub organization: Option<String>,
+    /// Publication year.
+    pub year: Option<i32>,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+}
+
+/// Every work's citation-key material.
+pub fn key_sources(conn: &Connection) -> Result<Vec<KeyRow>> {
+    let mut stmt =
+        conn.prepare("SELECT key, id, title, authors, organization, year, added_at FROM works")?;
+    let rows = stmt
+        .query_map([], |r| {
+            let authors: String = r.get(3)?;
+            let authors: Vec<String> = serde_json::from_str(&authors).unwrap_or_default();
+            Ok(KeyRow {
+                key: r.get(0)?,
+                id: r.get(1)?,
+                title: r.get(2)?,
+                first_author: authors.into_iter().next(),
+                organization: r.get(4)?,
+                year: r.get(5)?,
+                added_at: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The (key, id) of every work not in the trash within a status, tag and collection scope
+/// (see [`push_scope`]).
+pub fn live_ids_in_scope(
+    conn: &Connection,
+    status: Option<Status>,
+    tag: Option<&str>,
+    collection: Option<&str>,
+) -> Result<Vec<(i64, String)>> {
+    let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE w.deleted_at IS NULL");
+    let mut args: Vec<String> = Vec::new();
+    push_scope(&mut sql, &mut args, status, tag, collection);
+    let rows = conn
+        .prepare(&sql)?
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use biblatex::{Bibliography, ChunksExt, RawBibliography, RawChunk, Spanned};
 
-use super::{
+use super::record::{
     arxiv_from, arxiv_in_text, clean_doi, line_at, normalise_text, split_keywords, ExportEntry,
     LineIndex, Parsed, Record,
 };
@@ -541,7 +541,7 @@ fn parse_entry(macros: &Macros, raw: &str, line: usize) -> Result<Record, Skippe
         paper,
         tags,
         collections: field("groups")
-            .map(|g| super::split_groups(&g))
+            .map(|g| super::record::split_groups(&g))
             .unwrap_or_default(),
         note,
         status: None,
@@ -954,7 +954,7 @@ fn bib_name(name: &str) -> String {
     {
         return format!("{{{}}}", escape(name));
     }
-    let (given, family) = super::split_name(name);
+    let (given, family) = super::record::split_name(name);
     if given.is_empty() {
         format!("{{{}}}", escape(&family))
     } else {

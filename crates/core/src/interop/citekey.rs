@@ -102,7 +102,7 @@ pub fn base_key(src: &KeySource) -> String {
     let author = src
         .first_author
         .as_deref()
-        .map(|a| super::split_name(a).1)
+        .map(|a| super::record::split_name(a).1)
         .or_else(|| src.organization.clone())
         .map(|a| {
             // "van Beethoven" → "beethoven": the last word carries the name.

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{
+use super::record::{
     arxiv_from, arxiv_in_text, clean_doi, normalise_text, split_keywords, ExportEntry, LineIndex,
     Parsed, Record,
 };
@@ -203,7 +203,7 @@ fn record_from(line: usize, item: &Map<String, Value>, raw: &str) -> Result<Reco
         Some(Value::Array(ks)) => ks
             .iter()
             .filter_map(Value::as_str)
-            .filter_map(super::keyword_to_tag)
+            .filter_map(super::record::keyword_to_tag)
             .collect(),
         _ => vec![],
     };
@@ -278,7 +278,7 @@ pub fn item(e: &ExportEntry) -> Value {
             .authors
             .iter()
             .map(|a| {
-                let (given, family) = super::split_name(a);
+                let (given, family) = super::record::split_name(a);
                 if given.is_empty() {
                     json!({ "literal": family })
                 } else {
@@ -312,7 +312,7 @@ pub fn item(e: &ExportEntry) -> Value {
         m.insert("number".into(), json!(format!("arXiv:{a}")));
         m.insert("publisher".into(), json!("arXiv"));
     }
-    if let Some(u) = super::Links::of(p).arxiv {
+    if let Some(u) = super::record::Links::of(p).arxiv {
         m.insert("URL".into(), json!(u));
     }
     if !p.abstract_text.is_empty() {

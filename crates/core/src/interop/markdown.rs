@@ -8,7 +8,7 @@
 //! writes (a small YAML subset: scalars, flat lists, one level of mapping), so a notes folder
 //! can be imported into another library.
 
-use super::{arxiv_from, clean_doi, ExportEntry, Links, Parsed, Record};
+use super::record::{arxiv_from, clean_doi, ExportEntry, Links, Parsed, Record};
 use crate::import::SkippedEntry;
 use crate::model::{NewPaper, PartialDate, Status};
 
@@ -230,7 +230,7 @@ fn front_matter(text: &str) -> Result<FrontMatter, (usize, String)> {
 
 /// Parses one Markdown file written by [`write_one`] (or by hand in the same shape).
 pub fn parse(text: &str) -> Parsed {
-    let text = super::normalise_text(text);
+    let text = super::record::normalise_text(text);
     let mut parsed = Parsed::default();
     let (fields, body) = match front_matter(&text) {
         Ok(x) => x,
@@ -287,7 +287,7 @@ pub fn parse(text: &str) -> Parsed {
         });
     paper.arxiv_id = get("arxiv").as_deref().and_then(arxiv_from);
     paper.doi = get("doi").as_deref().and_then(clean_doi);
-    let mut tags = super::TagList::default();
+    let mut tags = super::record::TagList::default();
     for t in list("tags") {
         tags.push_keyword(&t);
     }

@@ -24,7 +24,7 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -33,7 +33,6 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::library::Library;
 
 /// The BibTeX file in a mirror.
 pub const BIB_FILE: &str = "library.bib";
@@ -774,15 +773,19 @@ pub struct MirrorWorker {
 }
 
 impl MirrorWorker {
-    /// Starts the worker for `lib`: after a change it waits until `debounce` passes without
-    /// another one, then refreshes the mirror if it is enabled and dirty.
-    pub fn start(lib: &Arc<Library>, debounce: Duration) -> MirrorWorker {
+    /// Starts the worker: `hook` tells it of changes; after one it waits until `debounce`
+    /// passes without another, then calls `refresh` (which refreshes the mirror if it is
+    /// enabled and dirty). The library's `MirrorWorker::start` wires it to a library.
+    pub(crate) fn spawn(
+        hook: &MirrorHook,
+        refresh: impl Fn() + Send + 'static,
+        debounce: Duration,
+    ) -> MirrorWorker {
         let (tx, rx) = mpsc::channel();
-        lib.mirror_hook().set_notify(Some(tx.clone()));
-        let weak = Arc::downgrade(lib);
+        hook.set_notify(Some(tx.clone()));
         let handle = std::thread::Builder::new()
             .name("papershelf-mirror".into())
-            .spawn(move || worker_loop(weak, rx, debounce))
+            .spawn(move || worker_loop(refresh, rx, debounce))
             .ok();
         MirrorWorker { tx, handle }
     }
@@ -805,20 +808,12 @@ impl Drop for MirrorWorker {
     }
 }
 
-fn refresh(lib: &Weak<Library>) {
-    if let Some(lib) = lib.upgrade() {
-        if let Err(e) = lib.refresh_mirror_if_dirty() {
-            tracing::warn!(error = %e, "mirror refresh failed; will retry after the next change");
-        }
-    }
-}
-
-fn worker_loop(lib: Weak<Library>, rx: Receiver<Msg>, debounce: Duration) {
+fn worker_loop(refresh: impl Fn(), rx: Receiver<Msg>, debounce: Duration) {
     loop {
         match rx.recv() {
             Ok(Msg::Changed) => {}
             Ok(Msg::Flush(done)) => {
-                refresh(&lib);
+                refresh();
                 let _ = done.send(());
                 continue;
             }
@@ -829,16 +824,16 @@ fn worker_loop(lib: Weak<Library>, rx: Receiver<Msg>, debounce: Duration) {
             match rx.recv_timeout(debounce) {
                 Ok(Msg::Changed) => continue,
                 Ok(Msg::Flush(done)) => {
-                    refresh(&lib);
+                    refresh();
                     let _ = done.send(());
                     break;
                 }
                 Ok(Msg::Stop) => {
-                    refresh(&lib);
+                    refresh();
                     return;
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    refresh(&lib);
+                    refresh();
                     break;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,

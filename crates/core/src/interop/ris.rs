@@ -6,7 +6,7 @@
 //! reader. The writer puts a backslash before a continuation line that looks like a tag line
 //! (see `looks_like_tag`), and the reader takes one off such a line again.
 
-use super::{
+use super::record::{
     arxiv_from, arxiv_in_text, clean_doi, normalise_text, person_name, ExportEntry, Parsed, Record,
     TagList,
 };
@@ -292,7 +292,7 @@ pub fn write(entries: &[ExportEntry]) -> String {
         line("ID", &e.key);
         line("TI", &p.title);
         for a in &p.authors {
-            let (given, family) = super::split_name(a);
+            let (given, family) = super::record::split_name(a);
             if given.is_empty() {
                 line("AU", &family);
             } else {
@@ -314,7 +314,7 @@ pub fn write(entries: &[ExportEntry]) -> String {
         if let Some(d) = &p.doi {
             line("DO", d);
         }
-        let links = super::Links::of(p);
+        let links = super::record::Links::of(p);
         if let Some(u) = &links.arxiv {
             line("UR", u);
         }

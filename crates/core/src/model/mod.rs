@@ -5,14 +5,18 @@ mod date;
 mod doi;
 mod links;
 mod paper;
+mod report;
 mod status;
+mod summary;
 
 pub use arxiv_id::{ArxivId, ArxivIdError};
 pub use date::PartialDate;
 pub use doi::{doi_key, parse_doi, DoiKind};
 pub use links::{encode_doi, is_web_url, links_of, LinkKind, PaperLink};
 pub use paper::{
-    FieldSource, ImportedRecord, NewPaper, Note, Paper, PaperId, PaperSignals, PaperVersion,
-    SourceRecord,
+    FetchedPaper, FieldSource, ImportedRecord, NewPaper, Note, Paper, PaperId, PaperSignals,
+    PaperVersion, SourceRecord,
 };
+pub use report::{ImportProgress, ImportReport, SkippedEntry};
 pub use status::Status;
+pub use summary::{ListFilter, ListSort, PaperSummary, TagCount};

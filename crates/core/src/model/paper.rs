@@ -265,3 +265,14 @@ mod tests {
         assert_ne!(a, PaperId::from_title_key("pointer network"));
     }
 }
+
+/// A paper as a source described it, ready for [`crate::Library::add_fetched`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchedPaper {
+    /// The record.
+    pub paper: NewPaper,
+    /// Which source (`arxiv-api`, `hf-api`).
+    pub source: &'static str,
+    /// The URL it came from.
+    pub origin: String,
+}

@@ -429,12 +429,10 @@ pub(crate) fn run_limited(
 /// Every tag's name as the user wrote it, by its lower-case form (one small query, not one
 /// per match).
 fn tag_names(conn: &Connection) -> Result<std::collections::HashMap<String, String>> {
-    let mut stmt = conn.prepare_cached("SELECT name FROM tags")?;
-    let names = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .map(|n| n.map(|n| (n.to_lowercase(), n)))
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(names)
+    Ok(crate::db::tags::names(conn)?
+        .into_iter()
+        .map(|n| (n.to_lowercase(), n))
+        .collect())
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub use snippet::{Highlight, Snippet};
 use crate::db::works;
 use crate::error::Result;
 use crate::index::{analyzer, Fields, SearchIndex};
-use crate::library::PaperSummary;
+use crate::model::PaperSummary;
 use query::{Clause, ParsedQuery, Target};
 
 /// Paging for a search.

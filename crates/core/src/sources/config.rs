@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::http::SourceError;
+use super::error::SourceError;
 
 /// One of the services Papershelf reads from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

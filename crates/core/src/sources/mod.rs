@@ -7,6 +7,7 @@
 
 pub mod arxiv_atom;
 pub mod config;
+pub mod error;
 pub mod hf;
 pub mod http;
 pub mod s2;

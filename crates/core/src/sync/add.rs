@@ -2,21 +2,11 @@
 //! URLs, `10.48550/arXiv.…` DOIs, `hep-th/9901001`, Hugging Face paper URLs.
 
 use crate::error::{Error, Result};
-use crate::model::{ArxivId, NewPaper, PaperVersion, PartialDate};
+pub use crate::model::FetchedPaper;
+use crate::model::{ArxivId, PaperVersion, PartialDate};
 use crate::sources::config::Source;
 use crate::sources::hf;
 use crate::sources::http::{Expect, Fetched, HttpClient, SourceError};
-
-/// A paper as a source described it, ready for [`crate::Library::add_fetched`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct FetchedPaper {
-    /// The record.
-    pub paper: NewPaper,
-    /// Which source (`arxiv-api`, `hf-api`).
-    pub source: &'static str,
-    /// The URL it came from.
-    pub origin: String,
-}
 
 /// Looks a paper up by any id form: arXiv first (the bibliographic source of record), Hugging
 /// Face when arXiv does not know it or cannot be reached.

@@ -10,6 +10,7 @@ mod import_jsonl;
 mod index_recovery;
 mod interop;
 mod interop_records;
+mod layout;
 mod library;
 mod migrations;
 mod mirror_folder;

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::import::text_file;
 use crate::interop::Format;
+use crate::library::interop::{EntryOutcome, EntryReport, InteropReport};
 use crate::library::{ImportProgress, ImportReport, Library};
-use crate::library_interop::{EntryOutcome, EntryReport, InteropReport};
 
 /// Whole-file formats are read into memory; past this size the file is not one of them.
 const MAX_WHOLE_FILE_BYTES: u64 = 256 << 20;
@@ -303,7 +303,7 @@ impl Library {
             }
         };
         if report.added + report.merged + report.unchanged == 0 {
-            let first = crate::library_interop::first_skip_note(&report.entries);
+            let first = crate::library::interop::first_skip_note(&report.entries);
             return Err(Error::Parse {
                 file: shown,
                 line: report.entries.first().map_or(1, |e| e.line),

@@ -7,11 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::clean::{self, Lines};
-use crate::db::{self, changes, collections, notes, tags, works};
+use crate::db::{self, changes, collections, import_raw, notes, tags, works};
 use crate::error::{Error, Result};
 use crate::interop::citekey::{self, KeySource};
 use crate::interop::mirror::{
@@ -284,27 +283,20 @@ impl Library {
                     let raw = raw_entry(&rec.context, &rec.raw, &mut notices);
                     // The first import of a key from a file stays its age; the text is the
                     // newest.
-                    tx.prepare_cached(
-                        "INSERT INTO import_raw
-                            (work_key, format, origin, entry_key, raw, imported_at, line,
-                             first_imported_at, entry_type, preprint)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)
-                         ON CONFLICT (work_key, format, origin, entry_key) DO UPDATE SET
-                            raw = excluded.raw, imported_at = excluded.imported_at,
-                            line = excluded.line, entry_type = excluded.entry_type,
-                            preprint = excluded.preprint",
-                    )?
-                    .execute(params![
-                        key,
-                        source,
-                        origin,
-                        entry_key,
-                        raw,
+                    import_raw::put(
+                        tx,
+                        &import_raw::NewEntry {
+                            work_key: key,
+                            format: source,
+                            origin,
+                            entry_key: &entry_key,
+                            raw: &raw,
+                            line: rec.line as i64,
+                            entry_type: rec.kind.as_deref().unwrap_or_default(),
+                            preprint: format != Format::Markdown && is_preprint(&read.paper),
+                        },
                         now,
-                        rec.line as i64,
-                        rec.kind.clone().unwrap_or_default(),
-                        format != Format::Markdown && is_preprint(&read.paper),
-                    ])?;
+                    )?;
                     if extra {
                         works::touch(tx, key, now)?;
                     }
@@ -317,8 +309,7 @@ impl Library {
                     if outcome != EntryOutcome::Unchanged && !changed.contains(&key) {
                         changed.push(key);
                     }
-                    let id: String =
-                        tx.query_row("SELECT id FROM works WHERE key = ?1", [key], |r| r.get(0))?;
+                    let id = works::id_of(tx, key)?;
                     // The entry's own title, as stored: the report is shown on terminals too.
                     let title = clean::strip_controls(&read.paper.title, Lines::One);
                     let title = clean::cut_to(&title, clean::MAX_TITLE).to_string();
@@ -360,14 +351,7 @@ impl Library {
     pub fn raw_imports(&self, id: &PaperId) -> Result<Vec<(String, String, String, String)>> {
         let conn = self.conn();
         let key = works::key_of(&conn, id)?;
-        let mut stmt = conn.prepare_cached(
-            "SELECT format, origin, entry_key, raw FROM import_raw WHERE work_key = ?1
-             ORDER BY first_imported_at, format, origin, line, entry_key",
-        )?;
-        let rows = stmt
-            .query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        import_raw::of_work(&conn, key)
     }
 
     /// Citation keys of every paper (id → its keys, the one that names it first), stable
@@ -375,37 +359,19 @@ impl Library {
     pub fn citation_keys(&self) -> Result<HashMap<String, Vec<String>>> {
         let conn = self.conn();
         // Each paper's imported keys, oldest first.
-        let mut imported: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT work_key, entry_key FROM import_raw
-             WHERE format = 'bibtex' AND entry_key <> ''
-             ORDER BY work_key, first_imported_at, origin, line, entry_key",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (work, key) = row?;
-            let keys = imported.entry(work).or_default();
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-        let mut stmt = conn
-            .prepare("SELECT key, id, title, authors, organization, year, added_at FROM works")?;
-        let sources = stmt
-            .query_map([], |r| {
-                let authors: String = r.get(3)?;
-                let authors: Vec<String> = serde_json::from_str(&authors).unwrap_or_default();
-                Ok(KeySource {
-                    id: r.get(1)?,
-                    title: r.get(2)?,
-                    first_author: authors.into_iter().next(),
-                    organization: r.get(4)?,
-                    year: r.get(5)?,
-                    added_at: r.get(6)?,
-                    imported: imported.remove(&r.get::<_, i64>(0)?).unwrap_or_default(),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut imported = import_raw::bibtex_keys_by_work(&conn)?;
+        let sources: Vec<KeySource> = works::key_sources(&conn)?
+            .into_iter()
+            .map(|w| KeySource {
+                id: w.id,
+                title: w.title,
+                first_author: w.first_author,
+                organization: w.organization,
+                year: w.year,
+                added_at: w.added_at,
+                imported: imported.remove(&w.key).unwrap_or_default(),
+            })
+            .collect();
         Ok(citekey::assign(&sources))
     }
 
@@ -443,29 +409,15 @@ impl Library {
         };
         let conn = self.conn();
         // Papers in the trash are not part of the library anyone exports.
-        let mut sql = String::from("SELECT w.key, w.id FROM works w WHERE w.deleted_at IS NULL");
-        let mut args: Vec<String> = Vec::new();
         if let Some(c) = &sel.collection {
             // A misspelt collection is an error, not an empty export.
             collections::get(&conn, c)?;
         }
-        works::push_scope(
-            &mut sql,
-            &mut args,
+        let rows = works::live_ids_in_scope(
+            &conn,
             sel.status,
             sel.tag.as_deref(),
             sel.collection.as_deref(),
-        );
-        let rows = conn
-            .prepare(&sql)?
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        // Newest first: the first text met of each citation key is the one exported.
-        let mut bibtex_rows = conn.prepare_cached(
-            "SELECT entry_key, raw FROM import_raw WHERE work_key = ?1 AND format = 'bibtex'
-             ORDER BY imported_at DESC, origin DESC, entry_key DESC",
         )?;
         let mut out = Vec::new();
         for (key, id) in rows {
@@ -474,13 +426,8 @@ impl Library {
             }
             let paper = works::load_paper(&conn, key)?;
             let own = keys.get(&id).cloned().unwrap_or_else(|| vec![id.clone()]);
-            let mut newest: Vec<(String, String)> = Vec::new();
-            for row in bibtex_rows.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                let (entry_key, raw): (String, String) = row?;
-                if !newest.iter().any(|(k, _)| *k == entry_key) {
-                    newest.push((entry_key, raw));
-                }
-            }
+            // Newest first: the first text met of each citation key is the one exported.
+            let newest = import_raw::newest_bibtex(&conn, key)?;
             out.push(ExportEntry {
                 key: own[0].clone(),
                 paper,
@@ -530,28 +477,18 @@ impl Library {
     }
 
     fn mirror_state(&self) -> Result<MirrorState> {
-        let text: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [MIRROR_STATE_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let text = db::meta::get(&self.conn(), MIRROR_STATE_KEY)?;
         Ok(text
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default())
     }
 
     fn save_mirror_state(&self, state: &MirrorState) -> Result<()> {
-        self.conn().execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-            params![
-                MIRROR_STATE_KEY,
-                serde_json::to_string(state).unwrap_or_default()
-            ],
-        )?;
-        Ok(())
+        db::meta::set(
+            &self.conn(),
+            MIRROR_STATE_KEY,
+            &serde_json::to_string(state).unwrap_or_default(),
+        )
     }
 
     /// The mirror's settings and what it last wrote.
@@ -738,15 +675,7 @@ fn earlier_import(
     let Some(key) = rec.key.as_deref().filter(|k| !k.is_empty()) else {
         return Ok(None);
     };
-    let rows = tx
-        .prepare_cached(
-            "SELECT work_key, raw FROM import_raw WHERE format = ?1 AND entry_key = ?2
-             ORDER BY imported_at DESC, origin DESC",
-        )?
-        .query_map(params![format.name(), key], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = import_raw::by_entry_key(tx, format.name(), key)?;
     for (work, raw) in rows {
         let parsed = format.parse(&raw);
         let [old] = parsed.records.as_slice() else {
@@ -868,4 +797,24 @@ fn text_of(format: Format, entries: &[ExportEntry]) -> Result<String> {
             ))
         }
     })
+}
+
+impl MirrorWorker {
+    /// Starts the worker for `lib`: after a change it waits until `debounce` passes without
+    /// another one, then refreshes the mirror if it is enabled and dirty.
+    pub fn start(lib: &Arc<Library>, debounce: Duration) -> MirrorWorker {
+        // A weak handle: the worker must not keep a closed library alive.
+        let weak = Arc::downgrade(lib);
+        MirrorWorker::spawn(
+            lib.mirror_hook(),
+            move || {
+                if let Some(lib) = weak.upgrade() {
+                    if let Err(e) = lib.refresh_mirror_if_dirty() {
+                        tracing::warn!(error = %e, "mirror refresh failed; will retry after the next change");
+                    }
+                }
+            },
+            debounce,
+        )
+    }
 }

@@ -4,10 +4,9 @@
 //! A deleted work keeps its row with `deleted_at` set; the change log tells the search index
 //! to drop its document (and to add it again on restore).
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::db::works;
+use crate::db::{trash, works};
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::model::PaperId;
@@ -30,12 +29,7 @@ pub struct TrashedPaper {
 
 fn key_of_any(tx: &rusqlite::Connection, id: &PaperId) -> Result<(i64, Option<String>)> {
     let key = works::key_of(tx, id)?;
-    let deleted: Option<String> = tx
-        .prepare_cached("SELECT deleted_at FROM works WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?
-        .flatten();
-    Ok((key, deleted))
+    Ok((key, trash::deleted_at(tx, key)?))
 }
 
 impl Library {
@@ -52,8 +46,7 @@ impl Library {
             for id in ids {
                 let (key, deleted) = key_of_any(tx, id)?;
                 if deleted.is_none() && !changed.contains(&key) {
-                    tx.prepare_cached("UPDATE works SET deleted_at = ?2 WHERE key = ?1")?
-                        .execute(params![key, now])?;
+                    trash::mark_deleted(tx, key, now)?;
                     changed.push(key);
                 }
             }
@@ -74,10 +67,7 @@ impl Library {
             for id in ids {
                 let (key, deleted) = key_of_any(tx, id)?;
                 if deleted.is_some() && !changed.contains(&key) {
-                    tx.prepare_cached(
-                        "UPDATE works SET deleted_at = NULL, modified_at = ?2 WHERE key = ?1",
-                    )?
-                    .execute(params![key, now])?;
+                    trash::mark_restored(tx, key, now)?;
                     changed.push(key);
                 }
             }
@@ -88,22 +78,7 @@ impl Library {
     /// The papers in the trash, most recently deleted first.
     pub fn trash(&self) -> Result<Vec<TrashedPaper>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT key, id, title, deleted_at,
-                EXISTS(SELECT 1 FROM notes n WHERE n.work_key = works.key)
-             FROM works WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, key DESC",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = trash::all(&conn)?;
         rows.into_iter()
             .map(|(key, id, title, deleted_at, has_note)| {
                 Ok(TrashedPaper {
@@ -130,14 +105,9 @@ impl Library {
             None => "9999".to_string(),
         };
         self.write(|tx, _| {
-            let keys: Vec<i64> = tx
-                .prepare("SELECT key FROM works WHERE deleted_at IS NOT NULL AND deleted_at < ?1")?
-                .query_map([&cutoff], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let keys = trash::deleted_before(tx, &cutoff)?;
             for key in &keys {
-                // Satellites (versions, sources, tags, notes, aliases, signals) cascade.
-                tx.prepare_cached("DELETE FROM works WHERE key = ?1")?
-                    .execute([key])?;
+                trash::purge(tx, *key)?;
             }
             Ok((keys.len(), keys))
         })

@@ -3,7 +3,6 @@
 //! They are user data in the library database, so backups carry them; they name no paper, so
 //! exports and the open mirror have nothing to say about them.
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::db;
@@ -32,15 +31,16 @@ pub struct SavedSearch {
     pub created_at: String,
 }
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedSearch> {
-    let sort: Option<String> = r.get(3)?;
-    Ok(SavedSearch {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        query: r.get(2)?,
-        sort: sort.and_then(|s| s.parse().ok()),
-        created_at: r.get(4)?,
-    })
+impl From<db::saved_searches::Row> for SavedSearch {
+    fn from(r: db::saved_searches::Row) -> SavedSearch {
+        SavedSearch {
+            id: r.id,
+            name: r.name,
+            query: r.query,
+            sort: r.sort.and_then(|s| s.parse().ok()),
+            created_at: r.created_at,
+        }
+    }
 }
 
 impl Library {
@@ -78,53 +78,31 @@ impl Library {
             )));
         }
         let now = db::now();
-        let conn = self.conn();
-        conn.prepare_cached(
-            "INSERT INTO saved_searches (name, query, sort, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (name) DO UPDATE SET name = excluded.name, query = excluded.query,
-                sort = excluded.sort, created_at = excluded.created_at",
-        )?
-        .execute(params![name, query_text, sort.map(|s| s.as_str()), now])?;
-        let saved = conn
-            .prepare_cached(
-                "SELECT id, name, query, sort, created_at FROM saved_searches WHERE name = ?1",
-            )?
-            .query_row([name], from_row)?;
-        Ok(saved)
+        let row = db::saved_searches::upsert(
+            &self.conn(),
+            name,
+            query_text,
+            sort.map(|s| s.as_str()),
+            &now,
+        )?;
+        Ok(row.into())
     }
 
     /// Every saved search, by name (case-insensitive).
     pub fn saved_searches(&self) -> Result<Vec<SavedSearch>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, name, query, sort, created_at FROM saved_searches
-             ORDER BY name COLLATE NOCASE, id",
-        )?;
-        let all = stmt
-            .query_map([], from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(all)
+        let rows = db::saved_searches::all(&self.conn())?;
+        Ok(rows.into_iter().map(SavedSearch::from).collect())
     }
 
     /// One saved search by name (case-insensitive), if there is one.
     pub fn saved_search(&self, name: &str) -> Result<Option<SavedSearch>> {
-        let conn = self.conn();
-        let found = conn
-            .prepare_cached(
-                "SELECT id, name, query, sort, created_at FROM saved_searches WHERE name = ?1",
-            )?
-            .query_row([name.trim()], from_row)
-            .optional()?;
-        Ok(found)
+        let found = db::saved_searches::by_name(&self.conn(), name.trim())?;
+        Ok(found.map(SavedSearch::from))
     }
 
     /// Deletes a saved search. `NotFound` when there is none with this id.
     pub fn delete_saved_search(&self, id: i64) -> Result<()> {
-        let conn = self.conn();
-        let n = conn
-            .prepare_cached("DELETE FROM saved_searches WHERE id = ?1")?
-            .execute([id])?;
-        if n == 0 {
+        if !db::saved_searches::delete(&self.conn(), id)? {
             return Err(Error::SavedSearchNotFound(id));
         }
         Ok(())

@@ -33,11 +33,7 @@ impl Library {
     pub fn graph_target(&self, id: &PaperId) -> Result<GraphTarget> {
         let conn = self.conn();
         let key = works::key_of(&conn, id)?;
-        let (arxiv_id, doi) = conn.query_row(
-            "SELECT arxiv_id, doi FROM works WHERE key = ?1",
-            [key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (arxiv_id, doi) = works::external_ids(&conn, key)?;
         Ok(GraphTarget { key, arxiv_id, doi })
     }
 
