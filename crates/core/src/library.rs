@@ -41,6 +41,7 @@ const ROWS_PER_INDEX_COMMIT: usize = 50_000;
 
 /// A paper as lists and search results show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PaperSummary {
     /// Stable id.
@@ -90,6 +91,7 @@ pub struct ListFilter {
 
 /// How [`Library::list`] orders papers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ListSort {
     /// Newest added to the library first.
@@ -117,6 +119,7 @@ impl std::str::FromStr for ListSort {
 
 /// A tag and how many papers carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TagCount {
     /// Tag name.
     pub name: String,
@@ -126,6 +129,7 @@ pub struct TagCount {
 
 /// Library-wide counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Works in the library.
@@ -172,6 +176,7 @@ pub struct ImportReport {
 
 /// Progress of a long import, reported after each batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {
     /// Bytes read so far.
