@@ -9,7 +9,7 @@ use serde::Serialize;
 ///
 /// Serialises as `{ "code": "not-found", "message": "…" }`; `ui/src/lib/api.ts` turns it into an
 /// `ApiError`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct IpcError {
     /// The error's kind, kebab-case.
     pub code: ErrorCode,

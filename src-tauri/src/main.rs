@@ -1,13 +1,11 @@
-//! Papershelf desktop app entry point: logging, the library, the command handler.
+//! Papershelf desktop app entry point: logging, the library, the command handler (the commands
+//! of `command_list.rs`, through [`papershelf_app_lib::specta_builder`]).
 
 // No console window next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
-use papershelf_app_lib::commands::{
-    backups, collections, files, notes, papers, search, sources, stats, sync, tags,
-};
 use papershelf_app_lib::navigation;
 use papershelf_app_lib::state::AppState;
 use tauri::Manager;
@@ -56,42 +54,7 @@ fn main() -> ExitCode {
             tracing::debug!(ms = started.elapsed().as_millis(), "setup done");
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            search::browse,
-            search::saved_searches,
-            search::save_search,
-            search::delete_saved_search,
-            papers::get_paper,
-            papers::set_status,
-            papers::set_status_many,
-            tags::add_tags,
-            tags::remove_tags,
-            tags::list_tags,
-            notes::set_note,
-            notes::autosave_note,
-            notes::note_history,
-            stats::stats,
-            sources::add_paper,
-            sync::list_subscriptions,
-            sync::subscribe,
-            sync::unsubscribe,
-            sync::sync_now,
-            sync::cancel_sync,
-            files::import_file,
-            files::export_papers,
-            files::mirror_status,
-            files::mirror_enable,
-            files::mirror_disable,
-            files::mirror_rebuild,
-            collections::list_collections,
-            collections::create_collection,
-            collections::add_to_collection,
-            collections::remove_from_collection,
-            collections::rename_collection,
-            collections::delete_collection,
-            backups::library_backups,
-            backups::restore_backup,
-        ])
+        .invoke_handler(papershelf_app_lib::specta_builder().invoke_handler())
         .run(context);
 
     match result {

@@ -3,22 +3,19 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 
 import App from "./App.svelte";
-import type { BrowseRequest, BrowseResults, Paper, PaperSummary, SearchResults } from "./lib/types";
-import { hit, paper, results, stats } from "./lib/testing/fixtures";
-import { clearMocks, deferred, mockBackend, settled, type Call, type Handler } from "./lib/testing/mockBackend";
+import type { BrowseRequest, BrowseResults, Paper, Subscription } from "./lib/types";
+import { hit, paper, results, stats, type SearchResults } from "./lib/testing/fixtures";
+import { clearMocks, deferred, mockBackend, settled, type Call, type Handlers } from "./lib/testing/mockBackend";
 
 afterEach(() => clearMocks());
 
 const library = [hit(), hit({ id: "2310.02579", arxivId: "2310.02579", title: "On the Stability of Expressive Positional Encodings for Graphs" })];
 
 /**
- * The mocked Rust side. Tests describe the list with `list_papers` (no words in the query) and
- * `search` (words) handlers; `browse`, the one command the list calls, dispatches to them.
+ * The mocked Rust side: `extra` adds or replaces command handlers. `browse`, the one command the
+ * list calls, answers an empty query with `library` and a query with words from `search`.
  */
-function backend(extra: Record<string, Handler> = {}) {
-  const { list_papers, search, ...rest } = extra;
-  const listHandler: Handler = list_papers ?? (() => library);
-  const searchHandler: Handler = search ?? ((a) => results(String(a.query), []));
+function backend(extra: Handlers = {}, search: (query: string) => SearchResults | Promise<SearchResults> = (q) => results(q, [])) {
   return mockBackend({
     stats: () => stats(),
     list_tags: () => [],
@@ -27,23 +24,22 @@ function backend(extra: Record<string, Handler> = {}) {
     saved_searches: () => [],
     mirror_status: () => ({ enabled: false, dir: null, lastWritten: null, papers: null, lastError: null, dirty: false }),
     browse: async (a) => {
-      const r = a.request as BrowseRequest;
+      const r = a.request as Required<BrowseRequest>;
+      const page = { offset: 0, facets: null, totalExact: true };
       if (r.query.trim() === "") {
-        const rows = (await listHandler({ status: r.status, tag: r.tag, sort: r.sort })) as PaperSummary[];
-        return { query: r.query, total: rows.length, offset: 0, sort: r.sort ?? "added", hits: rows, facets: null, fuzzy: false, notices: [] } as unknown as BrowseResults;
+        return { query: r.query, total: library.length, sort: r.sort ?? "added", hits: library, fuzzy: false, notices: [], ...page };
       }
-      const res = (await searchHandler({ query: r.query, status: r.status, tag: r.tag })) as SearchResults;
-      return { ...res, offset: 0, sort: r.sort ?? "relevance", facets: null } as BrowseResults;
+      return { ...(await search(r.query)), sort: r.sort ?? "relevance", ...page } satisfies BrowseResults;
     },
-    ...rest,
+    ...extra,
   });
 }
 
 /** The queries the list asked for, in order (the empty first load and facet counts left out). */
 const searched = (calls: Call[]) =>
   calls
-    .filter((c) => c.cmd === "browse" && !(c.args.request as BrowseRequest).facets)
-    .map((c) => (c.args.request as BrowseRequest).query)
+    .filter((c) => c.cmd === "browse" && !(c.args.request as Required<BrowseRequest>).facets)
+    .map((c) => (c.args.request as Required<BrowseRequest>).query)
     .filter((q) => q !== "");
 
 const titles = () => screen.queryAllByTestId("result-title").map((t) => t.textContent);
@@ -62,12 +58,10 @@ describe("App", () => {
 
   it("searches as you type and never lets a stale answer overwrite a newer one", async () => {
     const pending = new Map<string, ReturnType<typeof deferred<SearchResults>>>();
-    const { calls } = backend({
-      search: (a) => {
-        const d = deferred<SearchResults>();
-        pending.set(String(a.query), d);
-        return d.promise;
-      },
+    const { calls } = backend({}, (query) => {
+      const d = deferred<SearchResults>();
+      pending.set(query, d);
+      return d.promise;
     });
     const user = userEvent.setup();
     render(App);
@@ -92,21 +86,20 @@ describe("App", () => {
     // The request for the finished query (an earlier test's delayed facet request can land in
     // this test's calls after it, so not simply the last call).
     const last = calls
-      .filter((c) => c.cmd === "browse" && (c.args.request as BrowseRequest).query === "gnn")
-      .at(-1)?.args.request as BrowseRequest;
+      .filter((c) => c.cmd === "browse" && (c.args.request as Required<BrowseRequest>).query === "gnn")
+      .at(-1)?.args.request as Required<BrowseRequest>;
     expect(last).toMatchObject({ query: "gnn", status: "to-read", tag: null, offset: 0 });
   });
 
   it("says when nothing matches, and shows the fuzzy notice", async () => {
-    backend({
-      search: (a) =>
-        a.query === "zzz"
-          ? results("zzz", [])
-          : results(String(a.query), [hit({ title: "Graph networks" })], {
-              fuzzy: true,
-              notices: ["no exact matches; showing words within one edit"],
-            }),
-    });
+    backend({}, (query) =>
+      query === "zzz"
+        ? results("zzz", [])
+        : results(query, [hit({ title: "Graph networks" })], {
+            fuzzy: true,
+            notices: ["no exact matches; showing words within one edit"],
+          }),
+    );
     const user = userEvent.setup();
     render(App);
     const input = screen.getByTestId("search-input");
@@ -283,7 +276,7 @@ describe("App", () => {
     await user.click(screen.getByTestId("collection-count"));
     await waitFor(() => {
       const last = calls.filter((c) => c.cmd === "browse").at(-1)!;
-      expect((last.args.request as BrowseRequest).collection).toBe("Reading group");
+      expect((last.args.request as Required<BrowseRequest>).collection).toBe("Reading group");
     });
     expect(screen.getByTestId("result-summary").textContent).toContain("in “Reading group”");
 
@@ -298,7 +291,7 @@ describe("App", () => {
     // The list scoped to the collection that is gone shows the whole library again.
     await waitFor(() => {
       const last = calls.filter((c) => c.cmd === "browse").at(-1)!;
-      expect((last.args.request as BrowseRequest).collection).toBeNull();
+      expect((last.args.request as Required<BrowseRequest>).collection).toBeNull();
     });
   });
 
@@ -327,12 +320,12 @@ describe("App", () => {
   });
 
   it("follows a feed, syncs, and names the source that failed with a Retry", async () => {
-    const subs: unknown[] = [];
+    const subs: Subscription[] = [];
     let failing = true;
     const { calls } = backend({
       list_subscriptions: () => subs,
       subscribe: (a) => {
-        const s = { id: 1, kind: a.kind, query: a.query, createdAt: "2025-11-23T12:00:00Z", lastSyncedAt: null, cursor: null };
+        const s: Subscription = { id: 1, kind: a.kind, query: a.query, createdAt: "2025-11-23T12:00:00Z", lastSyncedAt: null, cursor: null };
         subs.push(s);
         return s;
       },
@@ -441,10 +434,11 @@ describe("App", () => {
     const saved: { id: number; name: string; query: string; sort: null; createdAt: string }[] = [];
     const { calls } = backend({
       browse: (a) => {
-        const r = a.request as BrowseRequest;
+        const r = a.request as Required<BrowseRequest>;
         return {
           query: r.query,
           total: library.length,
+          totalExact: true,
           offset: 0,
           sort: "added",
           hits: library,
@@ -467,7 +461,7 @@ describe("App", () => {
     const yearChip = screen.getAllByTestId("facet-value").find((b) => b.dataset.clause === "year:2023")!;
     await user.click(yearChip);
     expect(screen.getByTestId<HTMLInputElement>("search-input").value).toBe("year:2023 graph");
-    expect((calls.filter((c) => c.cmd === "browse").at(-1)?.args.request as BrowseRequest).query).toBe("year:2023 graph");
+    expect((calls.filter((c) => c.cmd === "browse").at(-1)?.args.request as Required<BrowseRequest>).query).toBe("year:2023 graph");
 
     await user.click(screen.getByTestId("save-search"));
     await user.clear(screen.getByTestId("name-prompt-input"));

@@ -37,6 +37,7 @@ pub(crate) const STAMP: &[time::format_description::FormatItem<'static>] =
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BackupInfo {
     /// File name inside `backups/` (what `papershelf restore` takes).
@@ -53,6 +54,7 @@ pub struct BackupInfo {
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct RestoreReport {
     /// The backup restored.

@@ -132,6 +132,7 @@ impl From<tantivy::TantivyError> for Error {
 
 /// The kind of an [`Error`], stable across releases, for callers that branch on it (the UI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
     /// The thing asked for does not exist.

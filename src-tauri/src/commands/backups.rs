@@ -8,7 +8,7 @@ use crate::error::IpcError;
 use crate::state::AppState;
 
 /// The backups of the library and the one to offer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Backups {
     /// Every backup, newest first.
@@ -19,6 +19,7 @@ pub struct Backups {
 
 /// Lists the backups without opening the library (it may be the thing that is damaged).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn library_backups(state: State<'_, AppState>) -> Result<Backups, IpcError> {
     let dir = state.dir().to_path_buf();
@@ -35,6 +36,7 @@ pub async fn library_backups(state: State<'_, AppState>) -> Result<Backups, IpcE
 /// Restores backup `name` in place of a damaged library and opens it (see
 /// [`AppState::restore_damaged`]).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn restore_backup(
     state: State<'_, AppState>,

@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// Every collection with its paper count, by name.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn list_collections(state: State<'_, AppState>) -> Result<Vec<Collection>, IpcError> {
     blocking(&state, |lib| lib.collections()).await
@@ -16,6 +17,7 @@ pub async fn list_collections(state: State<'_, AppState>) -> Result<Vec<Collecti
 
 /// Creates an empty collection.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn create_collection(
     state: State<'_, AppState>,
@@ -27,6 +29,7 @@ pub async fn create_collection(
 
 /// Puts papers in a collection, creating it when no collection has the name.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state, ids), fields(papers = ids.len()), err(Debug))]
 pub async fn add_to_collection(
     state: State<'_, AppState>,
@@ -40,6 +43,7 @@ pub async fn add_to_collection(
 
 /// Takes papers out of a collection (they stay in the library).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state, ids), fields(papers = ids.len()), err(Debug))]
 pub async fn remove_from_collection(
     state: State<'_, AppState>,
@@ -53,6 +57,7 @@ pub async fn remove_from_collection(
 
 /// Renames a collection; its papers stay in it.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn rename_collection(
     state: State<'_, AppState>,
@@ -66,6 +71,7 @@ pub async fn rename_collection(
 
 /// Deletes a collection (its papers stay in the library); returns how many it held.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_collection(state: State<'_, AppState>, name: String) -> Result<u64, IpcError> {
     crate::limits::collection_name(&name)?;

@@ -18,7 +18,7 @@ use crate::error::IpcError;
 use crate::state::AppState;
 
 /// What an export wrote.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportDone {
     /// The file (or, for Markdown, the folder) written.
@@ -48,6 +48,7 @@ fn filters_for(kinds: &[FileKind]) -> Vec<(String, Vec<String>)> {
 /// Asks for a file and imports it (`kind` names one, else it is recognised from the file);
 /// snapshot imports report progress on `on_progress`. `None` when the user cancelled.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(app, state, on_progress), err(Debug))]
 pub async fn import_file(
     app: AppHandle,
@@ -86,6 +87,7 @@ pub async fn import_file(
 /// Asks where to write and exports the papers a query (and sidebar scope) selects: BibTeX,
 /// CSL-JSON or RIS to one file, Markdown to a folder. `None` when the user cancelled.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(app, state), err(Debug))]
 pub async fn export_papers(
     app: AppHandle,
@@ -141,6 +143,7 @@ pub async fn export_papers(
 
 /// The open mirror's settings and last write.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn mirror_status(state: State<'_, AppState>) -> Result<MirrorStatus, IpcError> {
     blocking(&state, |lib| lib.mirror_status()).await
@@ -149,6 +152,7 @@ pub async fn mirror_status(state: State<'_, AppState>) -> Result<MirrorStatus, I
 /// Asks for a folder and keeps the mirror there from now on (written at once). `None` when the
 /// user cancelled.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(app, state), err(Debug))]
 pub async fn mirror_enable(
     app: AppHandle,
@@ -172,6 +176,7 @@ pub async fn mirror_enable(
 
 /// Stops keeping the mirror (its files stay).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn mirror_disable(state: State<'_, AppState>) -> Result<MirrorStatus, IpcError> {
     blocking(&state, |lib| lib.disable_mirror()).await
@@ -179,6 +184,7 @@ pub async fn mirror_disable(state: State<'_, AppState>) -> Result<MirrorStatus, 
 
 /// Rewrites the whole mirror now.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn mirror_rebuild(state: State<'_, AppState>) -> Result<MirrorStatus, IpcError> {
     blocking(&state, |lib| lib.refresh_mirror()).await

@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// Saves a paper's Markdown note (empty text deletes it); returns the paper updated.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state, body), fields(bytes = body.len()), err(Debug))]
 pub async fn set_note(
     state: State<'_, AppState>,
@@ -23,6 +24,7 @@ pub async fn set_note(
 /// Saves a note as the user types (the editor calls this within a second of a change and on
 /// blur): the history keeps one version per few minutes of editing, not one per keystroke.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state, body), fields(bytes = body.len()), err(Debug))]
 pub async fn autosave_note(
     state: State<'_, AppState>,
@@ -36,6 +38,7 @@ pub async fn autosave_note(
 
 /// Earlier versions of a paper's note, newest first.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn note_history(state: State<'_, AppState>, id: PaperId) -> Result<Vec<Note>, IpcError> {
     crate::limits::id(&id)?;

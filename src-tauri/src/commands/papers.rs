@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// One paper with everything the detail pane shows.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn get_paper(state: State<'_, AppState>, id: PaperId) -> Result<Paper, IpcError> {
     crate::limits::id(&id)?;
@@ -17,6 +18,7 @@ pub async fn get_paper(state: State<'_, AppState>, id: PaperId) -> Result<Paper,
 
 /// Sets a paper's reading status; returns the paper updated.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn set_status(
     state: State<'_, AppState>,
@@ -29,6 +31,7 @@ pub async fn set_status(
 
 /// Sets the status of several papers at once (a multi-selection, or an undo); all or nothing.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn set_status_many(
     state: State<'_, AppState>,

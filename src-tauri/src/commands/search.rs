@@ -10,6 +10,7 @@ use crate::state::AppState;
 /// One page of the list: the papers `request` selects (query, sidebar scope), in its order,
 /// with facet counts over all of them when asked.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn browse(
     state: State<'_, AppState>,
@@ -31,6 +32,7 @@ pub async fn browse(
 
 /// Every saved search, by name.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn saved_searches(state: State<'_, AppState>) -> Result<Vec<SavedSearch>, IpcError> {
     blocking(&state, |lib| lib.saved_searches()).await
@@ -38,6 +40,7 @@ pub async fn saved_searches(state: State<'_, AppState>) -> Result<Vec<SavedSearc
 
 /// Keeps `query` (and its order) under `name`; the same name replaces the older one.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn save_search(
     state: State<'_, AppState>,
@@ -52,6 +55,7 @@ pub async fn save_search(
 
 /// Forgets a saved search.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_saved_search(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
     blocking(&state, move |lib| lib.delete_saved_search(id)).await

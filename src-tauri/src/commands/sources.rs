@@ -9,7 +9,7 @@ use crate::error::IpcError;
 use crate::state::AppState;
 
 /// What `add_paper` returns: the paper as stored, and whether it is new to the library.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AddedPaper {
     /// The paper, as the detail pane shows it.
     pub paper: Paper,
@@ -19,6 +19,7 @@ pub struct AddedPaper {
 
 /// Looks a paper up by arXiv id or URL and adds it to the inbox.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn add_paper(state: State<'_, AppState>, input: String) -> Result<AddedPaper, IpcError> {
     crate::limits::text_id(&input)?;

@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// Counts for the sidebar: papers per status, tags, notes.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn stats(state: State<'_, AppState>) -> Result<Stats, IpcError> {
     blocking(&state, |lib| lib.stats()).await

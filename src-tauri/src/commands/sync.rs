@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 /// Every subscription, oldest first.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn list_subscriptions(state: State<'_, AppState>) -> Result<Vec<Subscription>, IpcError> {
     blocking(&state, |lib| lib.subscriptions()).await
@@ -20,6 +21,7 @@ pub async fn list_subscriptions(state: State<'_, AppState>) -> Result<Vec<Subscr
 /// Follows a feed (`hf-daily`, `hf-search`, `arxiv-category`, `arxiv-query`); an identical one
 /// is returned as it is.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn subscribe(
     state: State<'_, AppState>,
@@ -33,6 +35,7 @@ pub async fn subscribe(
 
 /// Stops following a feed (its papers stay).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn unsubscribe(state: State<'_, AppState>, id: i64) -> Result<(), IpcError> {
     blocking(&state, move |lib| lib.unsubscribe(id)).await
@@ -42,6 +45,7 @@ pub async fn unsubscribe(state: State<'_, AppState>, id: i64) -> Result<(), IpcE
 /// `on_event` as it happens. One sync at a time; `cancel_sync` stops it after the current page,
 /// and the report says so (everything fetched before is kept).
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state, on_event), err(Debug))]
 pub async fn sync_now(
     state: State<'_, AppState>,
@@ -73,6 +77,7 @@ pub async fn sync_now(
 
 /// Asks a running sync to stop after its current page; false when none is running.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state))]
 pub fn cancel_sync(state: State<'_, AppState>) -> bool {
     match &*state.sync.lock().unwrap_or_else(|e| e.into_inner()) {

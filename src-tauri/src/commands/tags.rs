@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 /// Adds tags to a paper; returns the paper updated.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn add_tags(
     state: State<'_, AppState>,
@@ -22,6 +23,7 @@ pub async fn add_tags(
 
 /// Removes tags from a paper; returns the paper updated.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn remove_tags(
     state: State<'_, AppState>,
@@ -35,6 +37,7 @@ pub async fn remove_tags(
 
 /// Every tag with its paper count, most used first.
 #[tauri::command]
+#[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn list_tags(state: State<'_, AppState>) -> Result<Vec<TagCount>, IpcError> {
     blocking(&state, |lib| lib.tags()).await

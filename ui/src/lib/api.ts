@@ -1,39 +1,28 @@
-// The typed IPC layer: the ONLY module that imports `invoke`. One function per Rust command
-// (src-tauri/src/commands); every failure becomes an `ApiError` with a typed code.
-import { Channel, invoke } from "@tauri-apps/api/core";
+// The typed IPC layer: the ONLY door from components to Rust. One function per Rust command,
+// each wrapping the generated one in ./bindings.ts (src-tauri/src/command_list.rs lists them);
+// every failure becomes an `ApiError` with a typed code.
+import { Channel } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 
+import { commands } from "./bindings";
+import { ERROR_CODES } from "./labels";
 import { isExternalUrl } from "./markdown";
-
-import {
-  ERROR_CODES,
-  type AddedPaper,
-  type Backups,
-  type BrowseRequest,
-  type BrowseResults,
-  type BrowseSort,
-  type Collection,
-  type CollectionChange,
-  type ExportDone,
-  type ExportFormat,
-  type FileImportReport,
-  type FileKind,
-  type ImportProgress,
-  type MirrorStatus,
-  type SavedSearch,
-  type ErrorCode,
-  type Note,
-  type Paper,
-  type PaperId,
-  type RestoreReport,
-  type Stats,
-  type Status,
-  type Subscription,
-  type SubscriptionKind,
-  type SyncEvent,
-  type SyncReport,
-  type TagCount,
+import type {
+  BrowseRequest,
+  BrowseSort,
+  ErrorCode,
+  ExportFormat,
+  FileKind,
+  ImportProgress,
+  IpcError,
+  PaperId,
+  Status,
+  SubscriptionKind,
+  SyncEvent,
 } from "./types";
+
+/** The generated commands, by their TypeScript names. */
+export type Commands = typeof commands;
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
@@ -51,83 +40,87 @@ export function toApiError(err: unknown): ApiError {
   if (typeof err === "string") return new ApiError("internal", err);
   if (err instanceof Error) return new ApiError("internal", err.message);
   if (err && typeof err === "object") {
-    const { code, message } = err as { code?: unknown; message?: unknown };
+    // An `IpcError` from the shell, or an object of unknown shape from elsewhere.
+    const { code, message } = err as { [K in keyof IpcError]?: unknown };
     const known = ERROR_CODES.includes(code as ErrorCode) ? (code as ErrorCode) : "internal";
     return new ApiError(known, typeof message === "string" ? message : JSON.stringify(err));
   }
   return new ApiError("internal", String(err));
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** Runs a generated command; a failure (an `IpcError`, a Tauri string) becomes an `ApiError`. */
+async function call<K extends keyof Commands>(
+  name: K,
+  ...args: Parameters<Commands[K]>
+): Promise<Awaited<ReturnType<Commands[K]>>> {
+  const command = commands[name] as (...a: Parameters<Commands[K]>) => ReturnType<Commands[K]>;
   try {
-    return await invoke<T>(cmd, args);
+    return await command(...args);
   } catch (err) {
     const error = toApiError(err);
-    console.warn(`ipc->${cmd} failed: [${error.code}] ${error.message}`);
+    console.warn(`ipc->${name} failed: [${error.code}] ${error.message}`);
     throw error;
   }
 }
 
 /** The list: a page of the papers a query and the sidebar scope select, in order, with facets. */
-export const browse = (request: BrowseRequest) => call<BrowseResults>("browse", { request });
+export const browse = (request: BrowseRequest) => call("browse", request);
 
-export const savedSearches = () => call<SavedSearch[]>("saved_searches");
+export const savedSearches = () => call("savedSearches");
 
 /** Keeps a query under a name; the same name replaces it. */
 export const saveSearch = (name: string, query: string, sort: BrowseSort | null) =>
-  call<SavedSearch>("save_search", { name, query, sort });
+  call("saveSearch", name, query, sort);
 
-export const deleteSavedSearch = (id: number) => call<void>("delete_saved_search", { id });
+export const deleteSavedSearch = (id: number) => call("deleteSavedSearch", id);
 
-export const getPaper = (id: PaperId) => call<Paper>("get_paper", { id });
+export const getPaper = (id: PaperId) => call("getPaper", id);
 
-export const addTags = (id: PaperId, tags: string[]) => call<Paper>("add_tags", { id, tags });
+export const addTags = (id: PaperId, tags: string[]) => call("addTags", id, tags);
 
-export const removeTags = (id: PaperId, tags: string[]) => call<Paper>("remove_tags", { id, tags });
+export const removeTags = (id: PaperId, tags: string[]) => call("removeTags", id, tags);
 
-export const setStatus = (id: PaperId, status: Status) => call<Paper>("set_status", { id, status });
+export const setStatus = (id: PaperId, status: Status) => call("setStatus", id, status);
 
-export const setNote = (id: PaperId, body: string) => call<Paper>("set_note", { id, body });
+export const setNote = (id: PaperId, body: string) => call("setNote", id, body);
 
-export const listTags = () => call<TagCount[]>("list_tags");
+export const listTags = () => call("listTags");
 
-export const stats = () => call<Stats>("stats");
+export const stats = () => call("stats");
 
-export const listCollections = () => call<Collection[]>("list_collections");
+export const listCollections = () => call("listCollections");
 
-export const createCollection = (name: string) => call<Collection>("create_collection", { name });
+export const createCollection = (name: string) => call("createCollection", name);
 
 /** Puts papers in a collection, creating it when no collection has the name. */
-export const addToCollection = (name: string, ids: PaperId[]) =>
-  call<CollectionChange>("add_to_collection", { name, ids });
+export const addToCollection = (name: string, ids: PaperId[]) => call("addToCollection", name, ids);
 
 /** Takes papers out of a collection; they stay in the library. */
 export const removeFromCollection = (name: string, ids: PaperId[]) =>
-  call<CollectionChange>("remove_from_collection", { name, ids });
+  call("removeFromCollection", name, ids);
 
-export const renameCollection = (name: string, newName: string) =>
-  call<Collection>("rename_collection", { name, newName });
+export const renameCollection = (name: string, newName: string) => call("renameCollection", name, newName);
 
 /** Deletes a collection (its papers stay); resolves to how many papers it held. */
-export const deleteCollection = (name: string) => call<number>("delete_collection", { name });
+export const deleteCollection = (name: string) => call("deleteCollection", name);
 
 /** Looks a paper up by arXiv id or URL (arXiv, then Hugging Face) and adds it to the inbox. */
-export const addPaper = (input: string) => call<AddedPaper>("add_paper", { input });
+export const addPaper = (input: string) => call("addPaper", input);
 
 /** Sets the status of several papers in one transaction (all or nothing). */
-export const setStatusMany = (ids: PaperId[], status: Status) => call<Paper[]>("set_status_many", { ids, status });
+export const setStatusMany = (ids: PaperId[], status: Status) => call("setStatusMany", ids, status);
 
 /** Saves a note as it is typed; history keeps one version per few minutes of editing. */
-export const autosaveNote = (id: PaperId, body: string) => call<Paper>("autosave_note", { id, body });
+export const autosaveNote = (id: PaperId, body: string) => call("autosaveNote", id, body);
 
 /** Earlier versions of a note, newest first. */
-export const noteHistory = (id: PaperId) => call<Note[]>("note_history", { id });
+export const noteHistory = (id: PaperId) => call("noteHistory", id);
 
 /** The library's backups, listed without opening it (offered when its database is damaged). */
-export const libraryBackups = () => call<Backups>("library_backups");
+export const libraryBackups = () => call("libraryBackups");
 
 /** Puts backup `name` in place of a damaged library and opens it; the damaged file is kept. */
-export const restoreBackup = (name: string) => call<RestoreReport>("restore_backup", { name });
+export const restoreBackup = (name: string) => call("restoreBackup", name);
 
 /** Opens an http(s) link in the system browser; anything else is refused before it leaves the UI. */
 export async function openExternal(url: string): Promise<void> {
@@ -139,33 +132,30 @@ export async function openExternal(url: string): Promise<void> {
   }
 }
 
-export const listSubscriptions = () => call<Subscription[]>("list_subscriptions");
+export const listSubscriptions = () => call("listSubscriptions");
 
-export const subscribe = (kind: SubscriptionKind, query: string) => call<Subscription>("subscribe", { kind, query });
+export const subscribe = (kind: SubscriptionKind, query: string) => call("subscribe", kind, query);
 
-export const unsubscribe = (id: number) => call<void>("unsubscribe", { id });
+export const unsubscribe = (id: number) => call("unsubscribe", id);
 
 /** Runs a sync; `onEvent` sees its progress as it happens. One sync at a time. */
-export function syncNow(onEvent: (event: SyncEvent) => void): Promise<SyncReport> {
+export function syncNow(onEvent: (event: SyncEvent) => void) {
   const channel = new Channel<SyncEvent>();
   channel.onmessage = onEvent;
-  return call<SyncReport>("sync_now", { onEvent: channel });
+  return call("syncNow", channel);
 }
 
 /** Asks the running sync to stop after its current page. */
-export const cancelSync = () => call<boolean>("cancel_sync");
+export const cancelSync = () => call("cancelSync");
 
 /**
  * Asks for a file in the system's file dialog and imports it (`kind`, or recognised from the
  * file). `null` when the user cancelled. Long imports report progress to `onProgress`.
  */
-export function importFile(
-  kind: FileKind | null,
-  onProgress: (p: ImportProgress) => void = () => {},
-): Promise<FileImportReport | null> {
+export function importFile(kind: FileKind | null, onProgress: (p: ImportProgress) => void = () => {}) {
   const channel = new Channel<ImportProgress>();
   channel.onmessage = onProgress;
-  return call<FileImportReport | null>("import_file", { kind, onProgress: channel });
+  return call("importFile", kind, channel);
 }
 
 /** Asks where to write and exports what the query and scope select; `null` when cancelled. */
@@ -175,13 +165,13 @@ export const exportPapers = (
   status: Status | null,
   tag: string | null,
   collection: string | null,
-) => call<ExportDone | null>("export_papers", { format, query, status, tag, collection });
+) => call("exportPapers", format, query, status, tag, collection);
 
-export const mirrorStatus = () => call<MirrorStatus>("mirror_status");
+export const mirrorStatus = () => call("mirrorStatus");
 
 /** Asks for a folder and mirrors the library into it from now on; `null` when cancelled. */
-export const mirrorEnable = () => call<MirrorStatus | null>("mirror_enable");
+export const mirrorEnable = () => call("mirrorEnable");
 
-export const mirrorDisable = () => call<MirrorStatus>("mirror_disable");
+export const mirrorDisable = () => call("mirrorDisable");
 
-export const mirrorRebuild = () => call<MirrorStatus>("mirror_rebuild");
+export const mirrorRebuild = () => call("mirrorRebuild");

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 
 /// The kinds of feed one can follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum SubscriptionKind {
     /// Hugging Face Daily Papers, day by day.
@@ -55,6 +56,7 @@ impl FromStr for SubscriptionKind {
 
 /// A stored subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Subscription {
     /// Its id, for `unsubscribe`.

@@ -9,6 +9,7 @@ use crate::model::PaperId;
 
 /// A work the library could not read in full.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct UnreadablePaper {
     /// Its id.

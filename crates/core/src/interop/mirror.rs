@@ -116,6 +116,7 @@ pub(crate) struct MirrorState {
 
 /// What `papershelf mirror status` shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct MirrorStatus {
     /// Whether the mirror is kept in step.

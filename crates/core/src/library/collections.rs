@@ -16,6 +16,7 @@ pub use crate::db::collections::MAX_COLLECTION_NAME_CHARS;
 
 /// A collection and how many papers (outside the trash) it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Collection {
     /// Its id.
@@ -41,6 +42,7 @@ impl From<collections::Row> for Collection {
 
 /// What adding papers to or removing them from a collection did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionChange {
     /// The collection afterwards.

@@ -25,6 +25,7 @@ const SNIFF_BYTES: usize = 64 << 10;
 
 /// What kind of file an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum FileKind {
     /// Text copied from a Hugging Face papers page.
@@ -151,6 +152,7 @@ impl FileKind {
 
 /// What importing one file did, in the same shape for every kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct FileImportReport {
     /// The file's name (not its full path).

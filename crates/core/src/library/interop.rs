@@ -37,6 +37,7 @@ pub struct ExportSelection {
 
 /// What happened to one imported entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryOutcome {
     /// A new paper.
@@ -67,6 +68,7 @@ pub fn first_skip_note(entries: &[EntryReport]) -> String {
 
 /// One entry of an import report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct EntryReport {
     /// The file, for imports of several files (Markdown folders).

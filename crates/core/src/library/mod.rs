@@ -37,6 +37,7 @@ use crate::sources::s2::S2Paper;
 
 /// Library-wide counts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
     /// Works in the library.

@@ -17,6 +17,7 @@ pub const MAX_SAVED_QUERY_BYTES: usize = 4096;
 
 /// A search saved under a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SavedSearch {
     /// Its id (deleting takes it).

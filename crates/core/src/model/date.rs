@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A calendar date that may lack parts: Hugging Face shows "May 22" for this year's papers, and we
 /// never invent the missing year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartialDate {
     /// Four-digit year, when known.
     pub year: Option<i32>,

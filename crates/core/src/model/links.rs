@@ -7,6 +7,7 @@ use super::{ArxivId, Paper};
 
 /// What a link points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     /// The arXiv abstract page.
@@ -25,6 +26,7 @@ pub enum LinkKind {
 
 /// One outside page of a paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PaperLink {
     /// What it points at.

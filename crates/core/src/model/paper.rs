@@ -7,6 +7,7 @@ use super::{ArxivId, PartialDate, Status};
 /// A work's stable public id: the arXiv id without version when known (`2310.02579`,
 /// `hep-th/9901001`), else `t-` and 16 hex digits derived from the normalised title.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(transparent)]
 pub struct PaperId(String);
 
@@ -51,6 +52,7 @@ fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// One arXiv version of a work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PaperVersion {
     /// Version number, 1 for `v1`.
@@ -96,6 +98,7 @@ pub struct NewPaper {
 
 /// Which source said something about a work, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SourceRecord {
     /// Source kind: `hf-page`, `arxiv-snapshot`, later `hf-api`, `arxiv-api`, `s2`.
@@ -110,6 +113,7 @@ pub struct SourceRecord {
 
 /// The source that supplied a field's current value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldSource {
     /// Field name as serialised on [`Paper`] (`title`, `abstract`, `authors`, `doi`, ...).
@@ -124,6 +128,7 @@ pub struct FieldSource {
 
 /// A stored paper with everything the detail view shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Paper {
     /// Stable public id.
@@ -195,6 +200,7 @@ pub struct Paper {
 
 /// One entry of an interchange file that a work was imported from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportedRecord {
     /// Its key in the file (BibTeX citation key, RIS `ID`, CSL `id`); empty when it had none.
@@ -212,6 +218,7 @@ pub struct ImportedRecord {
 /// What the sources say about a paper beyond its bibliographic fields (counts, links,
 /// machine summaries), refreshed by each source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PaperSignals {
     /// Comments on the Hugging Face paper page.
@@ -242,6 +249,7 @@ pub struct PaperSignals {
 
 /// A paper's Markdown note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
     /// Markdown text as the user wrote it.

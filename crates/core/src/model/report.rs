@@ -39,6 +39,7 @@ pub struct ImportReport {
 
 /// Progress of a long import, reported after each batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {
     /// Bytes read so far.

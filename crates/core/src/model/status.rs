@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a paper stands in the user's reading flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Newly arrived, not yet triaged.

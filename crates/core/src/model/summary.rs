@@ -7,6 +7,7 @@ use super::{PaperId, PartialDate, Status};
 
 /// A paper as lists and search results show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PaperSummary {
     /// Stable id.
@@ -56,6 +57,7 @@ pub struct ListFilter {
 
 /// How [`Library::list`] orders papers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ListSort {
     /// Newest added to the library first.
@@ -83,6 +85,7 @@ impl std::str::FromStr for ListSort {
 
 /// A tag and how many papers carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TagCount {
     /// Tag name.
     pub name: String,

@@ -24,6 +24,7 @@ use crate::model::Status;
 
 /// The order of a browse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum BrowseSort {
     /// Best match first (BM25); ties newest added first.
@@ -79,6 +80,7 @@ impl std::str::FromStr for BrowseSort {
 
 /// What to browse.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", default)]
 pub struct BrowseRequest {
     /// A query in the syntax of [`crate::search::query`]; empty means every paper in scope.
@@ -106,6 +108,7 @@ pub const DEFAULT_BROWSE_LIMIT: usize = 100;
 
 /// A page of a browse.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct BrowseResults {
     /// The query as given.

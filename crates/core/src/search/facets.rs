@@ -13,6 +13,7 @@ use crate::model::Status;
 
 /// How many matches carry one value of a facet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FacetCount {
     /// The value as a query clause takes it (`read`, a tag, `2023`, `hf`).
     pub value: String,
@@ -23,6 +24,7 @@ pub struct FacetCount {
 /// Counts per value over all matches of a browse, for the facet sidebar. Clicking a value
 /// appends `status:V`, `tag:V`, `year:V` or `source:V` to the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facets {
     /// Statuses with at least one match, in reading-flow order.
     pub status: Vec<FacetCount>,

@@ -56,6 +56,7 @@ impl Default for SearchOptions {
 
 /// One result.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     /// The paper as a list shows it.

@@ -8,6 +8,7 @@ use crate::index::analyzer;
 
 /// A byte range `[start, end)` of a snippet's text that matched the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Highlight {
     /// First byte.
     pub start: usize,
@@ -18,6 +19,7 @@ pub struct Highlight {
 /// Text with the ranges to mark. Offsets are UTF-8 byte offsets into `text` and always fall on
 /// character boundaries. Never HTML: render the ranges as text nodes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Snippet {
     /// The text (a window of the abstract, or the whole title).
     pub text: String,

@@ -132,6 +132,7 @@ pub struct HttpClient {
 
 /// What one source cost over a client's life: requests, 304s and bytes received.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Traffic {
     /// Requests sent (retries included).

@@ -39,6 +39,7 @@ pub struct SyncOptions {
 
 /// Progress, for a bar in the CLI and the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum SyncEvent {
     /// A subscription started.
@@ -81,6 +82,7 @@ pub enum SyncEvent {
 
 /// What one subscription's sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionOutcome {
     /// Subscription id.
@@ -105,6 +107,7 @@ pub struct SubscriptionOutcome {
 
 /// What the Semantic Scholar enrichment did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct EnrichmentOutcome {
     /// Papers asked about.
@@ -117,6 +120,7 @@ pub struct EnrichmentOutcome {
 
 /// What caching references and citations did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct GraphOutcome {
     /// Papers whose lists were fetched.
@@ -131,6 +135,7 @@ pub struct GraphOutcome {
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncReport {
     /// One entry per subscription run.

@@ -57,10 +57,10 @@ describe("SearchView paging", () => {
   function library() {
     return mockBackend({
       browse: (a) => {
-        const r = a.request as BrowseRequest;
+        const r = a.request as Required<BrowseRequest>;
         const n = Math.max(0, Math.min(r.limit, TOTAL - r.offset));
         const hits = Array.from({ length: n }, (_, i) => hit({ id: `p${r.offset + i}`, title: `Paper ${r.offset + i}` }));
-        return { query: r.query, total: TOTAL, offset: r.offset, sort: "added", hits, facets: null, fuzzy: false, notices: [] };
+        return { query: r.query, total: TOTAL, totalExact: true, offset: r.offset, sort: "added", hits, facets: null, fuzzy: false, notices: [] };
       },
     });
   }
@@ -77,14 +77,14 @@ describe("SearchView paging", () => {
     // A window across the second and third pages, then one inside them: each page asked once.
     await view.ensure(P + P / 2, 2 * P + P / 10);
     await view.ensure(P + (4 * P) / 5, 2 * P + (2 * P) / 5);
-    const pages = calls.map((c) => c.args.request as BrowseRequest).filter((r) => !r.facets);
+    const pages = calls.map((c) => c.args.request as Required<BrowseRequest>).filter((r) => !r.facets);
     expect(pages.map((r) => r.offset)).toEqual([0, P, 2 * P]);
     expect(pages.every((r) => r.limit === P)).toBe(true);
     expect(view.rows[TOTAL - 1]?.id).toBe(`p${TOTAL - 1}`);
     expect(view.indexOf(`p${P + (4 * P) / 5}`)).toBe(P + (4 * P) / 5);
     // Facets are asked for once, after the first page, and without a page of rows.
-    await vi.waitFor(() => expect(calls.filter((c) => (c.args.request as BrowseRequest).facets)).toHaveLength(1));
-    const facets = calls.map((c) => c.args.request as BrowseRequest).filter((r) => r.facets);
+    await vi.waitFor(() => expect(calls.filter((c) => (c.args.request as Required<BrowseRequest>).facets)).toHaveLength(1));
+    const facets = calls.map((c) => c.args.request as Required<BrowseRequest>).filter((r) => r.facets);
     expect(facets[0].limit).toBe(1);
   });
 
@@ -93,7 +93,7 @@ describe("SearchView paging", () => {
     const { calls } = library();
     const view = new SearchView();
     for (const q of ["g", "gr", "gra", "grap"]) await view.setQuery(q);
-    const facetCalls = () => calls.filter((c) => (c.args.request as BrowseRequest).facets);
+    const facetCalls = () => calls.filter((c) => (c.args.request as Required<BrowseRequest>).facets);
     expect(facetCalls()).toHaveLength(0);
     // No counts shown yet, but some on their way: the bar is about to appear.
     expect(view.facetsPending).toBe(true);
@@ -105,14 +105,14 @@ describe("SearchView paging", () => {
     await vi.waitFor(() => expect(view.facetsPending).toBe(false));
     // Nothing is left to fire, so no other facet request can follow.
     expect(vi.getTimerCount()).toBe(0);
-    expect(facetCalls().map((c) => (c.args.request as BrowseRequest).query)).toEqual(["grap"]);
-    expect(calls.filter((c) => !(c.args.request as BrowseRequest).facets)).toHaveLength(4);
+    expect(facetCalls().map((c) => (c.args.request as Required<BrowseRequest>).query)).toEqual(["grap"]);
+    expect(calls.filter((c) => !(c.args.request as Required<BrowseRequest>).facets)).toHaveLength(4);
   });
 
   it("shows a lower bound while the core stops counting, then every match once facets count them", async () => {
     mockBackend({
       browse: (a) => {
-        const r = a.request as BrowseRequest;
+        const r = a.request as Required<BrowseRequest>;
         const hits = Array.from({ length: Math.min(r.limit, 3) }, (_, i) => hit({ id: `p${i}`, title: `Paper ${i}` }));
         return r.facets
           ? { query: r.query, total: 25_000, totalExact: true, offset: 0, sort: "relevance", hits, facets: { status: [], tags: [], years: [], sources: [] }, fuzzy: false, notices: [] }

@@ -4,7 +4,8 @@ import { SvelteSet } from "svelte/reactivity";
 
 import * as api from "../api";
 import { toApiError } from "../api";
-import { STATUS_LABELS, type CollectionChange, type Paper, type PaperId, type Status } from "../types";
+import { STATUS_LABELS } from "../labels";
+import { type CollectionChange, type Paper, type PaperId, type Status } from "../types";
 
 /** What `u` reverts: a label for the notice and the inverse operation. */
 interface UndoEntry {

@@ -1,5 +1,8 @@
 // Test data shaped like the Rust commands' JSON.
-import type { Paper, SearchHit, SearchResults, Snippet, Stats } from "../types";
+import type { BrowseResults, Paper, SearchHit, Snippet, Stats } from "../types";
+
+/** What a search decides of a `BrowseResults` (the rest is paging and order). */
+export type SearchResults = Pick<BrowseResults, "query" | "total" | "hits" | "fuzzy" | "notices">;
 
 const plain = (text: string): Snippet => ({ text, highlights: [] });
 
