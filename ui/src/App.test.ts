@@ -331,7 +331,7 @@ describe("App", () => {
       },
       sync_now: () => ({
         subscriptions: [
-          { id: 1, label: "arxiv-category cs.LG", pages: 1, notModified: 0, added: failing ? 0 : 3, updated: 0, unchanged: 0, skipped: [], error: failing ? "arxiv: gave up after 4 attempts: HTTP 503" : null },
+          { id: 1, label: "arxiv-category cs.LG", pages: 1, notModified: 0, added: failing ? 0 : 3, updated: 0, unchanged: 0, skipped: [], error: failing ? { code: "network", message: "arxiv: gave up after 4 attempts: HTTP 503" } : null },
         ],
         enrichment: null,
         graph: null,

@@ -113,7 +113,7 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Errors may quote library text (a title, a tag): printed safely too.
-            let message = format!("{e:#}");
+            let message = describe(&e);
             eprintln!(
                 "error: {}",
                 output::printable(&message, output::Lines::Many)
@@ -121,6 +121,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause its parent already quotes at
+/// its end (the library's I/O and SQLite errors quote their cause and keep it as the source).
+fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.ends_with(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -211,5 +228,20 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
         Command::Backups(_) | Command::Restore(_) => unreachable!("handled before opening"),
         Command::Export(a) => cmd::interop::export(lib, a),
         Command::Mirror(c) => cmd::interop::mirror(lib, c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_the_message_already_quotes_is_printed_once() {
+        let io = std::io::Error::other("disk full");
+        let err =
+            anyhow::Error::from(papershelf_core::Error::io("notes/a.md", io)).context("exporting");
+        assert_eq!(describe(&err), "exporting: notes/a.md: disk full");
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(describe(&plain), "outer: inner");
     }
 }

@@ -50,12 +50,15 @@ pub enum Error {
     Io {
         /// The path involved.
         path: String,
-        /// The underlying failure (shown in the message, so not chained as a source).
+        /// The underlying failure: quoted in the message and kept as the source, so a caller
+        /// can match its [`std::io::ErrorKind`].
+        #[source]
         err: std::io::Error,
     },
-    /// SQLite failed.
+    /// SQLite failed. The SQLite error is quoted in the message and kept as the source, so a
+    /// caller can match its extended code.
     #[error("database: {0}")]
-    Db(rusqlite::Error),
+    Db(#[source] rusqlite::Error),
     /// The library database is damaged (it failed SQLite's integrity check, or is no database).
     #[error("{}", corrupt_message(.reason, .newest_backup.as_deref()))]
     Corrupt {
@@ -100,6 +103,36 @@ pub enum Error {
     /// A collection with this name (in any case) exists already.
     #[error("a collection named '{0}' exists already")]
     CollectionExists(String),
+    /// No subscription with this id exists.
+    #[error("no subscription {0}; `papershelf subscriptions` lists them")]
+    SubscriptionNotFound(i64),
+    /// No backup with this file name exists in the library's backups folder.
+    #[error("no backup named {0}; `papershelf backups` lists them")]
+    BackupNotFound(String),
+    /// A paper has neither an arXiv id nor a DOI, so no source can be asked about it.
+    #[error("{id} has no arXiv id or DOI to look up its {what} by")]
+    NoExternalId {
+        /// The paper.
+        id: PaperId,
+        /// What was to be looked up (`references`, `citations`).
+        what: String,
+    },
+    /// The mirror left files it did not write as they are and wrote nothing over them; the
+    /// refresh is retried once they are moved.
+    #[error("{first}{}; the mirror left it as it is and writes nothing over it", more_suffix(*.more))]
+    MirrorBlocked {
+        /// The first file in the way, as `path: why`.
+        first: String,
+        /// How many more files are in the way.
+        more: usize,
+    },
+}
+
+fn more_suffix(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -131,7 +164,7 @@ impl From<tantivy::TantivyError> for Error {
 }
 
 /// The kind of an [`Error`], stable across releases, for callers that branch on it (the UI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
@@ -171,8 +204,11 @@ impl Error {
             Error::Cancelled => ErrorCode::Cancelled,
             Error::NotAtSource { .. }
             | Error::SavedSearchNotFound(_)
-            | Error::CollectionNotFound(_) => ErrorCode::NotFound,
-            Error::CollectionExists(_) => ErrorCode::InvalidInput,
+            | Error::CollectionNotFound(_)
+            | Error::SubscriptionNotFound(_)
+            | Error::BackupNotFound(_) => ErrorCode::NotFound,
+            Error::CollectionExists(_) | Error::NoExternalId { .. } => ErrorCode::InvalidInput,
+            Error::MirrorBlocked { .. } => ErrorCode::Io,
             Error::SourceFormat { .. } => ErrorCode::Network,
             Error::Source(e) => match e {
                 crate::sources::http::SourceError::NotFound { .. } => ErrorCode::NotFound,
@@ -202,5 +238,96 @@ fn is_busy(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// A failure that stopped one part of an operation while the rest went on (one subscription
+/// of a sync, the enrichment, a mirror refresh): an [`Error`]'s kind and sentence, kept as data
+/// in the operation's report so callers branch on `code` as they do for errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Failure {
+    /// The error's kind.
+    pub code: ErrorCode,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Self {
+        Failure {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn sqlite_and_io_failures_keep_their_source() {
+        let sqlite = rusqlite::Connection::open_in_memory()
+            .unwrap()
+            .execute("INSERT INTO nowhere VALUES (1)", [])
+            .unwrap_err();
+        let err = Error::from(sqlite);
+        let source = err.source().expect("the SQLite error is the source");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some());
+        assert!(
+            err.to_string().starts_with("database: no such table"),
+            "{err}"
+        );
+
+        let err = Error::io(
+            "notes.md",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        );
+        let source = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(source.map(|e| e.kind()), Some(std::io::ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn a_failure_keeps_the_kind_and_sentence_of_its_error() {
+        let failure = Failure::from(&Error::SubscriptionNotFound(7));
+        assert_eq!(failure.code, ErrorCode::NotFound);
+        assert_eq!(
+            failure.to_string(),
+            Error::SubscriptionNotFound(7).to_string()
+        );
+        let json = serde_json::to_value(&failure).unwrap();
+        assert_eq!(json["code"], "not-found");
+    }
+
+    #[test]
+    fn a_blocked_mirror_names_the_first_file_and_counts_the_rest() {
+        let one = Error::MirrorBlocked {
+            first: "a.md: a link".into(),
+            more: 0,
+        };
+        assert_eq!(
+            one.to_string(),
+            "a.md: a link; the mirror left it as it is and writes nothing over it"
+        );
+        let three = Error::MirrorBlocked {
+            first: "a.md: a link".into(),
+            more: 2,
+        };
+        assert!(
+            three.to_string().starts_with("a.md: a link (and 2 more); "),
+            "{three}"
+        );
+        assert_eq!(three.code(), ErrorCode::Io);
+    }
+}

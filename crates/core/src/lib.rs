@@ -45,7 +45,7 @@ pub use library::{collections, graph, saved};
 pub use backup::{BackupInfo, RestoreReport};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
 pub use db::unreadable::UnreadablePaper;
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, Failure, Result};
 pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
 pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};

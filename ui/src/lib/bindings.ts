@@ -226,7 +226,7 @@ export type EnrichmentOutcome = {
 	/**  Papers Semantic Scholar knew. */
 	found: number,
 	/**  Why it stopped early, if it did. */
-	error: string | null,
+	error: Failure | null,
 };
 
 /**  What happened to one imported entry. */
@@ -314,6 +314,18 @@ export type Facets = {
 	sources: FacetCount[],
 };
 
+/**
+ *  A failure that stopped one part of an operation while the rest went on (one subscription
+ *  of a sync, the enrichment, a mirror refresh): an [`Error`]'s kind and sentence, kept as data
+ *  in the operation's report so callers branch on `code` as they do for errors.
+ */
+export type Failure = {
+	/**  The error's kind. */
+	code: ErrorCode,
+	/**  A sentence for the user. */
+	message: string,
+};
+
 /**  The source that supplied a field's current value. */
 export type FieldSource = {
 	/**  Field name as serialised on [`Paper`] (`title`, `abstract`, `authors`, `doi`, ...). */
@@ -382,7 +394,7 @@ export type GraphOutcome = {
 	/**  Edges written. */
 	edges: number,
 	/**  Why it stopped early, if it did. */
-	error: string | null,
+	error: Failure | null,
 };
 
 /**  A byte range `[start, end)` of a snippet's text that matched the query. */
@@ -456,7 +468,7 @@ export type MirrorStatus = {
 	/**  Papers in the last complete write. */
 	papers: number | null,
 	/**  The last failure, if the latest attempt failed. */
-	lastError: string | null,
+	lastError: Failure | null,
 	/**  True when the library changed since the last complete write. */
 	dirty: boolean,
 };
@@ -772,7 +784,7 @@ export type SubscriptionOutcome = {
 	/**  Items passed over, with reasons. */
 	skipped: string[],
 	/**  Why it stopped early, if it did (the others still ran). */
-	error: string | null,
+	error: Failure | null,
 };
 
 /**  Progress, for a bar in the CLI and the app. */

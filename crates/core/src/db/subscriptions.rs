@@ -117,7 +117,7 @@ pub fn add(
     let id: i64 = conn
         .prepare_cached("SELECT id FROM subscriptions WHERE kind = ?1 AND query = ?2")?
         .query_row(params![kind.as_str(), query], |r| r.get(0))?;
-    get(conn, id)?.ok_or_else(|| Error::InvalidInput(format!("no subscription {id}")))
+    get(conn, id)?.ok_or(Error::SubscriptionNotFound(id))
 }
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Failure, Result};
 
 /// The BibTeX file in a mirror.
 pub const BIB_FILE: &str = "library.bib";
@@ -110,8 +110,29 @@ pub(crate) struct MirrorState {
     pub last_written: Option<String>,
     /// Papers in it.
     pub papers: Option<u64>,
-    /// The last failure, cleared by the next complete write.
-    pub last_error: Option<String>,
+    /// The last failure, cleared by the next complete write (stored as plain text before it
+    /// had a kind; such a record reads as an I/O failure).
+    #[serde(default, deserialize_with = "failure_or_text")]
+    pub last_error: Option<Failure>,
+}
+
+/// Reads a stored failure, or the plain text an earlier build stored.
+fn failure_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Failure>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Typed(Failure),
+        Text(String),
+    }
+    Ok(
+        Option::<Stored>::deserialize(d)?.map(|stored| match stored {
+            Stored::Typed(f) => f,
+            Stored::Text(message) => Failure {
+                code: crate::ErrorCode::Io,
+                message,
+            },
+        }),
+    )
 }
 
 /// What `papershelf mirror status` shows.
@@ -128,7 +149,7 @@ pub struct MirrorStatus {
     /// Papers in the last complete write.
     pub papers: Option<u64>,
     /// The last failure, if the latest attempt failed.
-    pub last_error: Option<String>,
+    pub last_error: Option<Failure>,
     /// True when the library changed since the last complete write.
     pub dirty: bool,
 }
@@ -211,20 +232,6 @@ pub struct WriteReport {
     /// Files the mirror would have written but left alone, because what is there is not a
     /// file it wrote (a user's own file, a link, a pipe): each as `path: why`.
     pub left_alone: Vec<String>,
-}
-
-impl WriteReport {
-    /// One line for the status, when files were left alone.
-    pub fn clash_message(&self) -> Option<String> {
-        let first = self.left_alone.first()?;
-        let more = match self.left_alone.len() {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        Some(format!(
-            "{first}{more}; the mirror left it as it is and writes nothing over it"
-        ))
-    }
 }
 
 /// One accepted content of a file the mirror wrote.
@@ -846,6 +853,29 @@ fn worker_loop(refresh: impl Fn(), rx: Receiver<Msg>, debounce: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_failure_reads_back_typed_and_old_plain_text_still_reads() {
+        let state = MirrorState {
+            last_error: Some(Failure {
+                code: crate::ErrorCode::NotFound,
+                message: "gone".into(),
+            }),
+            ..MirrorState::default()
+        };
+        let text = serde_json::to_string(&state).unwrap();
+        assert_eq!(serde_json::from_str::<MirrorState>(&text).unwrap(), state);
+
+        let old = r#"{"dir":"/m","seq":3,"lastWritten":null,"papers":2,"lastError":"disk full"}"#;
+        let read: MirrorState = serde_json::from_str(old).unwrap();
+        let failure = read.last_error.unwrap();
+        assert_eq!(
+            (failure.code, failure.message.as_str()),
+            (crate::ErrorCode::Io, "disk full")
+        );
+        let none: MirrorState = serde_json::from_str(r#"{"seq":1}"#).unwrap();
+        assert_eq!(none.last_error, None);
+    }
 
     #[test]
     fn atomic_writes_replace_whole_files_and_leave_no_temp() {

@@ -48,11 +48,10 @@ impl Library {
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                backups.into_iter().find(|b| b.name == n).ok_or_else(|| {
-                    Error::InvalidInput(format!(
-                        "no backup named {n}; `papershelf backups` lists them"
-                    ))
-                })?
+                backups
+                    .into_iter()
+                    .find(|b| b.name == n)
+                    .ok_or(Error::BackupNotFound(n))?
             }
             None => newest_good(dir).ok_or_else(|| {
                 Error::InvalidInput(

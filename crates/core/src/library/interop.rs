@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::clean::{self, Lines};
 use crate::db::{self, changes, collections, import_raw, notes, tags, works};
-use crate::error::{Error, Result};
+use crate::error::{Error, Failure, Result};
 use crate::interop::citekey::{self, KeySource};
 use crate::interop::mirror::{
     self, MirrorConfig, MirrorFiles, MirrorState, MirrorStatus, MirrorWorker,
@@ -581,8 +581,11 @@ impl Library {
             let report = mirror::write_files(&dir, &files)?;
             // A file in the way is left as it is; the refresh counts as failed (status and
             // error say which), so it is retried once the user moves the file.
-            if let Some(clash) = report.clash_message() {
-                return Err(Error::InvalidInput(clash));
+            if let Some(first) = report.left_alone.first() {
+                return Err(Error::MirrorBlocked {
+                    first: first.clone(),
+                    more: report.left_alone.len() - 1,
+                });
             }
             Ok::<u64, Error>(entries.len() as u64)
         })();
@@ -602,7 +605,7 @@ impl Library {
                 self.mirror_status()
             }
             Err(e) => {
-                state.last_error = Some(e.to_string());
+                state.last_error = Some(Failure::from(&e));
                 self.save_mirror_state(&state)?;
                 Err(e)
             }

@@ -376,9 +376,7 @@ impl Library {
         if subscriptions::remove(&self.conn(), id)? {
             Ok(())
         } else {
-            Err(Error::InvalidInput(format!(
-                "no subscription {id}; `papershelf subscriptions` lists them"
-            )))
+            Err(Error::SubscriptionNotFound(id))
         }
     }
 

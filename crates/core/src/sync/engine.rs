@@ -9,7 +9,7 @@ use serde::Serialize;
 use time::{Date, Duration as Days, OffsetDateTime};
 
 use crate::db::edges::Direction;
-use crate::error::{Error, Result};
+use crate::error::{Error, Failure, Result};
 use crate::library::Library;
 use crate::model::NewPaper;
 use crate::sources::config::Source;
@@ -102,7 +102,7 @@ pub struct SubscriptionOutcome {
     /// Items passed over, with reasons.
     pub skipped: Vec<String>,
     /// Why it stopped early, if it did (the others still ran).
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 /// What the Semantic Scholar enrichment did.
@@ -115,7 +115,7 @@ pub struct EnrichmentOutcome {
     /// Papers Semantic Scholar knew.
     pub found: u64,
     /// Why it stopped early, if it did.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 /// What caching references and citations did.
@@ -130,7 +130,7 @@ pub struct GraphOutcome {
     /// Edges written.
     pub edges: u64,
     /// Why it stopped early, if it did.
-    pub error: Option<String>,
+    pub error: Option<Failure>,
 }
 
 /// What a sync did.
@@ -238,7 +238,7 @@ async fn sync_all(
                 return Err(e);
             }
             report.cancelled |= matches!(e, Error::Cancelled);
-            outcome.error = Some(e.to_string());
+            outcome.error = Some(Failure::from(&e));
         }
         report.subscriptions.push(outcome);
         if report.cancelled {
@@ -252,7 +252,7 @@ async fn sync_all(
                 return Err(e);
             }
             report.cancelled |= matches!(e, Error::Cancelled);
-            outcome.error = Some(e.to_string());
+            outcome.error = Some(Failure::from(&e));
         }
         report.enrichment = Some(outcome);
         if report.cancelled {
@@ -264,7 +264,7 @@ async fn sync_all(
                 return Err(e);
             }
             report.cancelled |= matches!(e, Error::Cancelled);
-            outcome.error = Some(e.to_string());
+            outcome.error = Some(Failure::from(&e));
         }
         report.graph = Some(outcome);
     }

@@ -64,7 +64,7 @@ pub struct EdgeFetch {
 /// A paper Semantic Scholar does not know gets an empty, complete list.
 ///
 /// # Errors
-/// `PaperNotFound`; `InvalidInput` when the paper has neither an arXiv id nor a DOI to ask
+/// `PaperNotFound`; `NoExternalId` when the paper has neither an arXiv id nor a DOI to ask
 /// S2 by; source errors after bounded retries; `Cancelled`.
 pub async fn fetch_edges(
     lib: &Library,
@@ -79,9 +79,10 @@ pub async fn fetch_edges(
         (Some(arxiv), _) => format!("arXiv:{arxiv}"),
         (None, Some(doi)) => format!("DOI:{doi}"),
         (None, None) => {
-            return Err(Error::InvalidInput(format!(
-                "{id} has no arXiv id or DOI to look up its {direction} by"
-            )))
+            return Err(Error::NoExternalId {
+                id: id.clone(),
+                what: direction.to_string(),
+            })
         }
     };
     let s2_segment = s2_id_path(&s2_ref).ok_or_else(|| {

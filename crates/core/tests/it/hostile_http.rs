@@ -96,9 +96,13 @@ async fn hostile_daily_changes_nothing(
         .error
         .clone()
         .unwrap_or_else(|| panic!("the hostile answer was accepted: {report:?}"));
+    assert!(
+        matches!(error.code, ErrorCode::Network | ErrorCode::RateLimited),
+        "a hostile answer is the source's failure: {error:?}"
+    );
     assert_eq!(report.subscriptions[0].added, 0, "{report:?}");
     assert_eq!(state(t.lib()), before, "the library changed");
-    error
+    error.message
 }
 
 /// `add` of 2303.05735 when arXiv and Hugging Face both answer `reply`: a typed error, and

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use papershelf_core::interop::mirror::{self, MirrorFiles};
 use papershelf_core::interop::Format;
-use papershelf_core::{ExportSelection, NewPaper, PaperId};
+use papershelf_core::{ErrorCode, ExportSelection, NewPaper, PaperId};
 
 use crate::support::*;
 
@@ -287,15 +287,25 @@ fn a_users_own_note_under_a_key_survives_the_first_mirror_and_the_clash_is_repor
     fs::create_dir_all(m.join("notes")).unwrap();
     fs::write(m.join(NOTE), "my own notes on attention").unwrap();
     let err = t.lib().enable_mirror(&m).unwrap_err();
-    assert!(err.to_string().contains("vaswani2017attention.md"), "{err}");
+    assert!(
+        matches!(&err, papershelf_core::Error::MirrorBlocked { first, more: 0 } if first.contains("vaswani2017attention.md")),
+        "{err}"
+    );
     assert_eq!(
         fs::read_to_string(m.join(NOTE)).unwrap(),
         "my own notes on attention"
     );
     assert!(m.join("library.bib").is_file(), "the rest is written");
     let status = t.lib().mirror_status().unwrap();
-    let error = status.last_error.clone().unwrap_or_default();
-    assert!(error.contains("vaswani2017attention.md"), "{status:?}");
+    let error = status
+        .last_error
+        .clone()
+        .expect("the blocked refresh is recorded");
+    assert_eq!(error.code, ErrorCode::Io, "{status:?}");
+    assert!(
+        error.message.contains("vaswani2017attention.md"),
+        "{status:?}"
+    );
     assert!(status.dirty, "{status:?}");
     // Moved away: the next refresh writes the mirror's note and clears the error.
     fs::rename(m.join(NOTE), root.path().join("mine.md")).unwrap();

@@ -2,7 +2,7 @@
 // sync's outcome (new papers, or which source failed and why).
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { Subscription, SubscriptionKind, SyncEvent, SyncReport } from "../types";
+import type { Failure, Subscription, SubscriptionKind, SyncEvent, SyncReport } from "../types";
 
 export const KIND_LABELS: Record<SubscriptionKind, string> = {
   "hf-daily": "HF Daily Papers",
@@ -93,10 +93,15 @@ export class SyncView {
   get failures(): string[] {
     const r = this.report;
     if (!r) return [];
-    const out = r.subscriptions.filter((s) => s.error).map((s) => `${s.label}: ${s.error}`);
-    if (r.enrichment?.error) out.push(`Semantic Scholar: ${r.enrichment.error}`);
-    if (r.graph?.error) out.push(`References: ${r.graph.error}`);
-    return r.cancelled ? out.filter((f) => !f.endsWith(": cancelled")) : out;
+    const parts: [string, Failure | null | undefined][] = [
+      ...r.subscriptions.map((s): [string, Failure | null] => [s.label, s.error]),
+      ["Semantic Scholar", r.enrichment?.error],
+      ["References", r.graph?.error],
+    ];
+    // A cancelled sync stops the part under way; that part did not fail.
+    return parts.flatMap(([what, failure]) =>
+      failure && failure.code !== "cancelled" ? [`${what}: ${failure.message}`] : [],
+    );
   }
 
   get lastAdded(): number {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { formatTimestamp } from "../../format";
 import { SyncView } from "../../stores/sync.svelte";
 import { clearMocks, deferred, mockBackend } from "../../testing/mockBackend";
-import type { Subscription, SyncReport } from "../../types";
+import type { Failure, Subscription, SyncReport } from "../../types";
 import FeedsPanel from "./FeedsPanel.svelte";
 
 afterEach(() => clearMocks());
@@ -20,7 +20,7 @@ const feed = (id: number, kind: Subscription["kind"], query: string, lastSyncedA
 });
 
 /** A sync's answer where the arXiv source failed (or, with `error` null, found `added` papers). */
-const report = (error: string | null, added = 0): SyncReport => ({
+const report = (error: Failure | null, added = 0): SyncReport => ({
   subscriptions: [
     { id: 1, label: "arXiv category cs.LG", pages: 1, notModified: 0, added, updated: 0, unchanged: 0, skipped: [], error },
   ],
@@ -84,14 +84,14 @@ describe("FeedsPanel", () => {
     render(FeedsPanel, { sync });
 
     await user.click(screen.getByTestId("sync-now"));
-    answers[0].resolve(report("arxiv: HTTP 503"));
+    answers[0].resolve(report({ code: "network", message: "arxiv: HTTP 503" }));
     expect((await screen.findByTestId("sync-error")).textContent).toContain("HTTP 503");
 
     // Retry: the old error goes at once and the progress shows in its place.
     await user.click(screen.getByTestId("sync-retry"));
     expect(screen.getByTestId("sync-progress")).toBeTruthy();
     expect(screen.queryByTestId("sync-error")).toBeNull();
-    answers[1].resolve(report("arxiv: HTTP 502"));
+    answers[1].resolve(report({ code: "network", message: "arxiv: HTTP 502" }));
     const again = await screen.findByTestId("sync-error");
     expect(again.textContent).toContain("HTTP 502");
     expect(again.textContent).not.toContain("HTTP 503");
