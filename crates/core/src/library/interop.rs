@@ -152,14 +152,11 @@ impl Library {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let parsed = match fs::read_to_string(&path) {
+            let parsed = match read_notes_file(&path, &name) {
                 Ok(text) => markdown::parse(&text),
-                Err(e) => Parsed {
+                Err(reason) => Parsed {
                     records: vec![],
-                    skipped: vec![crate::import::SkippedEntry {
-                        line: 1,
-                        reason: format!("unreadable: {e}"),
-                    }],
+                    skipped: vec![crate::import::SkippedEntry { line: 1, reason }],
                 },
             };
             files.push((Some(name), parsed));
@@ -822,4 +819,24 @@ impl MirrorWorker {
             debounce,
         )
     }
+}
+
+/// The most a Markdown notes file may hold: one paper's fields, abstract and note (a note is
+/// at most [`clean::MAX_NOTE`]) fit many times over. Bigger files are skipped unread.
+const MAX_NOTES_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads one Markdown notes file, at most [`MAX_NOTES_FILE_BYTES`] of it; why not, otherwise.
+fn read_notes_file(path: &Path, name: &str) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(MAX_NOTES_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("unreadable: {e}"))?;
+    if bytes.len() as u64 > MAX_NOTES_FILE_BYTES {
+        return Err(format!(
+            "larger than {}; a notes file holds one paper, so it was left unread",
+            clean::size(MAX_NOTES_FILE_BYTES as usize)
+        ));
+    }
+    crate::import::text_file::decode(name, &bytes).map_err(|e| e.to_string())
 }

@@ -557,6 +557,38 @@ fn markdown_export_round_trips_notes_tags_and_status() {
 }
 
 #[test]
+fn an_oversized_or_non_utf8_notes_file_is_skipped_unread_and_the_rest_import() {
+    let source = sample_library();
+    let dir = tempfile::tempdir().unwrap();
+    source
+        .lib()
+        .export_markdown(&ExportSelection::default(), dir.path())
+        .unwrap();
+    // 17 MiB of zero bytes: what a runaway script or a wrong file renamed .md looks like.
+    let huge = fs::File::create(dir.path().join("huge.md")).unwrap();
+    huge.set_len(17 << 20).unwrap();
+    fs::write(
+        dir.path().join("latin1.md"),
+        b"---\ntitle: \"Caf\xe9\"\n---\n",
+    )
+    .unwrap();
+
+    let target = TempLibrary::new();
+    let r = target.lib().import_markdown_dir(dir.path()).unwrap();
+    assert_eq!((r.added, r.skipped), (3, 2), "{r:#?}");
+    let reason = |file: &str| {
+        r.entries
+            .iter()
+            .find(|e| e.file.as_deref() == Some(file))
+            .and_then(|e| e.reason.clone())
+            .unwrap_or_default()
+    };
+    assert!(reason("huge.md").contains("larger than 16"), "{r:#?}");
+    assert!(reason("latin1.md").contains("UTF-8"), "{r:#?}");
+    assert_eq!(essence(target.lib()), essence(source.lib()));
+}
+
+#[test]
 fn the_mirror_follows_changes_and_survives_an_interrupted_write() {
     let t = sample_library();
     let mdir = tempfile::tempdir().unwrap();
