@@ -7,8 +7,11 @@ cd "$(dirname "$0")"
 scripts/install-deps.sh
 
 step "Rust tests (core, CLI, test servers, benchmark harness, the app's shell)"
-# The whole workspace in one build, so every crate is compiled once with one set of features.
-cargo test --locked --workspace
+# The whole workspace in one build, so every crate is compiled once with one set of features:
+# the app with its interface embedded, as the end-to-end step and the .deb build it, so they
+# reuse this build instead of compiling the app and Tauri a second time.
+scripts/build-ui.sh
+cargo test --locked --workspace --features papershelf-app/custom-protocol
 
 step "UI type check and unit tests"
 (cd ui && npm run check && npm test)

@@ -24,7 +24,7 @@ else
   step ".deb: the end-to-end build, packaged (tauri bundle --debug)"
   # The interface the end-to-end step built; building it again would touch every file and
   # make cargo compile the app again.
-  [ -f ui/dist/index.html ] || npm run --prefix ui build
+  scripts/build-ui.sh
   cargo build --locked --workspace --bins --features papershelf-app/custom-protocol
   npm run --prefix ui tauri -- bundle --debug --bundles deb
   profile=debug

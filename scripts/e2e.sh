@@ -23,8 +23,8 @@ npm_ci() {
 
 npm_ci ui
 npm_ci tests/e2e
-step "UI: npm run build"
-npm run --prefix ui build
+step "UI: npm run build (unless ui/dist is up to date)"
+scripts/build-ui.sh
 
 # The app, the fixture API server and the CLI in one build: built one by one, each package
 # unifies its dependencies' features differently and the shared crates compile again.
