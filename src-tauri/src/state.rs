@@ -254,8 +254,9 @@ mod tests {
             assert_eq!(err.code, ErrorCode::Corrupt, "{err}");
             assert!(err.message.contains(&backup), "{err}");
 
+            // A name no backup has is not found (the core's `BackupNotFound`).
             let unknown = state.restore_damaged("library-nope.sqlite".into()).await;
-            assert_eq!(unknown.unwrap_err().code, ErrorCode::InvalidInput);
+            assert_eq!(unknown.unwrap_err().code, ErrorCode::NotFound);
 
             let report = state.restore_damaged(backup.clone()).await.unwrap();
             assert_eq!(
