@@ -84,6 +84,9 @@ enum Command {
     /// Write or read a paper's Markdown note
     #[command(subcommand)]
     Note(cmd::notes::NoteCommand),
+    /// A paper's PDF: `pdf fetch ID` (from arXiv), `pdf attach ID FILE`, `pdf path ID`
+    #[command(subcommand)]
+    Pdf(cmd::pdf::PdfCommand),
     /// Library counts
     Stats(cmd::papers::StatsArgs),
     /// Rebuild the search index from the database
@@ -216,6 +219,7 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
         Command::Tag(c) => cmd::papers::tag(lib, c),
         Command::Status(a) => cmd::papers::status(lib, a),
         Command::Note(c) => cmd::notes::run(lib, c),
+        Command::Pdf(c) => cmd::pdf::run(lib, c),
         Command::Stats(a) => cmd::papers::stats(lib, a),
         Command::Reindex => {
             let n = lib.reindex()?;

@@ -117,6 +117,9 @@ pub enum Error {
         /// What was to be looked up (`references`, `citations`).
         what: String,
     },
+    /// A paper has no arXiv id, so there is no PDF to fetch for it.
+    #[error("{0} has no arXiv id to fetch its PDF by; attach a file with `papershelf pdf attach {0} FILE`")]
+    NoPdfSource(PaperId),
     /// The mirror left files it did not write as they are and wrote nothing over them; the
     /// refresh is retried once they are moved.
     #[error("{first}{}; the mirror left it as it is and writes nothing over it", more_suffix(*.more))]
@@ -207,13 +210,16 @@ impl Error {
             | Error::CollectionNotFound(_)
             | Error::SubscriptionNotFound(_)
             | Error::BackupNotFound(_) => ErrorCode::NotFound,
-            Error::CollectionExists(_) | Error::NoExternalId { .. } => ErrorCode::InvalidInput,
+            Error::CollectionExists(_) | Error::NoExternalId { .. } | Error::NoPdfSource(_) => {
+                ErrorCode::InvalidInput
+            }
             Error::MirrorBlocked { .. } => ErrorCode::Io,
             Error::SourceFormat { .. } => ErrorCode::Network,
             Error::Source(e) => match e {
                 crate::sources::http::SourceError::NotFound { .. } => ErrorCode::NotFound,
                 crate::sources::http::SourceError::RateLimited { .. } => ErrorCode::RateLimited,
                 crate::sources::http::SourceError::Config(_) => ErrorCode::InvalidInput,
+                crate::sources::http::SourceError::Cancelled { .. } => ErrorCode::Cancelled,
                 _ => ErrorCode::Network,
             },
             Error::Db(e) if is_busy(e) => ErrorCode::Busy,

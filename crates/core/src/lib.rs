@@ -40,7 +40,7 @@ pub mod sync;
 pub mod text;
 
 // The concern modules of `Library` keep their public paths (`papershelf_core::graph::…`).
-pub use library::{collections, graph, saved};
+pub use library::{collections, graph, pdfs, saved};
 
 pub use backup::{BackupInfo, RestoreReport};
 pub use db::subscriptions::{Subscription, SubscriptionKind};
@@ -53,6 +53,7 @@ pub use library::file_import::{FileImportReport, FileKind};
 pub use library::interop::{
     first_skip_note, EntryOutcome, EntryReport, ExportSelection, InteropReport,
 };
+pub use library::pdfs::{PdfFile, PdfLocation};
 pub use library::saved::SavedSearch;
 pub use library::trash::TrashedPaper;
 pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};

@@ -5,6 +5,7 @@ pub mod import;
 pub mod interop;
 pub mod notes;
 pub mod papers;
+pub mod pdf;
 pub mod safety;
 pub mod saved;
 pub mod search;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (11, include_str!("migrations/0011_packed_abstracts.sql")),
     (12, include_str!("migrations/0012_unreadable_works.sql")),
     (13, include_str!("migrations/0013_import_raw_order.sql")),
+    (14, include_str!("migrations/0014_pdfs.sql")),
 ];
 
 /// The schema version this build writes.

@@ -14,6 +14,7 @@ pub mod meta;
 pub mod migrate;
 pub mod notes;
 pub mod packed;
+pub mod pdfs;
 pub mod saved_searches;
 pub mod signals;
 pub mod subscriptions;

@@ -10,6 +10,7 @@ pub mod collections;
 pub mod file_import;
 pub mod graph;
 pub mod interop;
+pub mod pdfs;
 pub mod saved;
 pub mod trash;
 

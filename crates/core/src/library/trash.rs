@@ -1,5 +1,5 @@
 //! The trash: deleting a paper hides it from search, lists and counts but keeps its notes,
-//! tags, status and sources until the trash is emptied; restoring brings all of it back.
+//! tags, status, sources and PDFs until the trash is emptied; restoring brings all of it back.
 //!
 //! A deleted work keeps its row with `deleted_at` set; the change log tells the search index
 //! to drop its document (and to add it again on restore).
@@ -104,12 +104,16 @@ impl Library {
             // Every RFC 3339 time sorts before this.
             None => "9999".to_string(),
         };
-        self.write(|tx, _| {
+        let removed = self.write(|tx, _| {
             let keys = trash::deleted_before(tx, &cutoff)?;
             for key in &keys {
                 trash::purge(tx, *key)?;
             }
             Ok((keys.len(), keys))
-        })
+        })?;
+        // The purged papers' PDFs that no other paper holds go too, once the purge is
+        // committed (a crash in between leaves files no row names, never the reverse).
+        self.remove_unlinked_pdfs()?;
+        Ok(removed)
     }
 }

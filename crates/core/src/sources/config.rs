@@ -3,8 +3,9 @@
 //! Base URLs are origins (`https://export.arxiv.org`): the real API paths are kept, so a test
 //! points a client at `http://127.0.0.1:PORT` and the same paths are requested. Order of
 //! precedence: environment (`PAPERSHELF_HF_URL`, `PAPERSHELF_ARXIV_URL`, `PAPERSHELF_S2_URL`,
-//! `PAPERSHELF_S2_API_KEY`, `PAPERSHELF_HF_TOKEN`), then `config.json` in the library
-//! directory, then the real services.
+//! `PAPERSHELF_PDF_URL`, `PAPERSHELF_S2_API_KEY`, `PAPERSHELF_HF_TOKEN`), then `config.json` in
+//! the library directory (`sources.hf_url`, `arxiv_url`, `s2_url`, `pdf_url`, `s2_api_key`,
+//! `hf_token`), then the real services.
 
 use std::path::Path;
 
@@ -21,18 +22,30 @@ pub enum Source {
     Arxiv,
     /// Semantic Scholar Academic Graph API.
     SemanticScholar,
+    /// Where arXiv serves its PDFs (`arxiv.org/pdf/<id>v<N>`), a host of its own.
+    Pdf,
 }
 
 impl Source {
-    /// Every source.
-    pub const ALL: [Source; 3] = [Source::HuggingFace, Source::Arxiv, Source::SemanticScholar];
+    /// How many sources there are.
+    pub const COUNT: usize = 4;
 
-    /// Short stable name, used in messages and on the command line (`hf`, `arxiv`, `s2`).
+    /// Every source.
+    pub const ALL: [Source; Source::COUNT] = [
+        Source::HuggingFace,
+        Source::Arxiv,
+        Source::SemanticScholar,
+        Source::Pdf,
+    ];
+
+    /// Short stable name, used in messages and on the command line (`hf`, `arxiv`, `s2`,
+    /// `pdf`).
     pub fn name(self) -> &'static str {
         match self {
             Source::HuggingFace => "hf",
             Source::Arxiv => "arxiv",
             Source::SemanticScholar => "s2",
+            Source::Pdf => "pdf",
         }
     }
 
@@ -42,6 +55,7 @@ impl Source {
             Source::HuggingFace => "PAPERSHELF_HF_URL",
             Source::Arxiv => "PAPERSHELF_ARXIV_URL",
             Source::SemanticScholar => "PAPERSHELF_S2_URL",
+            Source::Pdf => "PAPERSHELF_PDF_URL",
         }
     }
 
@@ -51,6 +65,7 @@ impl Source {
             Source::HuggingFace => "https://huggingface.co",
             Source::Arxiv => "https://export.arxiv.org",
             Source::SemanticScholar => "https://api.semanticscholar.org",
+            Source::Pdf => "https://arxiv.org",
         }
     }
 
@@ -59,6 +74,7 @@ impl Source {
             Source::HuggingFace => 0,
             Source::Arxiv => 1,
             Source::SemanticScholar => 2,
+            Source::Pdf => 3,
         }
     }
 }
@@ -66,7 +82,7 @@ impl Source {
 /// Origins and credentials for every source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceConfig {
-    origins: [String; 3],
+    origins: [String; Source::COUNT],
     /// Semantic Scholar API key, sent as `x-api-key`.
     pub s2_api_key: Option<String>,
     /// Hugging Face token, sent as `Authorization: Bearer`.
@@ -94,6 +110,7 @@ struct SourcesSection {
     hf_url: Option<String>,
     arxiv_url: Option<String>,
     s2_url: Option<String>,
+    pdf_url: Option<String>,
     s2_api_key: Option<String>,
     hf_token: Option<String>,
 }
@@ -117,6 +134,7 @@ impl SourceConfig {
                 (Source::HuggingFace, s.hf_url),
                 (Source::Arxiv, s.arxiv_url),
                 (Source::SemanticScholar, s.s2_url),
+                (Source::Pdf, s.pdf_url),
             ] {
                 if let Some(url) = url {
                     config.set_origin(source, &url)?;
@@ -207,5 +225,19 @@ mod tests {
         let c = SourceConfig::load(dir.path()).unwrap();
         assert_eq!(c.origin(Source::SemanticScholar), "http://127.0.0.1:9");
         assert_eq!(c.s2_api_key.as_deref(), Some("k"));
+        assert_eq!(c.origin(Source::Pdf), "https://arxiv.org");
+    }
+
+    #[test]
+    fn the_pdf_origin_is_configured_like_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            r#"{"sources": {"pdf_url": "http://127.0.0.1:7/"}}"#,
+        )
+        .unwrap();
+        let c = SourceConfig::load(dir.path()).unwrap();
+        assert_eq!(c.origin(Source::Pdf), "http://127.0.0.1:7");
+        assert_eq!(Source::Pdf.url_env(), "PAPERSHELF_PDF_URL");
     }
 }

@@ -73,6 +73,14 @@ pub enum SourceError {
         /// The cap.
         limit: usize,
     },
+    /// The caller stopped the request while its body was arriving.
+    #[error("{source_name}: stopped while reading {url}")]
+    Cancelled {
+        /// Source name.
+        source_name: &'static str,
+        /// URL requested.
+        url: String,
+    },
     /// The body is not what the source should send (HTML instead of JSON, say).
     #[error("{source_name}: {url} sent {got}, expected {expected}")]
     UnexpectedContent {

@@ -20,6 +20,9 @@ pub enum Expect {
     Json,
     /// Atom or other XML.
     Xml,
+    /// A PDF: whatever the content type says, the body must start with `%PDF-` (arXiv answers
+    /// some requests with an HTML page, which must never be stored as a PDF).
+    Pdf,
 }
 
 impl Expect {
@@ -27,6 +30,7 @@ impl Expect {
         match self {
             Expect::Json => "application/json",
             Expect::Xml => "application/atom+xml, application/xml;q=0.9, text/xml;q=0.8",
+            Expect::Pdf => "application/pdf",
         }
     }
 
@@ -34,6 +38,7 @@ impl Expect {
         match self {
             Expect::Json => "JSON",
             Expect::Xml => "XML",
+            Expect::Pdf => "a PDF",
         }
     }
 
@@ -43,6 +48,8 @@ impl Expect {
         match self {
             Expect::Json => mime == "application/json" || mime.ends_with("+json"),
             Expect::Xml => mime.ends_with("/xml") || mime.ends_with("+xml"),
+            // Hosts label PDFs `application/octet-stream` and worse: the bytes decide.
+            Expect::Pdf => true,
         }
     }
 }
@@ -94,9 +101,26 @@ pub struct HttpOptions {
     pub base_backoff: Duration,
     /// A server asking for a longer wait than this gets a `RateLimited` error instead.
     pub max_wait: Duration,
-    /// Minimum spacing between two requests to the same source.
-    pub spacing: [Duration; 3],
+    /// Minimum spacing between two requests to the same source, in [`Source::ALL`] order.
+    pub spacing: [Duration; Source::COUNT],
 }
+
+/// How a large file (a PDF) is read: a cap of its own instead of [`HttpOptions::max_body`], a
+/// stall timeout instead of the total one (a big file on a slow line is fine as long as bytes
+/// keep coming), and progress that can stop it.
+pub struct Download<'a> {
+    /// Largest body accepted, after decompression.
+    pub max_bytes: usize,
+    /// A body from which no byte arrives for this long is given up on, and retried like a
+    /// timeout.
+    pub stall_timeout: Duration,
+    /// Called as bytes arrive with the bytes so far and the length announced, if any;
+    /// returning false stops the download with [`SourceError::Cancelled`].
+    pub progress: &'a (dyn Fn(u64, Option<u64>) -> bool + Send + Sync),
+}
+
+/// How long a download may take in all, however steadily bytes arrive: a bound, not a budget.
+const DOWNLOAD_TOTAL_TIMEOUT: Duration = Duration::from_secs(6 * 60 * 60);
 
 impl Default for HttpOptions {
     fn default() -> Self {
@@ -107,11 +131,13 @@ impl Default for HttpOptions {
             max_attempts: 4,
             base_backoff: Duration::from_secs(1),
             max_wait: Duration::from_secs(120),
-            // arXiv's terms: one request every 3 s; S2 keys: 1 request/s; HF: polite.
+            // arXiv's terms: one request every 3 s (its API and arxiv.org's PDFs alike); S2
+            // keys: 1 request/s; HF: polite.
             spacing: [
                 Duration::from_millis(250),
                 Duration::from_secs(3),
                 Duration::from_secs(1),
+                Duration::from_secs(3),
             ],
         }
     }
@@ -125,9 +151,9 @@ pub struct HttpClient {
     options: HttpOptions,
     /// Per source: when the last request finished. Held across a request, so it also
     /// serialises requests to that source.
-    pacers: [Mutex<Option<Instant>>; 3],
+    pacers: [Mutex<Option<Instant>>; Source::COUNT],
     /// Per source: requests sent, 304 answers, body bytes received (after decompression).
-    counters: [[AtomicU64; 3]; 3],
+    counters: [[AtomicU64; 3]; Source::COUNT],
 }
 
 /// What one source cost over a client's life: requests, 304s and bytes received.
@@ -182,7 +208,7 @@ impl HttpClient {
             client,
             config,
             options,
-            pacers: [Mutex::new(None), Mutex::new(None), Mutex::new(None)],
+            pacers: Default::default(),
             counters: Default::default(),
         })
     }
@@ -226,8 +252,45 @@ impl HttpClient {
             None,
             expect,
             validators,
+            None,
         )
         .await
+    }
+
+    /// GETs a large file from `source` as `download` says (its cap, stall timeout and
+    /// progress), with the same pacing, retries and redirect rules as [`HttpClient::get`].
+    ///
+    /// # Errors
+    /// As [`HttpClient::get`], plus [`SourceError::Cancelled`] when `progress` returned false,
+    /// and [`SourceError::UnexpectedContent`] when a PDF was expected and the body is not one.
+    pub async fn download(
+        &self,
+        source: Source,
+        path_and_query: &str,
+        expect: Expect,
+        download: &Download<'_>,
+    ) -> Result<Vec<u8>, SourceError> {
+        match self
+            .request(
+                source,
+                Method::GET,
+                path_and_query,
+                None,
+                expect,
+                None,
+                Some(download),
+            )
+            .await?
+        {
+            Fetched::Body { body, .. } => Ok(body),
+            // No validators were sent, so a 304 is the server's mistake.
+            Fetched::NotModified => Err(SourceError::UnexpectedContent {
+                source_name: source.name(),
+                url: self.url(source, path_and_query),
+                got: "304 Not Modified to an unconditional request".into(),
+                expected: expect.describe(),
+            }),
+        }
     }
 
     /// POSTs a JSON body (Semantic Scholar's batch endpoint).
@@ -248,10 +311,12 @@ impl HttpClient {
             Some(body),
             Expect::Json,
             None,
+            None,
         )
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn request(
         &self,
         source: Source,
@@ -260,6 +325,7 @@ impl HttpClient {
         body: Option<Vec<u8>>,
         expect: Expect,
         validators: Option<&Validators>,
+        download: Option<&Download<'_>>,
     ) -> Result<Fetched, SourceError> {
         let url = self.url(source, path_and_query);
         let name = source.name();
@@ -281,7 +347,15 @@ impl HttpClient {
                 }
             }
             let outcome = self
-                .attempt(source, &method, &url, body.as_deref(), expect, validators)
+                .attempt(
+                    source,
+                    &method,
+                    &url,
+                    body.as_deref(),
+                    expect,
+                    validators,
+                    download,
+                )
                 .await;
             *pacer = Some(Instant::now());
             let retry_in = match outcome {
@@ -331,6 +405,7 @@ impl HttpClient {
         Duration::from_secs_f64((base * jitter).min(self.options.max_wait.as_secs_f64()))
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         source: Source,
@@ -339,6 +414,7 @@ impl HttpClient {
         body: Option<&[u8]>,
         expect: Expect,
         validators: Option<&Validators>,
+        download: Option<&Download<'_>>,
     ) -> Attempt {
         let name = source.name();
         let first = match reqwest::Url::parse(url) {
@@ -359,6 +435,10 @@ impl HttpClient {
                 .client
                 .request(method.clone(), target.clone())
                 .header(header::ACCEPT, expect.accept());
+            if download.is_some() {
+                // The stall timeout guards the body instead.
+                req = req.timeout(DOWNLOAD_TOTAL_TIMEOUT);
+            }
             if let Some(v) = validators {
                 if let Some(etag) = &v.etag {
                     req = req.header(header::IF_NONE_MATCH, etag);
@@ -380,7 +460,7 @@ impl HttpClient {
                             req = req.bearer_auth(token);
                         }
                     }
-                    Source::Arxiv => {}
+                    Source::Arxiv | Source::Pdf => {}
                 }
             }
             if let Some(body) = body {
@@ -452,7 +532,7 @@ impl HttpClient {
                 reason: format!("HTTP {}", status.as_u16()),
             };
         }
-        let body = match self.read_body(name, url, response).await {
+        let body = match self.read_body(name, url, response, download).await {
             Ok(b) => {
                 received.fetch_add(b.len() as u64, Ordering::Relaxed);
                 b
@@ -495,6 +575,14 @@ impl HttpClient {
                 expected: expect.describe(),
             }));
         }
+        if expect == Expect::Pdf && !looks_like_pdf(&body) {
+            return Attempt::Done(Err(SourceError::UnexpectedContent {
+                source_name: name,
+                url: url.to_string(),
+                got: describe_non_pdf(&body, &content_type),
+                expected: expect.describe(),
+            }));
+        }
         if expect == Expect::Json {
             if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
                 return Attempt::Done(Err(SourceError::UnexpectedContent {
@@ -516,14 +604,16 @@ impl HttpClient {
     }
 
     /// Reads the body in chunks, stopping at the cap (the chunks are already decompressed, so
-    /// a decompression bomb stops there too).
+    /// a decompression bomb stops there too). A download has its own cap, gives up when no
+    /// chunk arrives within its stall timeout, and reports progress.
     async fn read_body(
         &self,
         name: &'static str,
         url: &str,
         mut response: reqwest::Response,
+        download: Option<&Download<'_>>,
     ) -> Result<Vec<u8>, Attempt> {
-        let limit = self.options.max_body;
+        let limit = download.map_or(self.options.max_body, |d| d.max_bytes);
         let too_large = || {
             Attempt::Done(Err(SourceError::TooLarge {
                 source_name: name,
@@ -535,14 +625,39 @@ impl HttpClient {
         if !encoded && response.content_length().is_some_and(|n| n > limit as u64) {
             return Err(too_large());
         }
+        let announced = (!encoded).then(|| response.content_length()).flatten();
         let mut body = Vec::new();
         loop {
-            match response.chunk().await {
+            let next = match download {
+                None => response.chunk().await,
+                Some(d) => match tokio::time::timeout(d.stall_timeout, response.chunk()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        return Err(Attempt::Retry {
+                            after: None,
+                            reason: format!(
+                                "no data for {}s after {} bytes",
+                                d.stall_timeout.as_secs_f64(),
+                                body.len()
+                            ),
+                        })
+                    }
+                },
+            };
+            match next {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > limit {
                         return Err(too_large());
                     }
                     body.extend_from_slice(&chunk);
+                    if let Some(d) = download {
+                        if !(d.progress)(body.len() as u64, announced) {
+                            return Err(Attempt::Done(Err(SourceError::Cancelled {
+                                source_name: name,
+                                url: url.to_string(),
+                            })));
+                        }
+                    }
                 }
                 Ok(None) => return Ok(body),
                 Err(e) => return Err(self.transport_failure(name, url, e)),
@@ -602,6 +717,30 @@ enum Attempt {
         after: Option<Duration>,
         reason: String,
     },
+}
+
+/// True when `body` is a PDF: `%PDF-` within its first KiB, where readers look for it.
+pub fn looks_like_pdf(body: &[u8]) -> bool {
+    body[..body.len().min(1024)]
+        .windows(5)
+        .any(|w| w == b"%PDF-")
+}
+
+/// What a body that should have been a PDF is, for the error message.
+fn describe_non_pdf(body: &[u8], content_type: &str) -> String {
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    let kind = if head.contains("<html") || head.contains("<!doctype html") {
+        "an HTML page".to_string()
+    } else if body.is_empty() {
+        "an empty body".to_string()
+    } else {
+        format!("{} bytes that are not a PDF", body.len())
+    };
+    if content_type.is_empty() {
+        kind
+    } else {
+        format!("{kind} ({content_type})")
+    }
 }
 
 /// True when the path part of `path_and_query` has a `.` or `..` segment, written plainly or

@@ -4,6 +4,7 @@
 mod add;
 mod engine;
 mod graph;
+mod pdf;
 
 pub use add::{fetch_paper, FetchedPaper};
 pub use engine::{
@@ -11,6 +12,7 @@ pub use engine::{
     SyncReport,
 };
 pub use graph::{fetch_edges, CancelToken, EdgeFetch};
+pub use pdf::{fetch_pdf, PdfFetch, PDF_STALL_TIMEOUT};
 
 use crate::error::{Error, Result};
 use crate::sources::arxiv_atom::{self, AtomError, AtomFeed};

@@ -14,6 +14,7 @@ mod layout;
 mod library;
 mod migrations;
 mod mirror_folder;
+mod pdfs;
 mod properties;
 mod real_readers;
 mod redirects;

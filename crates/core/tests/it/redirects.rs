@@ -28,7 +28,7 @@ fn keyed_client(origin: &str) -> HttpClient {
     config.hf_token = Some(TOKEN.into());
     let options = HttpOptions {
         base_backoff: Duration::from_millis(10),
-        spacing: [Duration::ZERO; 3],
+        spacing: [Duration::ZERO; Source::COUNT],
         max_attempts: 2,
         ..HttpOptions::default()
     };

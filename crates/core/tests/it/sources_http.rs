@@ -21,7 +21,7 @@ fn client(server: &Server, tweak: impl FnOnce(&mut HttpOptions)) -> HttpClient {
     let mut options = HttpOptions {
         base_backoff: Duration::from_millis(50),
         total_timeout: Duration::from_secs(5),
-        spacing: [Duration::ZERO; 3],
+        spacing: [Duration::ZERO; Source::COUNT],
         ..HttpOptions::default()
     };
     tweak(&mut options);
@@ -330,7 +330,7 @@ async fn redirect_loops_and_cross_host_redirects_are_refused() {
 async fn requests_to_one_source_keep_their_spacing() {
     let server = Server::start(|_, _| Reply::new(200, "application/atom+xml", "<feed/>"));
     let c = std::sync::Arc::new(client(&server, |o| {
-        o.spacing = [Duration::from_millis(300); 3]
+        o.spacing = [Duration::from_millis(300); Source::COUNT]
     }));
     let mut tasks = Vec::new();
     for i in 0..4 {

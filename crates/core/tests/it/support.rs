@@ -58,7 +58,7 @@ pub fn http_client(origin: &str, tweak: impl FnOnce(&mut HttpOptions)) -> HttpCl
     }
     let mut options = HttpOptions {
         base_backoff: Duration::from_millis(10),
-        spacing: [Duration::ZERO; 3],
+        spacing: [Duration::ZERO; Source::COUNT],
         max_attempts: 2,
         ..HttpOptions::default()
     };

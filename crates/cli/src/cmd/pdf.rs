@@ -1,0 +1,121 @@
+//! `papershelf pdf fetch | attach | path`: a paper's PDF in the library.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use papershelf_core::sources::config::SourceConfig;
+use papershelf_core::sources::http::{HttpClient, HttpOptions};
+use papershelf_core::sync::CancelToken;
+use papershelf_core::{Library, PaperId, PdfFile};
+
+use crate::output;
+
+#[derive(Debug, Subcommand)]
+pub enum PdfCommand {
+    /// Fetch the paper's PDF from arXiv (the newest version the library knows) into the
+    /// library; nothing is requested when the library has that version already
+    Fetch {
+        /// Paper id
+        id: String,
+        /// Print the stored file as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a local PDF into the library as the paper's PDF (the file itself is left as it is)
+    Attach {
+        /// Paper id
+        id: String,
+        /// The PDF file
+        file: PathBuf,
+        /// Print the stored file as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print where the paper's newest PDF is on disk
+    Path {
+        /// Paper id
+        id: String,
+    },
+}
+
+pub fn run(lib: &Library, command: PdfCommand) -> anyhow::Result<()> {
+    match command {
+        PdfCommand::Fetch { id, json } => fetch(lib, &PaperId::new(id), json),
+        PdfCommand::Attach { id, file, json } => {
+            let stored = lib.attach_pdf(&PaperId::new(id.clone()), &file)?;
+            if json {
+                return output::json_line(&stored);
+            }
+            outln!("{id}: attached {} ({})", file.display(), describe(&stored));
+            outln!("{}", stored.path);
+            Ok(())
+        }
+        PdfCommand::Path { id } => {
+            let paper = PaperId::new(id);
+            match lib.pdf(&paper)? {
+                Some(file) => {
+                    outln!("{}", file.path);
+                    Ok(())
+                }
+                None => anyhow::bail!(
+                    "{paper} has no PDF yet; `papershelf pdf fetch {paper}` fetches it, \
+                     `papershelf pdf attach {paper} FILE` adds a local one"
+                ),
+            }
+        }
+    }
+}
+
+fn fetch(lib: &Library, id: &PaperId, json: bool) -> anyhow::Result<()> {
+    let config = SourceConfig::load(lib.dir())?;
+    let http = HttpClient::new(config, HttpOptions::default())?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} ({bytes_per_sec})")
+            .expect("valid template"),
+    );
+    let progress = |received: u64, total: Option<u64>| {
+        if let Some(total) = total {
+            bar.set_length(total);
+        }
+        bar.set_position(received);
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetched = runtime.block_on(papershelf_core::sync::fetch_pdf(
+        lib,
+        &http,
+        id,
+        &progress,
+        &CancelToken::new(),
+    ));
+    bar.finish_and_clear();
+    let fetched = fetched?;
+    if json {
+        return output::json_line(&fetched.file);
+    }
+    if fetched.downloaded {
+        outln!(
+            "{id}: fetched {} ({})",
+            fetched.url,
+            describe(&fetched.file)
+        );
+    } else {
+        outln!(
+            "{id}: the library has this PDF already ({})",
+            describe(&fetched.file)
+        );
+    }
+    outln!("{}", fetched.file.path);
+    Ok(())
+}
+
+fn describe(file: &PdfFile) -> String {
+    let size = format!("{:.1} MiB", file.size as f64 / (1024.0 * 1024.0));
+    match file.version {
+        Some(v) => format!("v{v}, {size}"),
+        None => size,
+    }
+}

@@ -1,0 +1,255 @@
+//! A paper's PDFs: files kept in the library directory under `pdfs/`, named by the SHA-256 of
+//! their bytes, and linked to papers in the database.
+//!
+//! The file is written (to a unique temporary name, fsynced, renamed) before the row that
+//! names it is committed, so a crash between the two leaves at most a file no row names, never
+//! a row without its file. Identical bytes are stored once, however many papers hold them. A
+//! paper in the trash keeps its PDFs; emptying the trash removes the files no paper names any
+//! more. Fetching from a source lives in [`crate::sync::fetch_pdf`]; this module stores.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{pdfs, works};
+use crate::error::{Error, Result};
+use crate::interop::mirror::write_atomic;
+use crate::library::Library;
+use crate::model::PaperId;
+use crate::sources::http::looks_like_pdf;
+
+/// The folder inside the library directory that holds the PDFs.
+pub const PDF_DIR: &str = "pdfs";
+
+/// The largest PDF a source may send (arXiv's largest papers are tens of MiB).
+pub const MAX_DOWNLOADED_PDF_BYTES: usize = 100 * 1024 * 1024;
+
+/// The largest local file that can be attached (scanned books run to hundreds of MiB).
+pub const MAX_ATTACHED_PDF_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// One PDF of a paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PdfFile {
+    /// Lowercase hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Where the file is on disk.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The arXiv version it is, when known.
+    pub version: Option<u32>,
+    /// The URL it was fetched from, or `file:<name>` when it was attached.
+    pub origin: String,
+    /// When the paper got it (RFC 3339).
+    pub added_at: String,
+}
+
+/// Where a paper's PDF is fetched from: a path on [`crate::sources::config::Source::Pdf`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfLocation {
+    /// `/pdf/<arXiv id>v<N>`, or `/pdf/<arXiv id>` when no version is known.
+    pub path: String,
+    /// The version that path names.
+    pub version: Option<u32>,
+}
+
+impl Library {
+    /// The paper's PDFs, newest first (empty when it has none).
+    pub fn pdfs(&self, id: &PaperId) -> Result<Vec<PdfFile>> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        Ok(pdfs::of_work(&conn, key)?
+            .into_iter()
+            .map(|row| self.pdf_file(row))
+            .collect())
+    }
+
+    /// The paper's newest PDF, if it has one.
+    pub fn pdf(&self, id: &PaperId) -> Result<Option<PdfFile>> {
+        Ok(self.pdfs(id)?.into_iter().next())
+    }
+
+    /// The newest PDF the paper has of arXiv version `version`, if any.
+    pub fn pdf_of_version(&self, id: &PaperId, version: u32) -> Result<Option<PdfFile>> {
+        Ok(self
+            .pdfs(id)?
+            .into_iter()
+            .find(|f| f.version == Some(version)))
+    }
+
+    /// Where the paper's PDF comes from: arXiv's PDF of the newest version the library knows.
+    ///
+    /// # Errors
+    /// [`Error::NoPdfSource`] for a paper without an arXiv id (attach a file instead).
+    pub fn pdf_location(&self, id: &PaperId) -> Result<PdfLocation> {
+        let paper = self.paper(id)?;
+        let Some(arxiv) = paper.arxiv_id else {
+            return Err(Error::NoPdfSource(paper.id));
+        };
+        let version = paper.versions.iter().map(|v| v.version).max();
+        let path = match version {
+            Some(v) => format!("/pdf/{arxiv}v{v}"),
+            None => format!("/pdf/{arxiv}"),
+        };
+        Ok(PdfLocation { path, version })
+    }
+
+    /// Attaches a local PDF to a paper: the file is copied into the library (the original is
+    /// left as it is). Attaching the same bytes again changes nothing but where it came from.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the file is not a regular file, is larger than
+    /// [`MAX_ATTACHED_PDF_BYTES`] or is not a PDF; [`Error::Io`] when it cannot be read.
+    pub fn attach_pdf(&self, id: &PaperId, file: &Path) -> Result<PdfFile> {
+        let bytes = read_pdf_file(file)?;
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.display().to_string());
+        self.store_pdf(id, &bytes, &format!("file:{name}"), None)
+    }
+
+    /// Stores `bytes` as one of the paper's PDFs, fetched from `origin` (a URL, or
+    /// `file:<name>`), as arXiv version `version` when known. Returns the stored file.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `bytes` are not a PDF; [`Error::PaperNotFound`] for an
+    /// unknown id; [`Error::Io`] when the file cannot be written.
+    pub fn store_pdf(
+        &self,
+        id: &PaperId,
+        bytes: &[u8],
+        origin: &str,
+        version: Option<u32>,
+    ) -> Result<PdfFile> {
+        if !looks_like_pdf(bytes) {
+            return Err(Error::InvalidInput(format!(
+                "{origin}: not a PDF (no %PDF- header in its first KiB)"
+            )));
+        }
+        // Fail on an unknown id before writing anything.
+        let key = works::key_of(&self.conn(), id)?;
+        let sha256 = hex(&Sha256::digest(bytes));
+        let path = self.pdf_path_of(&sha256);
+        let dir = self.dir().join(PDF_DIR);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        if !same_size_file_exists(&path, bytes.len() as u64) {
+            write_atomic(&path, bytes)?;
+        }
+        // Linking a PDF changes no indexed text: no works are logged for the index.
+        self.write(|tx, now| {
+            pdfs::link(tx, key, &sha256, bytes.len() as u64, version, origin, now)?;
+            Ok(((), Vec::new()))
+        })?;
+        tracing::info!(paper = %id, %sha256, size = bytes.len(), origin, "stored a PDF");
+        let conn = self.conn();
+        let row = pdfs::of_work(&conn, key)?
+            .into_iter()
+            .find(|r| r.sha256 == sha256)
+            .ok_or_else(|| Error::PaperNotFound(id.clone()))?;
+        drop(conn);
+        Ok(self.pdf_file(row))
+    }
+
+    /// Deletes the files no paper names any more (after the trash was emptied); a file that
+    /// is already gone is fine. Returns how many records were removed.
+    pub(crate) fn remove_unlinked_pdfs(&self) -> Result<usize> {
+        let gone = self.write(|tx, _| Ok((pdfs::remove_unlinked(tx)?, Vec::new())))?;
+        for sha256 in &gone {
+            let path = self.pdf_path_of(sha256);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::warn!(path = %path.display(), error = %e, "cannot remove a PDF"),
+            }
+        }
+        Ok(gone.len())
+    }
+
+    fn pdf_path_of(&self, sha256: &str) -> PathBuf {
+        self.dir().join(PDF_DIR).join(format!("{sha256}.pdf"))
+    }
+
+    fn pdf_file(&self, row: pdfs::Row) -> PdfFile {
+        PdfFile {
+            path: self.pdf_path_of(&row.sha256).display().to_string(),
+            sha256: row.sha256,
+            size: row.size,
+            version: row.version,
+            origin: row.origin,
+            added_at: row.added_at,
+        }
+    }
+}
+
+/// Reads a file the user names as a PDF: a regular file (a FIFO would hang the read, a
+/// device would never end), within the size cap, starting like a PDF.
+fn read_pdf_file(file: &Path) -> Result<Vec<u8>> {
+    let not_regular = || Error::InvalidInput(format!("{}: not a regular file", file.display()));
+    // Checked before opening too: opening a FIFO for reading blocks until a writer comes.
+    if !fs::metadata(file)
+        .map_err(|e| Error::io(file, e))?
+        .is_file()
+    {
+        return Err(not_regular());
+    }
+    let handle = fs::File::open(file).map_err(|e| Error::io(file, e))?;
+    let meta = handle.metadata().map_err(|e| Error::io(file, e))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > MAX_ATTACHED_PDF_BYTES {
+        return Err(Error::InvalidInput(format!(
+            "{}: {} bytes is more than the {} MiB a PDF may have",
+            file.display(),
+            meta.len(),
+            MAX_ATTACHED_PDF_BYTES / (1024 * 1024)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Bounded even if the file grows while it is read.
+    handle
+        .take(MAX_ATTACHED_PDF_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io(file, e))?;
+    if bytes.len() as u64 > MAX_ATTACHED_PDF_BYTES {
+        return Err(Error::InvalidInput(format!(
+            "{}: grew past {} MiB while it was read",
+            file.display(),
+            MAX_ATTACHED_PDF_BYTES / (1024 * 1024)
+        )));
+    }
+    if !looks_like_pdf(&bytes) {
+        return Err(Error::InvalidInput(format!(
+            "{}: not a PDF (no %PDF- header in its first KiB)",
+            file.display()
+        )));
+    }
+    Ok(bytes)
+}
+
+/// True when a regular file of this size is at `path` already. The name is the content's
+/// hash, so a file of the right size there is the same content unless it was damaged, which
+/// the size catches for a cut-short write.
+fn same_size_file_exists(path: &Path, size: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_and_padded() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+}
