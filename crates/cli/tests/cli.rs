@@ -814,3 +814,84 @@ fn two_papershelf_processes_writing_at_once_both_succeed() {
     let stats = shelf.json_lines(&["stats", "--json"]);
     assert_eq!(stats[0]["papers"], stats[0]["indexed"]);
 }
+
+/// A small PDF of the kind `%PDF-` readers accept (the bytes are what the commands check).
+fn tiny_pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+        .into_bytes()
+}
+
+#[test]
+fn pdf_fetch_attach_and_path_keep_a_papers_pdf_in_the_library() {
+    let shelf = Shelf::new();
+    let snapshot = shelf.path().join("two.jsonl");
+    std::fs::write(
+        &snapshot,
+        concat!(
+            r#"{"id":"2401.00001","title":"A paper with two versions","abstract":"One.","authors":"A. Author","categories":"cs.LG","versions":[{"version":"v1","created":"Mon, 1 Jan 2024 00:00:00 GMT"},{"version":"v2","created":"Tue, 2 Jan 2024 00:00:00 GMT"}]}"#,
+            "\n",
+            r#"{"id":"2401.00002","title":"A second paper","abstract":"Two.","authors":"B. Author","categories":"cs.LG","versions":[{"version":"v1","created":"Mon, 1 Jan 2024 00:00:00 GMT"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    shelf.ok(&["import", "arxiv-jsonl", snapshot.to_str().unwrap()]);
+    let pdf = tiny_pdf("fetched");
+    let served = pdf.clone();
+    let server = papershelf_testkit::Server::start(move |req, _| {
+        if req.path() == "/pdf/2401.00001v2" {
+            papershelf_testkit::Reply::new(200, "application/pdf", served.clone())
+        } else {
+            papershelf_testkit::Reply::new(404, "text/plain", "no")
+        }
+    });
+
+    let fetch = |args: &[&str]| {
+        shelf
+            .cmd(args)
+            .env("PAPERSHELF_PDF_URL", &server.origin)
+            .output()
+            .expect("the binary runs")
+    };
+    let stored: Value = serde_json::from_str(
+        succeeded(
+            &["pdf", "fetch"],
+            fetch(&["pdf", "fetch", "2401.00001", "--json"]),
+        )
+        .trim(),
+    )
+    .unwrap();
+    assert_eq!(stored["version"], 2);
+    assert_eq!(stored["size"], pdf.len());
+    assert_eq!(
+        stored["origin"],
+        format!("{}/pdf/2401.00001v2", server.origin)
+    );
+    let path = stored["path"].as_str().unwrap();
+    assert_eq!(std::fs::read(path).unwrap(), pdf);
+    assert_eq!(shelf.ok(&["pdf", "path", "2401.00001"]).trim(), path);
+    // Held already: nothing is requested again.
+    let again = succeeded(&["pdf", "fetch"], fetch(&["pdf", "fetch", "2401.00001"]));
+    assert!(again.contains("has this PDF already"), "{again}");
+    assert_eq!(server.seen().len(), 1);
+
+    // The second paper: arXiv has nothing; a local file is attached instead.
+    let out = fetch(&["pdf", "fetch", "2401.00002"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
+    let stderr = shelf.fails(&["pdf", "path", "2401.00002"]);
+    assert!(stderr.contains("pdf attach 2401.00002"), "{stderr}");
+    let local = shelf.path().join("mine.pdf");
+    std::fs::write(&local, tiny_pdf("mine")).unwrap();
+    let attached = shelf.ok(&["pdf", "attach", "2401.00002", local.to_str().unwrap()]);
+    assert!(attached.contains("attached"), "{attached}");
+    let path = shelf.ok(&["pdf", "path", "2401.00002"]);
+    assert_eq!(std::fs::read(path.trim()).unwrap(), tiny_pdf("mine"));
+
+    // Not a PDF: refused with the reason, nothing changes.
+    let html = shelf.path().join("page.pdf");
+    std::fs::write(&html, "<html>Just a moment...</html>").unwrap();
+    let stderr = shelf.fails(&["pdf", "attach", "2401.00002", html.to_str().unwrap()]);
+    assert!(stderr.contains("not a PDF"), "{stderr}");
+    assert_eq!(shelf.ok(&["pdf", "path", "2401.00002"]), path);
+}
