@@ -367,7 +367,8 @@ fn same_content(file: &mut fs::File, len: u64, expected: &[u8]) -> std::io::Resu
     Ok(same && at == expected.len())
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of `bytes`, two digits each (the mirror's and the PDF store's SHA-256 names).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{pdfs, works};
 use crate::error::{Error, Result};
-use crate::interop::mirror::write_atomic;
+use crate::interop::mirror::{hex, write_atomic};
 use crate::library::Library;
 use crate::model::PaperId;
 use crate::sources::http::looks_like_pdf;
@@ -238,10 +238,6 @@ fn read_pdf_file(file: &Path) -> Result<Vec<u8>> {
 /// the size catches for a cut-short write.
 fn same_size_file_exists(path: &Path, size: u64) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
