@@ -32,6 +32,12 @@ fi
 deb="$(ls -t "$target/$profile"/bundle/deb/*.deb | head -n 1)"
 echo "built $(basename "$deb"): $(du -k "$deb" | cut -f1) KiB"
 
+# The app reads PDFs' text with poppler's pdftotext: the package must pull it in.
+dpkg-deb -f "$deb" Depends | grep -q "poppler-utils" || {
+  echo "error: the package does not depend on poppler-utils" >&2
+  exit 1
+}
+
 step "dpkg -i $(basename "$deb")"
 $SUDO dpkg -i "$deb"
 package="$(dpkg-deb -f "$deb" Package)"

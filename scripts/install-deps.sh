@@ -13,10 +13,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # imagemagick's import captures it. biber and pandoc are the real readers the export tests
 # hand every export format to (crates/core/tests/it/real_readers.rs); without recommends,
 # biber brings Perl and its modules, not TeX Live (about 75 MB; pandoc about 170 MB).
+# poppler-utils' pdftotext reads the text inside PDFs (the app runs it; the .deb depends on it).
 APT_PACKAGES=(
   libwebkit2gtk-4.1-dev build-essential pkg-config file curl wget libssl-dev libxdo-dev
   libayatana-appindicator3-dev librsvg2-dev webkit2gtk-driver xvfb xauth xdotool imagemagick
-  biber pandoc
+  biber pandoc poppler-utils
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -84,9 +84,14 @@ enum Command {
     /// Write or read a paper's Markdown note
     #[command(subcommand)]
     Note(cmd::notes::NoteCommand),
-    /// A paper's PDF: `pdf fetch ID` (from arXiv), `pdf attach ID FILE`, `pdf path ID`
+    /// A paper's PDF: `pdf fetch ID` (from arXiv), `pdf attach ID FILE`, `pdf path ID`,
+    /// `pdf text ID [--page N]`
     #[command(subcommand)]
     Pdf(cmd::pdf::PdfCommand),
+    /// Highlight a passage of a paper's PDF, found by its text
+    Annotate(cmd::annotations::AnnotateArgs),
+    /// List a paper's highlights and notes (`--json`: JSON Lines)
+    Annotations(cmd::annotations::AnnotationsArgs),
     /// Library counts
     Stats(cmd::papers::StatsArgs),
     /// Rebuild the search index from the database
@@ -220,6 +225,8 @@ fn run_command(lib: &Library, dir: &std::path::Path, command: Command) -> anyhow
         Command::Status(a) => cmd::papers::status(lib, a),
         Command::Note(c) => cmd::notes::run(lib, c),
         Command::Pdf(c) => cmd::pdf::run(lib, c),
+        Command::Annotate(a) => cmd::annotations::annotate(lib, a),
+        Command::Annotations(a) => cmd::annotations::list(lib, a),
         Command::Stats(a) => cmd::papers::stats(lib, a),
         Command::Reindex => {
             let n = lib.reindex()?;

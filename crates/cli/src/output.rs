@@ -43,6 +43,18 @@ pub fn write_out(text: &str) -> std::io::Result<()> {
         .write_all(terminal_safe(text).as_bytes())
 }
 
+/// [`write_out`] for page text: the form feeds that separate pages are written as they are.
+pub fn write_pages(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for (i, page) in text.split('\u{c}').enumerate() {
+        if i > 0 {
+            out.write_all(b"\x0c")?;
+        }
+        out.write_all(terminal_safe(page).as_bytes())?;
+    }
+    Ok(())
+}
+
 fn terminal_safe(text: &str) -> Cow<'_, str> {
     let unwanted =
         |c: char| !matches!(c, '\n' | '\t') && papershelf_core::clean::is_unwanted(c, Lines::Many);

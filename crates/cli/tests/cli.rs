@@ -895,3 +895,142 @@ fn pdf_fetch_attach_and_path_keep_a_papers_pdf_in_the_library() {
     assert!(stderr.contains("not a PDF"), "{stderr}");
     assert_eq!(shelf.ok(&["pdf", "path", "2401.00002"]), path);
 }
+
+#[test]
+fn pdf_text_annotate_and_annotations_work_on_a_papers_pdf() {
+    let shelf = Shelf::new();
+    let snapshot = shelf.path().join("one.jsonl");
+    std::fs::write(
+        &snapshot,
+        concat!(
+            r#"{"id":"2401.00001","title":"A paper with a PDF","abstract":"One.","authors":"A. Author","categories":"cs.LG","versions":[{"version":"v1","created":"Mon, 1 Jan 2024 00:00:00 GMT"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    shelf.ok(&["import", "arxiv-jsonl", snapshot.to_str().unwrap()]);
+    let stderr = shelf.fails(&["pdf", "text", "2401.00001"]);
+    assert!(stderr.contains("has no PDF"), "{stderr}");
+
+    let pdf = shelf.path().join("paper.pdf");
+    std::fs::write(
+        &pdf,
+        papershelf_testkit::pdf::make_pdf(&[
+            &["Attention is all you need", "said the title"],
+            &[
+                "Attention again, on page two",
+                "with a dense repre-",
+                "sentation",
+            ],
+        ]),
+    )
+    .unwrap();
+    shelf.ok(&["pdf", "attach", "2401.00001", pdf.to_str().unwrap()]);
+
+    // The text, pages separated by form feeds; the count of pages with text on stderr.
+    let out = shelf.run(&["pdf", "text", "2401.00001"]);
+    let text = succeeded(&["pdf", "text"], out.clone());
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    assert_eq!(pages.len(), 2, "{text:?}");
+    assert!(pages[0].contains("Attention is all you need"));
+    assert!(pages[1].contains("on page two"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 of 2 pages gave text"));
+    let two = shelf.ok(&["pdf", "text", "2401.00001", "--page", "2"]);
+    assert!(
+        two.contains("on page two") && !two.contains("said the title"),
+        "{two}"
+    );
+    let stderr = shelf.fails(&["pdf", "text", "2401.00001", "--page", "3"]);
+    assert!(stderr.contains("it has 2 pages"), "{stderr}");
+    let json: Vec<Value> = shelf
+        .ok(&["pdf", "text", "2401.00001", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(json.len(), 2);
+    assert_eq!(json[1]["page"], 2);
+
+    // Anchored by its quote; a repeated quote takes the first and says so.
+    let out = shelf.run(&["annotate", "2401.00001", "--quote", "attention"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    let made = succeeded(&["annotate"], out);
+    assert!(made.contains("highlighted on p. 1"), "{made}");
+    assert!(
+        said.contains("occurs 2 times") && said.contains("--page"),
+        "{said}"
+    );
+    let on_two: Value = serde_json::from_str(
+        shelf
+            .ok(&[
+                "annotate",
+                "2401.00001",
+                "--quote",
+                "dense representation",
+                "--page",
+                "2",
+                "--comment",
+                "why dense?",
+                "--color",
+                "green",
+                "--json",
+            ])
+            .trim(),
+    )
+    .unwrap();
+    assert_eq!(on_two["page"], 2);
+    assert_eq!(on_two["color"], "#5fb236");
+    let stderr = shelf.fails(&["annotate", "2401.00001", "--quote", "not in the paper"]);
+    assert!(
+        stderr.contains("does not contain \"not in the paper\""),
+        "{stderr}"
+    );
+    let stderr = shelf.fails(&[
+        "annotate",
+        "2401.00001",
+        "--quote",
+        "attention",
+        "--color",
+        "teal",
+    ]);
+    assert!(stderr.contains("unknown colour"), "{stderr}");
+
+    let listed: Vec<Value> = shelf
+        .ok(&["annotations", "2401.00001", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(listed.len(), 2);
+    for a in &listed {
+        for key in [
+            "id",
+            "kind",
+            "page",
+            "pageLabel",
+            "color",
+            "quote",
+            "comment",
+            "pdfSha256",
+            "created",
+            "updated",
+        ] {
+            assert!(a.get(key).is_some(), "{key} missing from {a}");
+        }
+        assert_eq!(a["kind"], "highlight");
+        assert_eq!(a["id"].as_str().unwrap().len(), 36);
+    }
+    assert_eq!(listed[0]["page"], 1);
+    assert_eq!(listed[1]["comment"], "why dense?");
+    assert_eq!(listed[1]["quote"], on_two["quote"]);
+    let human = shelf.ok(&["annotations", "2401.00001"]);
+    assert!(
+        human.contains("p. 2") && human.contains("why dense?"),
+        "{human}"
+    );
+
+    let stats: Value = serde_json::from_str(shelf.ok(&["stats", "--json"]).trim()).unwrap();
+    assert_eq!(
+        (stats["pdfs"].as_u64(), stats["annotations"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(stats["papers"], 1);
+}

@@ -120,6 +120,34 @@ pub enum Error {
     /// A paper has no arXiv id, so there is no PDF to fetch for it.
     #[error("{0} has no arXiv id to fetch its PDF by; attach a file with `papershelf pdf attach {0} FILE`")]
     NoPdfSource(PaperId),
+    /// The paper has no PDF in the library.
+    #[error("{0} has no PDF; fetch it with `papershelf pdf fetch {0}` or attach one with `papershelf pdf attach {0} FILE`")]
+    NoPdf(PaperId),
+    /// No text could be read from the paper's PDF (damaged, encrypted, too big); the reason is
+    /// kept, so the file is not read again until the extractor changes.
+    #[error("no text could be read from the PDF of {paper}: {reason}")]
+    PdfUnreadable {
+        /// The paper.
+        paper: PaperId,
+        /// Why, as the extractor reported it.
+        reason: String,
+    },
+    /// The text extractor itself is missing or could not be run.
+    #[error(transparent)]
+    Extractor(crate::fulltext::ExtractError),
+    /// A quote to anchor an annotation by is not in the PDF's text.
+    #[error("{}", quote_not_found(.paper, .quote, *.page))]
+    QuoteNotFound {
+        /// The paper.
+        paper: PaperId,
+        /// The quote, as given.
+        quote: String,
+        /// The page it was looked for on, when one was given.
+        page: Option<u32>,
+    },
+    /// No annotation with this id exists.
+    #[error("no annotation {0}; `papershelf annotations ID` lists a paper's annotations")]
+    AnnotationNotFound(String),
     /// The mirror left files it did not write as they are and wrote nothing over them; the
     /// refresh is retried once they are moved.
     #[error("{first}{}; the mirror left it as it is and writes nothing over it", more_suffix(*.more))]
@@ -129,6 +157,15 @@ pub enum Error {
         /// How many more files are in the way.
         more: usize,
     },
+}
+
+fn quote_not_found(paper: &PaperId, quote: &str, page: Option<u32>) -> String {
+    let short: String = quote.chars().take(80).collect();
+    let ellipsis = if short.len() < quote.len() { "…" } else { "" };
+    match page {
+        Some(p) => format!("page {p} of the PDF of {paper} does not contain \"{short}{ellipsis}\""),
+        None => format!("the PDF of {paper} does not contain \"{short}{ellipsis}\""),
+    }
 }
 
 fn more_suffix(more: usize) -> String {
@@ -209,7 +246,13 @@ impl Error {
             | Error::SavedSearchNotFound(_)
             | Error::CollectionNotFound(_)
             | Error::SubscriptionNotFound(_)
-            | Error::BackupNotFound(_) => ErrorCode::NotFound,
+            | Error::BackupNotFound(_)
+            | Error::NoPdf(_)
+            | Error::QuoteNotFound { .. }
+            | Error::AnnotationNotFound(_) => ErrorCode::NotFound,
+            Error::PdfUnreadable { .. } => ErrorCode::InvalidInput,
+            Error::Extractor(crate::fulltext::ExtractError::Io(_)) => ErrorCode::Io,
+            Error::Extractor(_) => ErrorCode::Internal,
             Error::CollectionExists(_) | Error::NoExternalId { .. } | Error::NoPdfSource(_) => {
                 ErrorCode::InvalidInput
             }

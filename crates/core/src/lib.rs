@@ -29,6 +29,7 @@ pub mod clean;
 mod db;
 pub mod demo;
 mod error;
+pub mod fulltext;
 pub mod import;
 mod index;
 pub mod interop;
@@ -48,8 +49,10 @@ pub use db::unreadable::UnreadablePaper;
 pub use error::{Error, ErrorCode, Failure, Result};
 pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
+pub use library::annotations::{QuoteAnnotated, QuoteAnnotation};
 pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
 pub use library::file_import::{FileImportReport, FileKind};
+pub use library::fulltext::{PdfPage, PdfText};
 pub use library::interop::{
     first_skip_note, EntryOutcome, EntryReport, ExportSelection, InteropReport,
 };
@@ -58,9 +61,9 @@ pub use library::saved::SavedSearch;
 pub use library::trash::TrashedPaper;
 pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};
 pub use model::{
-    ArxivId, ImportProgress, ImportReport, ImportedRecord, LinkKind, ListFilter, ListSort,
-    NewPaper, Note, Paper, PaperId, PaperLink, PaperSummary, PartialDate, SkippedEntry, Status,
-    TagCount,
+    Annotation, AnnotationChange, AnnotationKind, ArxivId, ImportProgress, ImportReport,
+    ImportedRecord, LinkKind, ListFilter, ListSort, NewAnnotation, NewPaper, Note, Paper, PaperId,
+    PaperLink, PaperSummary, PartialDate, SkippedEntry, Status, TagCount,
 };
 pub use search::{
     BrowseRequest, BrowseResults, BrowseSort, FacetCount, Facets, Highlight, SearchHit,

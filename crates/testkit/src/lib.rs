@@ -69,6 +69,7 @@
 //! → fail-next → throttling → routing → conditional `304`.
 
 mod fixture_api;
+pub mod pdf;
 mod server;
 
 pub use fixture_api::{

@@ -715,6 +715,14 @@ export type Stats = {
 	tags: number,
 	/**  Works with a note. */
 	notes: number,
+	/**  PDF files stored in the library (identical files once). */
+	pdfs: number,
+	/**  Stored PDFs whose text has been read. */
+	pdfsWithText: number,
+	/**  Pages of PDF text read, over those files. */
+	pdfPagesWithText: number,
+	/**  Annotations on papers that are not in the trash. */
+	annotations: number,
 	/**  Documents in the search index (equals `papers` when in step). */
 	indexed: number,
 	/**  Database schema version. */

@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+pub mod annotations;
 pub mod collections;
 pub mod import;
 pub mod interop;

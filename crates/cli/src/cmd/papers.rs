@@ -156,6 +156,10 @@ pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
             "byStatus": by_status,
             "tags": s.tags,
             "notes": s.notes,
+            "pdfs": s.pdfs,
+            "pdfsWithText": s.pdfs_with_text,
+            "pdfPagesWithText": s.pdf_pages_with_text,
+            "annotations": s.annotations,
             "indexed": s.indexed,
             "schemaVersion": s.schema_version,
             "library": s.library_dir,
@@ -169,6 +173,13 @@ pub fn stats(lib: &Library, args: StatsArgs) -> anyhow::Result<()> {
     }
     outln!("tags:     {}", s.tags);
     outln!("notes:    {}", s.notes);
+    outln!(
+        "pdfs:     {} ({} with text, {} pages)",
+        s.pdfs,
+        s.pdfs_with_text,
+        s.pdf_pages_with_text
+    );
+    outln!("annotations: {}", s.annotations);
     outln!("indexed:  {}", s.indexed);
     if !s.unreadable.is_empty() {
         outln!(

@@ -1,4 +1,4 @@
-//! `papershelf pdf fetch | attach | path`: a paper's PDF in the library.
+//! `papershelf pdf fetch | attach | path | text`: a paper's PDF in the library.
 
 use std::path::PathBuf;
 
@@ -37,6 +37,18 @@ pub enum PdfCommand {
         /// Paper id
         id: String,
     },
+    /// Print the text of the paper's newest PDF, pages separated by form feeds (read once
+    /// and kept; how many pages gave text goes to stderr)
+    Text {
+        /// Paper id
+        id: String,
+        /// Only this page (1-based physical page)
+        #[arg(long)]
+        page: Option<u32>,
+        /// One JSON line per page: {"page", "text", "garbled"}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(lib: &Library, command: PdfCommand) -> anyhow::Result<()> {
@@ -64,7 +76,43 @@ pub fn run(lib: &Library, command: PdfCommand) -> anyhow::Result<()> {
                 ),
             }
         }
+        PdfCommand::Text { id, page, json } => text(lib, &PaperId::new(id), page, json),
     }
+}
+
+fn text(lib: &Library, id: &PaperId, page: Option<u32>, json: bool) -> anyhow::Result<()> {
+    let text = lib.pdf_text(id, page)?;
+    if json {
+        for p in &text.pages {
+            output::json_line(p)?;
+        }
+    } else {
+        let mut out = String::new();
+        for (i, p) in text.pages.iter().enumerate() {
+            if i > 0 {
+                out.push('\u{c}');
+            }
+            out.push_str(&p.text);
+            out.push('\n');
+        }
+        // Page text is the PDF's, not ours: printed through the terminal-safe writer, which
+        // shows control characters (the form feeds between pages stay).
+        output::write_pages(&out)?;
+    }
+    let garbled = text.pages.iter().filter(|p| p.garbled).count();
+    let mut summary = format!(
+        "{id}: {} of {} page{} gave text",
+        text.pages_with_text,
+        text.page_count,
+        if text.page_count == 1 { "" } else { "s" }
+    );
+    if garbled > 0 {
+        summary.push_str(&format!(
+            "; {garbled} shown had text in a font without a Unicode map, which cannot be read"
+        ));
+    }
+    eprintln!("{summary}");
+    Ok(())
 }
 
 fn fetch(lib: &Library, id: &PaperId, json: bool) -> anyhow::Result<()> {

@@ -20,6 +20,8 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (12, include_str!("migrations/0012_unreadable_works.sql")),
     (13, include_str!("migrations/0013_import_raw_order.sql")),
     (14, include_str!("migrations/0014_pdfs.sql")),
+    (15, include_str!("migrations/0015_pdf_text.sql")),
+    (16, include_str!("migrations/0016_annotations.sql")),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! whole-database checks and `trash` for the trash's side of `works`. No SQL lives outside
 //! this module (the core's layout test checks it).
 
+pub mod annotations;
 pub mod changes;
 pub mod collections;
 pub mod edges;
@@ -14,6 +15,7 @@ pub mod meta;
 pub mod migrate;
 pub mod notes;
 pub mod packed;
+pub mod pdf_text;
 pub mod pdfs;
 pub mod saved_searches;
 pub mod signals;

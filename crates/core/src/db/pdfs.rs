@@ -74,6 +74,13 @@ pub fn of_work(conn: &Connection, work_key: i64) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// How many files are stored.
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM pdf_files")?
+        .query_row([], |r| r.get::<_, i64>(0))? as u64)
+}
+
 /// Removes the records of files no work links to any more and returns their hashes, so the
 /// caller can delete the files once this transaction commits.
 pub fn remove_unlinked(conn: &Connection) -> Result<Vec<String>> {

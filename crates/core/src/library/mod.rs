@@ -5,9 +5,11 @@
 //! paper calls (search, list, tags, status, notes). Each other concern has its own file here
 //! with its own `impl Library` block.
 
+pub mod annotations;
 pub mod backup;
 pub mod collections;
 pub mod file_import;
+pub mod fulltext;
 pub mod graph;
 pub mod interop;
 pub mod pdfs;
@@ -49,6 +51,14 @@ pub struct Stats {
     pub tags: u64,
     /// Works with a note.
     pub notes: u64,
+    /// PDF files stored in the library (identical files once).
+    pub pdfs: u64,
+    /// Stored PDFs whose text has been read.
+    pub pdfs_with_text: u64,
+    /// Pages of PDF text read, over those files.
+    pub pdf_pages_with_text: u64,
+    /// Annotations on papers that are not in the trash.
+    pub annotations: u64,
     /// Documents in the search index (equals `papers` when in step).
     pub indexed: u64,
     /// Database schema version.
@@ -616,11 +626,16 @@ impl Library {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .num_docs();
+        let (pdfs_with_text, pdf_pages_with_text) = db::pdf_text::totals(&conn)?;
         Ok(Stats {
             papers: by_status.iter().map(|(_, n)| n).sum(),
             by_status,
             tags: tags::count(&conn)?,
             notes: notes::live_count(&conn)?,
+            pdfs: db::pdfs::count(&conn)?,
+            pdfs_with_text,
+            pdf_pages_with_text,
+            annotations: db::annotations::count(&conn)?,
             indexed,
             schema_version: db::migrate::schema_version(&conn)?,
             library_dir: self.dir.display().to_string(),

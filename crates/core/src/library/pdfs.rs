@@ -171,7 +171,7 @@ impl Library {
         Ok(gone.len())
     }
 
-    fn pdf_path_of(&self, sha256: &str) -> PathBuf {
+    pub(crate) fn pdf_path_of(&self, sha256: &str) -> PathBuf {
         self.dir().join(PDF_DIR).join(format!("{sha256}.pdf"))
     }
 

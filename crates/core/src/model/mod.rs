@@ -1,5 +1,6 @@
 //! Plain data: what a paper is, as stored and as handed in by importers.
 
+mod annotation;
 mod arxiv_id;
 mod date;
 mod doi;
@@ -9,6 +10,10 @@ mod report;
 mod status;
 mod summary;
 
+pub use annotation::{
+    parse_color, Annotation, AnnotationChange, AnnotationKind, NewAnnotation, PdfRect,
+    ANNOTATION_COLORS, DEFAULT_ANNOTATION_COLOR,
+};
 pub use arxiv_id::{ArxivId, ArxivIdError};
 pub use date::PartialDate;
 pub use doi::{doi_key, parse_doi, DoiKind};

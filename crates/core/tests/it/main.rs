@@ -3,6 +3,7 @@
 mod browse;
 mod collections;
 mod file_import;
+mod fulltext;
 mod graph_identity;
 mod hostile_fields;
 mod hostile_http;

@@ -1,0 +1,320 @@
+//! Highlights and pinned notes on a paper's PDF: made in the reader (with rectangles and the
+//! quote it read from its text layer) or anchored by a quote alone (the CLI), stored the
+//! moment they are made.
+
+use serde::Serialize;
+
+use crate::db::{annotations, pdfs, works};
+use crate::error::{Error, Result};
+use crate::fulltext::find_quote;
+use crate::library::Library;
+use crate::model::{
+    parse_color, Annotation, AnnotationChange, AnnotationKind, NewAnnotation, PaperId, PdfRect,
+    ANNOTATION_COLORS, DEFAULT_ANNOTATION_COLOR,
+};
+
+/// The longest comment an annotation keeps, in characters (a long note belongs in the
+/// paper's note).
+pub const MAX_COMMENT_CHARS: usize = 100_000;
+
+/// The longest quote, in characters: a highlight over several pages of text is a mistake.
+pub const MAX_QUOTE_CHARS: usize = 20_000;
+
+/// The most rectangles one annotation keeps (a highlight over a page of text has a few dozen).
+pub const MAX_RECTS: usize = 2_000;
+
+/// An annotation to anchor by a quote of the PDF's text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteAnnotation {
+    /// The text to find (white space, line-end hyphenation and case do not matter).
+    pub quote: String,
+    /// The page to look on; the first occurrence in the document when not given.
+    pub page: Option<u32>,
+    /// A comment.
+    pub comment: Option<String>,
+    /// `#rrggbb` or a colour name; yellow when not given.
+    pub color: Option<String>,
+}
+
+/// What [`Library::annotate_quote`] made, and where else the quote occurs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuoteAnnotated {
+    /// The new annotation.
+    pub annotation: Annotation,
+    /// How many times the quote occurs where it was looked for (the page, or the document).
+    pub occurrences: usize,
+    /// The pages it occurs on, in order, each once.
+    pub pages: Vec<u32>,
+}
+
+impl Library {
+    /// The paper's annotations, in page order and, on a page, in text order.
+    pub fn annotations(&self, id: &PaperId) -> Result<Vec<Annotation>> {
+        let conn = self.conn();
+        let key = works::key_of(&conn, id)?;
+        let paper = PaperId::new(works::id_of(&conn, key)?);
+        Ok(annotations::of_work(&conn, key)?
+            .into_iter()
+            .map(|row| to_annotation(row, paper.clone()))
+            .collect())
+    }
+
+    /// One annotation by its id (a deleted one too, so an undo can show what it brings back).
+    pub fn annotation(&self, annotation_id: &str) -> Result<Annotation> {
+        let conn = self.conn();
+        let (row, _) = annotations::get(&conn, annotation_id)?
+            .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
+        let paper = PaperId::new(works::id_of(&conn, row.work_key)?);
+        Ok(to_annotation(row, paper))
+    }
+
+    /// Stores an annotation the reader made, the moment it is made.
+    ///
+    /// # Errors
+    /// [`Error::NoPdf`] when the paper has no PDF; [`Error::InvalidInput`] for a page of 0, an
+    /// unknown colour, a file that is not one of the paper's PDFs, or text or rectangles past
+    /// the caps.
+    pub fn add_annotation(&self, id: &PaperId, new: &NewAnnotation) -> Result<Annotation> {
+        let kind = new.kind.unwrap_or(AnnotationKind::Highlight);
+        if new.page == 0 {
+            return Err(Error::InvalidInput("pages are numbered from 1".into()));
+        }
+        let color = color_of(new.color.as_deref())?;
+        let comment = checked_text(
+            "comment",
+            new.comment.as_deref().unwrap_or(""),
+            MAX_COMMENT_CHARS,
+        )?;
+        let quote = new
+            .quote
+            .as_deref()
+            .map(|q| checked_text("quote", q, MAX_QUOTE_CHARS))
+            .transpose()?
+            .filter(|q| !q.trim().is_empty());
+        if kind == AnnotationKind::Highlight && quote.is_none() && new.rects.is_empty() {
+            return Err(Error::InvalidInput(
+                "a highlight needs the text it marks or where it is on the page".into(),
+            ));
+        }
+        let rects = checked_rects(&new.rects)?;
+        let id_text = uuid::Uuid::new_v4().to_string();
+        let paper = self.write(|tx, now| {
+            let key = works::key_of(tx, id)?;
+            let files = pdfs::of_work(tx, key)?;
+            let sha256 = match &new.pdf_sha256 {
+                Some(sha) if files.iter().any(|f| &f.sha256 == sha) => sha.clone(),
+                Some(sha) => {
+                    return Err(Error::InvalidInput(format!(
+                        "{sha} is not one of the PDFs of {id}"
+                    )))
+                }
+                None => files
+                    .first()
+                    .map(|f| f.sha256.clone())
+                    .ok_or_else(|| Error::NoPdf(id.clone()))?,
+            };
+            annotations::insert(
+                tx,
+                &annotations::Row {
+                    id: id_text.clone(),
+                    work_key: key,
+                    pdf_sha256: sha256,
+                    kind,
+                    page: new.page,
+                    page_label: new.page_label.clone().filter(|l| !l.trim().is_empty()),
+                    color: color.clone(),
+                    rects: rects.clone(),
+                    quote: quote.clone(),
+                    quote_prefix: new.quote_prefix.clone(),
+                    quote_suffix: new.quote_suffix.clone(),
+                    quote_offset: new.quote_offset,
+                    comment: comment.clone(),
+                    created_at: now.to_string(),
+                    updated_at: now.to_string(),
+                },
+            )?;
+            // Annotations are not in the search index yet: no works are logged for it.
+            Ok((works::id_of(tx, key)?, Vec::new()))
+        })?;
+        tracing::info!(paper = %paper, annotation = %id_text, page = new.page, "annotated");
+        self.annotation(&id_text)
+    }
+
+    /// Highlights a passage found by its quote in the paper's newest PDF: on page `page` when
+    /// given, else at its first occurrence in the document. The stored quote is the PDF's own
+    /// text (its spelling and line breaks), with context and offset.
+    ///
+    /// # Errors
+    /// [`Error::QuoteNotFound`] when the text (or the page) does not contain it;
+    /// [`Error::NoPdf`], [`Error::PdfUnreadable`] and the errors of
+    /// [`Library::add_annotation`].
+    pub fn annotate_quote(
+        &self,
+        id: &PaperId,
+        request: &QuoteAnnotation,
+    ) -> Result<QuoteAnnotated> {
+        if request.quote.trim().is_empty() {
+            return Err(Error::InvalidInput("the quote is empty".into()));
+        }
+        let text = self.pdf_text(id, request.page)?;
+        let mut found = Vec::new();
+        for page in &text.pages {
+            for m in find_quote(&page.text, &request.quote) {
+                found.push((page.page, m.quote_in(&page.text)));
+            }
+        }
+        let Some((page, quote)) = found.first().cloned() else {
+            return Err(Error::QuoteNotFound {
+                paper: id.clone(),
+                quote: request.quote.clone(),
+                page: request.page,
+            });
+        };
+        let mut pages: Vec<u32> = found.iter().map(|(p, _)| *p).collect();
+        pages.dedup();
+        let annotation = self.add_annotation(
+            id,
+            &NewAnnotation {
+                kind: Some(AnnotationKind::Highlight),
+                pdf_sha256: Some(text.sha256),
+                page,
+                page_label: None,
+                color: request.color.clone(),
+                rects: Vec::new(),
+                quote: Some(quote.exact),
+                quote_prefix: Some(quote.prefix),
+                quote_suffix: Some(quote.suffix),
+                quote_offset: Some(quote.offset as u32),
+                comment: request.comment.clone(),
+            },
+        )?;
+        Ok(QuoteAnnotated {
+            annotation,
+            occurrences: found.len(),
+            pages,
+        })
+    }
+
+    /// Changes an annotation's colour, comment or rectangles.
+    pub fn update_annotation(
+        &self,
+        annotation_id: &str,
+        change: &AnnotationChange,
+    ) -> Result<Annotation> {
+        let color = change
+            .color
+            .as_deref()
+            .map(|c| color_of(Some(c)))
+            .transpose()?;
+        let comment = change
+            .comment
+            .as_deref()
+            .map(|c| checked_text("comment", c, MAX_COMMENT_CHARS))
+            .transpose()?;
+        let rects = change.rects.as_deref().map(checked_rects).transpose()?;
+        self.write(|tx, now| {
+            let (mut row, deleted) = annotations::get(tx, annotation_id)?
+                .filter(|(_, deleted)| !deleted)
+                .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
+            debug_assert!(!deleted);
+            if let Some(c) = color {
+                row.color = c;
+            }
+            if let Some(c) = comment {
+                row.comment = c;
+            }
+            if let Some(r) = rects {
+                row.rects = r;
+            }
+            annotations::update(tx, &row, now)?;
+            Ok(((), Vec::new()))
+        })?;
+        self.annotation(annotation_id)
+    }
+
+    /// Deletes an annotation; [`Library::restore_annotation`] undoes it.
+    pub fn delete_annotation(&self, annotation_id: &str) -> Result<()> {
+        self.set_annotation_deleted(annotation_id, true)
+    }
+
+    /// Brings back a deleted annotation.
+    pub fn restore_annotation(&self, annotation_id: &str) -> Result<Annotation> {
+        self.set_annotation_deleted(annotation_id, false)?;
+        self.annotation(annotation_id)
+    }
+
+    fn set_annotation_deleted(&self, annotation_id: &str, deleted: bool) -> Result<()> {
+        let found = self.write(|tx, now| {
+            Ok((
+                annotations::set_deleted(tx, annotation_id, deleted, now)?,
+                Vec::new(),
+            ))
+        })?;
+        if found {
+            Ok(())
+        } else {
+            Err(Error::AnnotationNotFound(annotation_id.to_string()))
+        }
+    }
+}
+
+fn to_annotation(row: annotations::Row, paper_id: PaperId) -> Annotation {
+    Annotation {
+        id: row.id,
+        paper_id,
+        pdf_sha256: row.pdf_sha256,
+        kind: row.kind,
+        page: row.page,
+        page_label: row.page_label,
+        color: row.color,
+        rects: row.rects,
+        quote: row.quote,
+        quote_prefix: row.quote_prefix,
+        quote_suffix: row.quote_suffix,
+        quote_offset: row.quote_offset,
+        comment: row.comment,
+        created: row.created_at,
+        updated: row.updated_at,
+    }
+}
+
+fn color_of(input: Option<&str>) -> Result<String> {
+    match input {
+        None => Ok(DEFAULT_ANNOTATION_COLOR.to_string()),
+        Some(c) => parse_color(c).ok_or_else(|| {
+            let names: Vec<&str> = ANNOTATION_COLORS.iter().map(|(n, _)| *n).collect();
+            Error::InvalidInput(format!(
+                "unknown colour '{c}': use #rrggbb or one of {}",
+                names.join(", ")
+            ))
+        }),
+    }
+}
+
+fn checked_text(what: &str, text: &str, max_chars: usize) -> Result<String> {
+    if text.chars().count() > max_chars {
+        return Err(Error::InvalidInput(format!(
+            "the {what} is longer than {max_chars} characters"
+        )));
+    }
+    // Control characters other than line breaks and tabs are never meant.
+    Ok(text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect())
+}
+
+fn checked_rects(rects: &[PdfRect]) -> Result<Vec<PdfRect>> {
+    if rects.len() > MAX_RECTS {
+        return Err(Error::InvalidInput(format!(
+            "an annotation has at most {MAX_RECTS} rectangles"
+        )));
+    }
+    if rects.iter().flatten().any(|v| !v.is_finite()) {
+        return Err(Error::InvalidInput(
+            "rectangle coordinates must be finite numbers".into(),
+        ));
+    }
+    Ok(rects.to_vec())
+}

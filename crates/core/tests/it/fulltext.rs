@@ -1,0 +1,565 @@
+//! The text inside a paper's PDF and the annotations anchored in it, on a real library with
+//! the real extractor (poppler's pdftotext, in a child process): PDFs made here with known
+//! text, the openly licensed hostile files copied into the fixtures, and the real arXiv papers
+//! from the shared fixtures folder beside the project.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use papershelf_core::fulltext::{ExtractError, Extractor, Limits};
+use papershelf_core::{
+    AnnotationChange, AnnotationKind, Error, ErrorCode, NewAnnotation, NewPaper, PaperId,
+    QuoteAnnotation,
+};
+use papershelf_testkit::pdf::make_pdf;
+
+use crate::support::*;
+
+/// A library with one paper holding `pdf`; returns the paper's id.
+fn library_with_pdf(pdf: &[u8]) -> (TempLibrary, PaperId) {
+    let t = TempLibrary::new();
+    let paper = NewPaper {
+        title: "Dense Passage Retrieval".into(),
+        ..Default::default()
+    };
+    t.lib().add_papers(&[paper], "test", "test").unwrap();
+    let id = t.all()[0].id.clone();
+    t.lib().store_pdf(&id, pdf, "file:test.pdf", None).unwrap();
+    (t, id)
+}
+
+fn library_with_file(path: &std::path::Path) -> (TempLibrary, PaperId) {
+    library_with_pdf(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// A PDF of the shared fixtures (the arXiv papers may not be copied into the project): a
+/// clear failure when the folder is not beside the project.
+fn shared_pdf(name: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/pdf")
+        .join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: these tests read the real arXiv PDFs from the shared fixtures folder \
+         beside the project (../shared/fixtures/pdf), which may not be committed",
+        path.display()
+    );
+    path
+}
+
+fn three_pages() -> Vec<u8> {
+    make_pdf(&[
+        &[
+            "Dense Passage Retrieval",
+            "for Open-Domain Question Answering",
+        ],
+        &[
+            "we train a better dense repre-",
+            "sentation of passages using BM25",
+            "negatives (Smith et al.)",
+        ],
+        &["BM25 is a strong baseline", "and BM25 again"],
+    ])
+}
+
+#[test]
+fn a_pdfs_text_is_read_page_by_page_once_and_kept() {
+    let (t, id) = library_with_pdf(&three_pages());
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert_eq!((text.page_count, text.pages_with_text), (3, 3));
+    assert!(
+        text.extractor.starts_with("pdftotext "),
+        "{}",
+        text.extractor
+    );
+    let pages: Vec<u32> = text.pages.iter().map(|p| p.page).collect();
+    assert_eq!(pages, [1, 2, 3]);
+    assert!(text.pages[0].text.contains("Dense Passage Retrieval"));
+    assert!(text.pages[1].text.contains("negatives (Smith et al.)"));
+
+    let second = t.lib().pdf_text(&id, Some(2)).unwrap();
+    assert_eq!(second.pages.len(), 1);
+    assert_eq!(second.pages[0], text.pages[1]);
+
+    let err = t.lib().pdf_text(&id, Some(4)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.to_string().contains("it has 3 pages"), "{err}");
+
+    let stats = t.lib().stats().unwrap();
+    assert_eq!(
+        (stats.pdfs, stats.pdfs_with_text, stats.pdf_pages_with_text),
+        (1, 1, 3)
+    );
+    // The papers count is still papers, whatever the PDFs hold.
+    assert_eq!(stats.papers, 1);
+}
+
+#[test]
+fn a_paper_without_a_pdf_says_how_to_get_one() {
+    let t = TempLibrary::new();
+    t.lib()
+        .add_papers(
+            &[NewPaper {
+                title: "No PDF".into(),
+                ..Default::default()
+            }],
+            "t",
+            "t",
+        )
+        .unwrap();
+    let id = t.all()[0].id.clone();
+    let err = t.lib().pdf_text(&id, None).unwrap_err();
+    assert!(matches!(err, Error::NoPdf(_)), "{err:?}");
+    assert!(err.to_string().contains("papershelf pdf fetch"), "{err}");
+    let err = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "x".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, Error::NoPdf(_)), "{err:?}");
+}
+
+#[test]
+fn a_quote_anchors_across_line_breaks_and_hyphenation_with_its_context() {
+    let (t, id) = library_with_pdf(&three_pages());
+    let made = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "a better dense representation of passages".into(),
+                comment: Some("the method".into()),
+                color: Some("blue".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let a = &made.annotation;
+    assert_eq!((made.occurrences, made.pages.as_slice()), (1, &[2][..]));
+    assert_eq!(a.page, 2);
+    assert_eq!(a.kind, AnnotationKind::Highlight);
+    assert_eq!(a.color, "#2ea8e5");
+    assert_eq!(a.comment, "the method");
+    // The stored quote is the PDF's own text (poppler joins the hyphenated word and its
+    // lines itself).
+    assert_eq!(
+        a.quote.as_deref(),
+        Some("a better dense representation of passages")
+    );
+    assert_eq!(a.quote_prefix.as_deref(), Some("we train "));
+    assert!(a
+        .quote_suffix
+        .as_deref()
+        .unwrap()
+        .starts_with(" using BM25"));
+    let page = &t.lib().pdf_text(&id, Some(2)).unwrap().pages[0].text;
+    let offset = a.quote_offset.unwrap() as usize;
+    let at: String = page.chars().skip(offset).take(8).collect();
+    assert_eq!(at, "a better");
+    assert_eq!(a.id.len(), 36, "a UUID: {}", a.id);
+    assert_eq!(a.pdf_sha256, t.lib().pdf(&id).unwrap().unwrap().sha256);
+}
+
+#[test]
+fn a_repeated_quote_takes_the_first_occurrence_or_the_page_asked_for() {
+    let (t, id) = library_with_pdf(&three_pages());
+    let anywhere = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "bm25".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(anywhere.occurrences, 3);
+    assert_eq!(anywhere.pages, [2, 3]);
+    assert_eq!(anywhere.annotation.page, 2);
+
+    let on_three = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "BM25".into(),
+                page: Some(3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(on_three.annotation.page, 3);
+    assert_eq!(on_three.occurrences, 2);
+    assert_eq!(on_three.annotation.quote_offset, Some(0));
+
+    let listed = t.lib().annotations(&id).unwrap();
+    assert_eq!(listed.iter().map(|a| a.page).collect::<Vec<_>>(), [2, 3]);
+}
+
+#[test]
+fn a_quote_the_pdf_lacks_is_a_clear_error_and_stores_nothing() {
+    let (t, id) = library_with_pdf(&three_pages());
+    for (quote, page) in [("not in this paper", None), ("BM25 is a strong", Some(1))] {
+        let err = t
+            .lib()
+            .annotate_quote(
+                &id,
+                &QuoteAnnotation {
+                    quote: quote.into(),
+                    page,
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(matches!(err, Error::QuoteNotFound { .. }), "{err:?}");
+        assert_eq!(err.code(), ErrorCode::NotFound);
+        assert!(err.to_string().contains(quote), "{err}");
+    }
+    let err = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "BM25".into(),
+                color: Some("chartreuse".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unknown colour 'chartreuse'"),
+        "{err}"
+    );
+    assert!(t.lib().annotations(&id).unwrap().is_empty());
+    assert_eq!(t.lib().stats().unwrap().annotations, 0);
+}
+
+#[test]
+fn annotations_from_the_reader_persist_change_and_delete_with_undo() {
+    let (mut t, id) = library_with_pdf(&three_pages());
+    let made = t
+        .lib()
+        .add_annotation(
+            &id,
+            &NewAnnotation {
+                page: 1,
+                page_label: Some("i".into()),
+                rects: vec![[72.0, 700.0, 200.0, 712.0]],
+                quote: Some("Dense Passage".into()),
+                quote_offset: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let note = t
+        .lib()
+        .add_annotation(
+            &id,
+            &NewAnnotation {
+                kind: Some(AnnotationKind::Note),
+                page: 3,
+                rects: vec![[300.0, 400.0, 300.0, 400.0]],
+                comment: Some("check this".into()),
+                color: Some("#FF6666".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(note.color, "#ff6666");
+    assert_eq!(made.color, "#ffd400");
+
+    // Kept the moment it is made: a new process sees it.
+    t.reopen();
+    let listed = t.lib().annotations(&id).unwrap();
+    assert_eq!(listed, vec![made.clone(), note.clone()]);
+
+    let changed = t
+        .lib()
+        .update_annotation(
+            &made.id,
+            &AnnotationChange {
+                color: Some("green".into()),
+                comment: Some("key idea".into()),
+                rects: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (changed.color.as_str(), changed.comment.as_str()),
+        ("#5fb236", "key idea")
+    );
+    assert_eq!(changed.rects, made.rects);
+    assert_eq!(changed.created, made.created);
+
+    t.lib().delete_annotation(&made.id).unwrap();
+    assert_eq!(t.lib().annotations(&id).unwrap(), vec![note.clone()]);
+    assert_eq!(t.lib().stats().unwrap().annotations, 1);
+    let err = t
+        .lib()
+        .update_annotation(&made.id, &AnnotationChange::default())
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    let back = t.lib().restore_annotation(&made.id).unwrap();
+    assert_eq!(back.comment, "key idea");
+    assert_eq!(t.lib().annotations(&id).unwrap().len(), 2);
+
+    let err = t.lib().delete_annotation("no-such-id").unwrap_err();
+    assert!(matches!(err, Error::AnnotationNotFound(_)), "{err:?}");
+}
+
+#[test]
+fn bad_annotations_are_refused_with_a_reason() {
+    let (t, id) = library_with_pdf(&three_pages());
+    let cases: Vec<(NewAnnotation, &str)> = vec![
+        (
+            NewAnnotation {
+                page: 0,
+                quote: Some("x".into()),
+                ..Default::default()
+            },
+            "from 1",
+        ),
+        (
+            NewAnnotation {
+                page: 1,
+                ..Default::default()
+            },
+            "needs the text",
+        ),
+        (
+            NewAnnotation {
+                page: 1,
+                rects: vec![[f64::NAN, 0.0, 1.0, 1.0]],
+                ..Default::default()
+            },
+            "finite",
+        ),
+        (
+            NewAnnotation {
+                page: 1,
+                quote: Some("x".into()),
+                pdf_sha256: Some("00".repeat(32)),
+                ..Default::default()
+            },
+            "not one of the PDFs",
+        ),
+        (
+            NewAnnotation {
+                page: 1,
+                quote: Some("x".into()),
+                comment: Some("c".repeat(100_001)),
+                ..Default::default()
+            },
+            "longer than",
+        ),
+    ];
+    for (new, why) in cases {
+        let err = t.lib().add_annotation(&id, &new).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+        assert!(err.to_string().contains(why), "{err} lacks {why}");
+    }
+    assert!(t.lib().annotations(&id).unwrap().is_empty());
+}
+
+#[test]
+fn emptying_the_trash_takes_a_papers_annotations_and_text_with_it() {
+    let (t, id) = library_with_pdf(&three_pages());
+    t.lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "BM25".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    t.lib().delete_papers(std::slice::from_ref(&id)).unwrap();
+    // In the trash: kept, but not counted.
+    assert_eq!(t.lib().stats().unwrap().annotations, 0);
+    t.lib().restore_papers(std::slice::from_ref(&id)).unwrap();
+    assert_eq!(t.lib().annotations(&id).unwrap().len(), 1);
+    t.lib().delete_papers(std::slice::from_ref(&id)).unwrap();
+    t.lib().empty_trash(None).unwrap();
+    let stats = t.lib().stats().unwrap();
+    assert_eq!(
+        (stats.pdfs, stats.pdfs_with_text, stats.annotations),
+        (0, 0, 0)
+    );
+}
+
+#[test]
+fn hostile_pdfs_give_their_text_or_a_clear_reason_and_the_library_goes_on() {
+    // Opens with the empty user password despite "no copy": the text is the user's to search.
+    let (t, id) = library_with_file(&fixture("pdf/encrypted-owner-only-nocopy.pdf"));
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert!(
+        text.pages[0].text.contains("This is a test document"),
+        "{text:?}"
+    );
+
+    // A password nobody gave: a clear reason, kept, and asked again it is the same.
+    let (t, id) = library_with_file(&fixture("pdf/encrypted-user-password-openpassword.pdf"));
+    for _ in 0..2 {
+        let err = t.lib().pdf_text(&id, None).unwrap_err();
+        assert!(matches!(err, Error::PdfUnreadable { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("encrypted with a password"),
+            "{err}"
+        );
+    }
+    assert_eq!(t.lib().stats().unwrap().pdfs_with_text, 0);
+    // The library still works.
+    assert_eq!(t.lib().stats().unwrap().papers, 1);
+
+    // JavaScript is never run by the extractor; the page text still comes out.
+    let (t, id) = library_with_file(&fixture("pdf/javascript-openaction.pdf"));
+    assert!(t.lib().pdf_text(&id, None).unwrap().pages[0]
+        .text
+        .contains("JavaScript example"));
+
+    // A scanned page has no text layer: one page, none with text, no error.
+    let (t, id) = library_with_file(&fixture("pdf/scanned-image-only-c03-29.pdf"));
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert_eq!((text.page_count, text.pages_with_text), (1, 0));
+
+    // A broken cross-reference table is rebuilt: all 18 pages.
+    let (t, id) = library_with_file(&fixture("pdf/broken-xref-govdocs1-073439.pdf"));
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert_eq!(text.page_count, 18);
+    assert!(text.pages_with_text >= 17, "{}", text.pages_with_text);
+    assert!(text.pages[0].text.contains("SOE"), "{}", text.pages[0].text);
+
+    // Right-to-left text comes back in reading order, without direction marks.
+    let (t, id) = library_with_file(&fixture("pdf/arabic-rtl-habibi.pdf"));
+    let page = &t.lib().pdf_text(&id, None).unwrap().pages[0].text;
+    assert!(
+        page.contains("\u{62D}\u{64E}\u{628}\u{64A}\u{628}\u{64A}"),
+        "{page:?}"
+    );
+    assert!(page.contains("habibi"));
+    assert!(!page.chars().any(|c| ('\u{202A}'..='\u{202E}').contains(&c)));
+    let made = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "habibi".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(made.annotation.page, 1);
+}
+
+#[test]
+fn the_extractor_is_stopped_at_its_limits() {
+    let pdf = fixture("pdf/broken-xref-govdocs1-073439.pdf");
+    let timed = Extractor::from_env().with_limits(Limits {
+        timeout: Duration::from_millis(1),
+        ..Limits::default()
+    });
+    assert!(matches!(
+        timed.extract(&pdf),
+        Err(ExtractError::TimedOut { .. })
+    ));
+
+    // 16 MiB of address space is not enough to start poppler: it ends, and says so.
+    let starved = Extractor::from_env().with_limits(Limits {
+        memory_bytes: 16 << 20,
+        ..Limits::default()
+    });
+    let err = starved.extract(&pdf).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ExtractError::Crashed { .. } | ExtractError::Damaged { .. }
+        ),
+        "{err:?}"
+    );
+
+    let chatty = Extractor::from_env().with_limits(Limits {
+        max_text_bytes: 1000,
+        ..Limits::default()
+    });
+    assert!(matches!(
+        chatty.extract(&pdf),
+        Err(ExtractError::TooMuchText { .. })
+    ));
+}
+
+#[test]
+fn real_arxiv_papers_give_every_page_and_anchor_a_quote() {
+    for (name, pages) in [
+        ("arxiv-2004.04906v3.pdf", 13),
+        ("arxiv-2201.09329v1.pdf", 28),
+        ("arxiv-2210.03629v2.pdf", 31),
+        ("arxiv-2407.10671v4.pdf", 26),
+    ] {
+        let (t, id) = library_with_file(&shared_pdf(name));
+        let text = t.lib().pdf_text(&id, None).unwrap();
+        assert_eq!(text.page_count, pages, "{name}");
+        // A page that is one figure has no text; nine in ten pages have.
+        assert!(
+            text.pages_with_text * 10 >= pages * 9,
+            "{name}: {}",
+            text.pages_with_text
+        );
+        assert!(text.pages.iter().all(|p| !p.garbled), "{name}");
+    }
+    let (t, id) = library_with_file(&shared_pdf("arxiv-2004.04906v3.pdf"));
+    let made = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "Our Dense Passage Retriever (DPR) is exceptionally strong".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((made.annotation.page, made.occurrences), (2, 1));
+}
+
+#[test]
+fn damaged_chinese_and_fontless_pdfs_from_the_shared_fixtures() {
+    let hostile = |name: &str| shared_pdf(&format!("hostile/{name}"));
+    for name in [
+        "truncated-arxiv-2004.04906v3-first-196608-bytes.pdf",
+        "huge-page-count-and-size-poppler-85140-0.pdf",
+    ] {
+        let (t, id) = library_with_file(&hostile(name));
+        let err = t.lib().pdf_text(&id, None).unwrap_err();
+        assert!(
+            matches!(err, Error::PdfUnreadable { .. }),
+            "{name}: {err:?}"
+        );
+        assert!(err.to_string().contains("damaged or incomplete"), "{err}");
+    }
+
+    let (t, id) = library_with_file(&hostile("cjk-chinese-type3-with-tounicode.pdf"));
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert!(text.pages[0].text.contains("热化学方程式"));
+    let made = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "热化学方程式".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(made.annotation.quote.as_deref(), Some("热化学方程式"));
+
+    // Glyphs without a Unicode map come out as control characters: flagged, not stored.
+    let (t, id) = library_with_file(&hostile("no-tounicode-type3-garbage-text.pdf"));
+    let text = t.lib().pdf_text(&id, None).unwrap();
+    assert_eq!((text.page_count, text.pages_with_text), (1, 0));
+    assert!(text.pages[0].garbled);
+    assert!(text.pages[0].text.is_empty());
+}
