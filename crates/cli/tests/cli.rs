@@ -1033,4 +1033,27 @@ fn pdf_text_annotate_and_annotations_work_on_a_papers_pdf() {
         (Some(1), Some(2))
     );
     assert_eq!(stats["papers"], 1);
+
+    // The PDF's words and the annotations' comments are searchable, with the page.
+    let hit: Value = serde_json::from_str(
+        shelf
+            .ok(&["search", "fulltext:\"page two\"", "--json"])
+            .lines()
+            .next()
+            .expect("one hit"),
+    )
+    .unwrap();
+    assert_eq!(hit["id"], "2401.00001");
+    assert_eq!(hit["fulltextSnippet"]["page"], 2);
+    let snippet = &hit["fulltextSnippet"];
+    let text = snippet["text"].as_str().unwrap();
+    let first = &snippet["highlights"][0];
+    let start = first["start"].as_u64().unwrap() as usize;
+    let end = first["end"].as_u64().unwrap() as usize;
+    assert_eq!(&text[start..end], "page");
+    let human = shelf.ok(&["search", "ft:again"]);
+    assert!(human.contains("p. 2: "), "{human}");
+    assert!(shelf
+        .ok(&["search", "annotation:dense", "--json"])
+        .contains("2401.00001"));
 }

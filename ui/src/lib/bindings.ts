@@ -481,6 +481,16 @@ export type Note = {
 	updatedAt: string,
 };
 
+/**  A window of one page of a paper's PDF text around the words that matched there. */
+export type PageSnippet = {
+	/**  The window of the page's text (whitespace as extracted). */
+	text: string,
+	/**  The 1-based physical page it comes from. */
+	page: number,
+	/**  Matched ranges of `text`, as in [`Snippet`]. */
+	highlights: Highlight[],
+};
+
 /**  A stored paper with everything the detail view shows. */
 export type Paper = {
 	/**  Stable public id. */
@@ -680,6 +690,12 @@ export type SearchHit = {
 	titleSnippet: Snippet,
 	/**  A window of the abstract around the matches. */
 	abstractSnippet: Snippet,
+	/**
+	 *  Where the words are in the paper's PDF, when they matched its text there and not in
+	 *  the title or abstract (or the query asked for `fulltext:`): the page with the most
+	 *  matches and a window of it.
+	 */
+	fulltextSnippet: PageSnippet | null,
 } & PaperSummary;
 
 /**

@@ -56,6 +56,7 @@ pub fn run(lib: &Library, command: PdfCommand) -> anyhow::Result<()> {
         PdfCommand::Fetch { id, json } => fetch(lib, &PaperId::new(id), json),
         PdfCommand::Attach { id, file, json } => {
             let stored = lib.attach_pdf(&PaperId::new(id.clone()), &file)?;
+            read_text(lib, &PaperId::new(id.clone()));
             if json {
                 return output::json_line(&stored);
             }
@@ -141,6 +142,7 @@ fn fetch(lib: &Library, id: &PaperId, json: bool) -> anyhow::Result<()> {
     ));
     bar.finish_and_clear();
     let fetched = fetched?;
+    read_text(lib, id);
     if json {
         return output::json_line(&fetched.file);
     }
@@ -158,6 +160,20 @@ fn fetch(lib: &Library, id: &PaperId, json: bool) -> anyhow::Result<()> {
     }
     outln!("{}", fetched.file.path);
     Ok(())
+}
+
+/// Reads the new PDF's text so search finds its words; a file without readable text is
+/// still stored, and the reason is said on stderr.
+fn read_text(lib: &Library, id: &PaperId) {
+    match lib.read_pdf_text(id) {
+        Ok(t) => eprintln!(
+            "{id}: {} of {} page{} gave text (searchable with fulltext:)",
+            t.pages_with_text,
+            t.page_count,
+            if t.page_count == 1 { "" } else { "s" }
+        ),
+        Err(e) => eprintln!("note: {e}"),
+    }
 }
 
 fn describe(file: &PdfFile) -> String {

@@ -162,8 +162,23 @@ pub fn print_results(results: &BrowseResults, json: bool) -> anyhow::Result<()> 
             "        {}",
             output::byline(&p.authors, p.author_count, p.organization.as_deref())
         );
-        if !hit.abstract_snippet.text.is_empty() {
+        let abstract_matched = !hit.abstract_snippet.highlights.is_empty();
+        if !hit.abstract_snippet.text.is_empty()
+            && (abstract_matched || hit.fulltext_snippet.is_none())
+        {
             outln!("        {}", output::render_snippet(&hit.abstract_snippet));
+        }
+        if let Some(page) = &hit.fulltext_snippet {
+            // Line breaks become spaces: one byte each, so the highlight offsets still hold.
+            let flat = papershelf_core::Snippet {
+                text: page.text.replace('\n', " "),
+                highlights: page.highlights.clone(),
+            };
+            outln!(
+                "        p. {}: {}",
+                page.page,
+                output::render_snippet(&flat)
+            );
         }
     }
     if let Some(facets) = &results.facets {

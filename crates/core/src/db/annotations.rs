@@ -131,16 +131,49 @@ pub fn update(conn: &Connection, row: &Row, now: &str) -> Result<()> {
     Ok(())
 }
 
-/// Marks an annotation deleted (`deleted` true) or brings it back. Returns whether it exists.
-pub fn set_deleted(conn: &Connection, id: &str, deleted: bool, now: &str) -> Result<bool> {
-    let n = conn
-        .prepare_cached(
-            "UPDATE annotations
-                SET deleted_at = CASE WHEN ?2 THEN ?3 ELSE NULL END, updated_at = ?3
-              WHERE id = ?1",
-        )?
-        .execute(params![id, deleted, now])?;
-    Ok(n > 0)
+/// Marks an annotation deleted (`deleted` true) or brings it back.
+pub fn set_deleted(conn: &Connection, id: &str, deleted: bool, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE annotations
+            SET deleted_at = CASE WHEN ?2 THEN ?3 ELSE NULL END, updated_at = ?3
+          WHERE id = ?1",
+    )?
+    .execute(params![id, deleted, now])?;
+    Ok(())
+}
+
+/// The text the search index holds for a work's annotations: each one's quote and comment.
+pub fn index_texts(conn: &Connection, work_key: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(quote, '') || char(10) || comment FROM annotations
+          WHERE work_key = ?1 AND deleted_at IS NULL ORDER BY page, quote_offset, created_at",
+    )?;
+    let rows = stmt
+        .query_map([work_key], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect())
+}
+
+/// [`index_texts`] of every work that has annotations, for a rebuild.
+pub fn all_index_texts(conn: &Connection) -> Result<std::collections::HashMap<i64, Vec<String>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT work_key, coalesce(quote, '') || char(10) || comment FROM annotations
+          WHERE deleted_at IS NULL ORDER BY work_key, page, quote_offset, created_at",
+    )?;
+    let mut out: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, text) = row?;
+        let text = text.trim();
+        if !text.is_empty() {
+            out.entry(key).or_default().push(text.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// Annotations that are not deleted, on papers that are not in the trash.

@@ -126,6 +126,58 @@ pub fn pages(conn: &Connection, sha256: &str, only: Option<u32>) -> Result<Vec<P
         .collect()
 }
 
+/// The file whose text stands for work `work_key` in the search index: its newest PDF whose
+/// text was read.
+pub fn indexed_file(conn: &Connection, work_key: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.sha256 FROM work_pdfs p JOIN pdf_texts t ON t.sha256 = p.sha256
+              WHERE p.work_key = ?1 AND t.error IS NULL AND t.pages_with_text > 0
+              ORDER BY p.added_at DESC, p.sha256 LIMIT 1",
+        )?
+        .query_row([work_key], |r| r.get(0))
+        .optional()?)
+}
+
+/// The pages of work `work_key`'s indexed file that have text, as (page, text); empty when
+/// it has none. A page whose stored text cannot be read is left out (and logged).
+pub fn indexed_pages(conn: &Connection, work_key: i64) -> Result<Vec<(u32, String)>> {
+    let Some(sha256) = indexed_file(conn, work_key)? else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT page, text FROM pdf_pages WHERE sha256 = ?1 AND garbled = 0 ORDER BY page",
+    )?;
+    let rows = stmt
+        .query_map([&sha256], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, MaybeUnpacked>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(page, text)| match text.0 {
+            Ok(t) if !t.trim().is_empty() => Some((page, t)),
+            Ok(_) => None,
+            Err(why) => {
+                tracing::warn!(%sha256, page, %why, "a page's stored text is unreadable; not indexed");
+                None
+            }
+        })
+        .collect())
+}
+
+/// Works that have PDF text to index (in the trash or not).
+pub fn works_with_text(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT p.work_key FROM work_pdfs p JOIN pdf_texts t ON t.sha256 = p.sha256
+          WHERE t.error IS NULL AND t.pages_with_text > 0",
+    )?;
+    let keys = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}
+
 /// How many stored files have text, and how many pages of text they hold.
 pub fn totals(conn: &Connection) -> Result<(u64, u64)> {
     Ok(conn

@@ -74,6 +74,15 @@ pub fn of_work(conn: &Connection, work_key: i64) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The works that hold file `sha256`.
+pub fn works_of(conn: &Connection, sha256: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT work_key FROM work_pdfs WHERE sha256 = ?1")?;
+    let keys = stmt
+        .query_map([sha256], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(keys)
+}
+
 /// How many files are stored.
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn

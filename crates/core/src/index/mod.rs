@@ -65,6 +65,10 @@ pub struct IndexDoc {
     pub collections: Vec<String>,
     /// Note body.
     pub note: String,
+    /// The pages of its PDF's text (the newest PDF whose text was read), in order.
+    pub fulltext: Vec<String>,
+    /// Its annotations' quotes and comments, one text each.
+    pub annotations: Vec<String>,
     /// Publication year.
     pub year: Option<i32>,
     /// Status name.
@@ -353,6 +357,12 @@ impl SearchIndex {
         }
         if !d.note.is_empty() {
             doc.add_text(f.note, &d.note);
+        }
+        for page in &d.fulltext {
+            doc.add_text(f.fulltext, page);
+        }
+        for a in &d.annotations {
+            doc.add_text(f.annotation, a);
         }
         // The title twice: in the one field bare words are scored on, it weighs most.
         doc.add_text(f.body, &d.title);

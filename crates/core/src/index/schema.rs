@@ -8,7 +8,7 @@ use tantivy::schema::{
 use super::analyzer::ANALYZER;
 
 /// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 5;
+pub const INDEX_SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +30,11 @@ pub struct Fields {
     pub collection: Field,
     /// Note words.
     pub note: Field,
+    /// The text of the paper's PDF, one value per page (tantivy leaves a gap between values,
+    /// so a phrase never runs across a page break), for `fulltext:`.
+    pub fulltext: Field,
+    /// The quotes and comments of the paper's annotations, one value each, for `annotation:`.
+    pub annotation: Field,
     /// Every word a bare-word query looks at (the title twice, authors, tags, abstract, note),
     /// with frequencies but no positions. Bare words match here as single terms, so a query
     /// of several words is a plain intersection of posting lists that tantivy can answer with
@@ -72,7 +77,9 @@ impl Fields {
             tags_text: b.add_text_field("tags", text.clone()),
             tag: b.add_text_field("tag", STRING | FAST),
             collection: b.add_text_field("collection", STRING),
-            note: b.add_text_field("note", text),
+            note: b.add_text_field("note", text.clone()),
+            fulltext: b.add_text_field("fulltext", text.clone()),
+            annotation: b.add_text_field("annotation", text),
             body: b.add_text_field(
                 "body",
                 TextOptions::default().set_indexing_options(

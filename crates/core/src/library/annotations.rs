@@ -134,8 +134,8 @@ impl Library {
                     updated_at: now.to_string(),
                 },
             )?;
-            // Annotations are not in the search index yet: no works are logged for it.
-            Ok((works::id_of(tx, key)?, Vec::new()))
+            // `annotation:` searches them: the work's document changes.
+            Ok((works::id_of(tx, key)?, vec![key]))
         })?;
         tracing::info!(paper = %paper, annotation = %id_text, page = new.page, "annotated");
         self.annotation(&id_text)
@@ -228,7 +228,7 @@ impl Library {
                 row.rects = r;
             }
             annotations::update(tx, &row, now)?;
-            Ok(((), Vec::new()))
+            Ok(((), vec![row.work_key]))
         })?;
         self.annotation(annotation_id)
     }
@@ -245,17 +245,13 @@ impl Library {
     }
 
     fn set_annotation_deleted(&self, annotation_id: &str, deleted: bool) -> Result<()> {
-        let found = self.write(|tx, now| {
-            Ok((
-                annotations::set_deleted(tx, annotation_id, deleted, now)?,
-                Vec::new(),
-            ))
-        })?;
-        if found {
-            Ok(())
-        } else {
-            Err(Error::AnnotationNotFound(annotation_id.to_string()))
-        }
+        self.write(|tx, now| {
+            let (row, _) = annotations::get(tx, annotation_id)?
+                .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
+            annotations::set_deleted(tx, annotation_id, deleted, now)?;
+            // `annotation:` no longer (or again) finds it.
+            Ok(((), vec![row.work_key]))
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::db::pdf_text;
+use crate::db::{pdf_text, pdfs};
 use crate::error::{Error, Result};
 use crate::fulltext::{ExtractError, Extractor};
 use crate::library::Library;
@@ -51,6 +51,23 @@ impl Library {
     pub fn pdf_text(&self, id: &PaperId, page: Option<u32>) -> Result<PdfText> {
         let file = self.pdf(id)?.ok_or_else(|| Error::NoPdf(id.clone()))?;
         self.pdf_text_of(id, &file.sha256, page)
+    }
+
+    /// Reads the text of the paper's newest PDF if it was not read yet (so search finds its
+    /// words), and says how many pages gave text, without returning the text.
+    ///
+    /// # Errors
+    /// As [`Library::pdf_text`].
+    pub fn read_pdf_text(&self, id: &PaperId) -> Result<PdfText> {
+        let file = self.pdf(id)?.ok_or_else(|| Error::NoPdf(id.clone()))?;
+        let e = self.extract_once(id, &file.sha256)?;
+        Ok(PdfText {
+            sha256: file.sha256,
+            extractor: e.extractor,
+            page_count: e.page_count,
+            pages_with_text: e.pages_with_text,
+            pages: Vec::new(),
+        })
     }
 
     /// [`Library::pdf_text`] of one of the paper's files, named by its SHA-256.
@@ -127,8 +144,8 @@ impl Library {
         self.write(|tx, now| {
             let outcome = pages.as_deref().map_err(String::as_str);
             pdf_text::store(tx, sha256, &version, now, outcome)?;
-            // The page texts are not in the search index yet: no works are logged for it.
-            Ok(((), Vec::new()))
+            // Every paper holding the file gets its text in the search index.
+            Ok(((), pdfs::works_of(tx, sha256)?))
         })?;
         if let Err(reason) = pages {
             return Err(Error::PdfUnreadable {

@@ -718,6 +718,10 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             families.push(family);
         }
     }
+    // Page text is read per work, and only for the works that have some: all of it at once
+    // could be gigabytes.
+    let with_text = db::pdf_text::works_with_text(conn)?;
+    let mut annotation_map = db::annotations::all_index_texts(conn)?;
     let total = works::live_count(conn)?;
     let step = (total / 10).max(1);
     let mut n = 0u64;
@@ -763,6 +767,15 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             tags: tag_map.remove(&key).unwrap_or_default(),
             collections: collection_map.remove(&key).unwrap_or_default(),
             note: note_map.remove(&key).unwrap_or_default(),
+            fulltext: if with_text.contains(&key) {
+                db::pdf_text::indexed_pages(conn, key)?
+                    .into_iter()
+                    .map(|(_, text)| text)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            annotations: annotation_map.remove(&key).unwrap_or_default(),
             year: year?,
             status: status.parse::<Status>().unwrap_or_default().as_str(),
             added: crate::index::added_key(&added_at),

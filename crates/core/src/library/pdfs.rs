@@ -141,10 +141,11 @@ impl Library {
         if !same_size_file_exists(&path, bytes.len() as u64) {
             write_atomic(&path, bytes)?;
         }
-        // Linking a PDF changes no indexed text: no works are logged for the index.
+        // The paper's indexed text is its newest PDF's: logged for the index, which takes
+        // this file's text if it was read already (the same bytes held by another paper).
         self.write(|tx, now| {
             pdfs::link(tx, key, &sha256, bytes.len() as u64, version, origin, now)?;
-            Ok(((), Vec::new()))
+            Ok(((), vec![key]))
         })?;
         tracing::info!(paper = %id, %sha256, size = bytes.len(), origin, "stored a PDF");
         let conn = self.conn();

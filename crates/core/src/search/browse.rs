@@ -12,6 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term};
 
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
+use super::query::{Clause, Target};
 use super::snippet::{self, MatchTerms};
 use super::{
     build, found_and_counted, key_columns, phrase_top, query, top_by_best_completion, SearchHit,
@@ -398,6 +399,16 @@ pub(crate) fn run_limited(
         .map(|&(score, key)| (key as i64, score))
         .collect();
     let rows = works::summaries(conn, &keys)?;
+    let asks_fulltext = parsed.clauses.iter().any(|c| {
+        matches!(
+            c,
+            Clause::Text {
+                target: Target::Fulltext,
+                negated: false,
+                ..
+            }
+        )
+    });
     let marked: Vec<_> = rows
         .iter()
         .map(|row| {
@@ -408,16 +419,31 @@ pub(crate) fn run_limited(
             let title = snippet::full(&mut an, &row.title, terms);
             let abstract_window =
                 snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
-            (score, title, abstract_window)
+            // The PDF's pages are read only when the match may be there: the query asks for
+            // them, or nothing in the title or abstract matched.
+            let pages_wanted = asks_fulltext
+                || (built.has_text
+                    && title.highlights.is_empty()
+                    && abstract_window.highlights.is_empty());
+            let page = if pages_wanted {
+                let pages = crate::db::pdf_text::indexed_pages(conn, row.key)?;
+                snippet::best_page(&mut an, &pages, terms, SNIPPET_WIDTH)
+            } else {
+                None
+            };
+            Ok((score, title, abstract_window, page))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let papers = to_summaries(conn, rows)?;
-    for (paper, (score, title_snippet, abstract_snippet)) in papers.into_iter().zip(marked) {
+    for (paper, (score, title_snippet, abstract_snippet, fulltext_snippet)) in
+        papers.into_iter().zip(marked)
+    {
         results.hits.push(SearchHit {
             paper,
             score,
             title_snippet,
             abstract_snippet,
+            fulltext_snippet,
         });
     }
     if let Some(tally) = tally {

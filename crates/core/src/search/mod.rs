@@ -28,7 +28,7 @@ pub use browse::{
 };
 pub use facets::{FacetCount, Facets, TOP_TAGS};
 use snippet::MatchTerms;
-pub use snippet::{Highlight, Snippet};
+pub use snippet::{Highlight, PageSnippet, Snippet};
 
 use crate::db::works;
 use crate::error::Result;
@@ -68,6 +68,10 @@ pub struct SearchHit {
     pub title_snippet: Snippet,
     /// A window of the abstract around the matches.
     pub abstract_snippet: Snippet,
+    /// Where the words are in the paper's PDF, when they matched its text there and not in
+    /// the title or abstract (or the query asked for `fulltext:`): the page with the most
+    /// matches and a window of it.
+    pub fulltext_snippet: Option<PageSnippet>,
 }
 
 /// A page of results.
@@ -168,6 +172,8 @@ fn target_fields(f: &Fields, target: Target) -> Vec<(Field, f32)> {
         Target::Author => vec![(f.authors, 1.0)],
         Target::Abstract => vec![(f.abstract_text, 1.0)],
         Target::Note => vec![(f.note, 1.0)],
+        Target::Fulltext => vec![(f.fulltext, 1.0)],
+        Target::Annotation => vec![(f.annotation, 1.0)],
     }
 }
 

@@ -5,6 +5,7 @@
 //! | `graph attention` | both words, in any field (title weighted highest) |
 //! | `"neural networks"` | the exact phrase |
 //! | `title:diffusion`, `author:Zhang`, `abstract:"latent space"`, `note:todo` | one field (`ti:`, `au:`, `abs:` also work) |
+//! | `fulltext:retriever`, `annotation:"key idea"` | the text of the paper's PDF; its highlights' quotes and comments (`ft:`, `pdf:`, `hl:` also work) |
 //! | `tag:llm`, `status:to-read` | exact tag / reading status |
 //! | `collection:"Reading group"`, `in:thesis` | in this collection (any case) |
 //! | `source:hf`, `source:arxiv`, `source:s2`, `source:bibtex` | reported by this source (family) |
@@ -30,6 +31,10 @@ pub enum Target {
     Abstract,
     /// Note only.
     Note,
+    /// The text of the paper's PDF.
+    Fulltext,
+    /// The quotes and comments of its annotations.
+    Annotation,
 }
 
 /// One condition of a query.
@@ -223,6 +228,8 @@ fn field_of(name: &str) -> Option<Field> {
         "author" | "authors" | "au" | "by" => Field::Text(Target::Author),
         "abstract" | "abs" => Field::Text(Target::Abstract),
         "note" | "notes" => Field::Text(Target::Note),
+        "fulltext" | "ft" | "pdf" => Field::Text(Target::Fulltext),
+        "annotation" | "annotations" | "hl" => Field::Text(Target::Annotation),
         "tag" | "tags" => Field::Tag,
         "collection" | "collections" | "in" => Field::Collection,
         "status" | "is" => Field::Status,

@@ -27,6 +27,47 @@ pub struct Snippet {
     pub highlights: Vec<Highlight>,
 }
 
+/// A window of one page of a paper's PDF text around the words that matched there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PageSnippet {
+    /// The window of the page's text (whitespace as extracted).
+    pub text: String,
+    /// The 1-based physical page it comes from.
+    pub page: u32,
+    /// Matched ranges of `text`, as in [`Snippet`].
+    pub highlights: Vec<Highlight>,
+}
+
+/// The page of `pages` (page number, text) with the most matches, and a window of it; `None`
+/// when no page matches.
+pub fn best_page(
+    analyzer: &mut TextAnalyzer,
+    pages: &[(u32, String)],
+    terms: &MatchTerms,
+    width: usize,
+) -> Option<PageSnippet> {
+    if terms.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, PageSnippet)> = None;
+    for (page, text) in pages {
+        let count = hits(analyzer, text, terms).len();
+        if count > 0 && best.as_ref().is_none_or(|(n, _)| count > *n) {
+            let w = window(analyzer, text, terms, width);
+            best = Some((
+                count,
+                PageSnippet {
+                    text: w.text,
+                    page: *page,
+                    highlights: w.highlights,
+                },
+            ));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
 /// The analysed words a result is highlighted for.
 #[derive(Debug, Default, Clone)]
 pub struct MatchTerms {

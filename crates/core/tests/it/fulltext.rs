@@ -563,3 +563,90 @@ fn damaged_chinese_and_fontless_pdfs_from_the_shared_fixtures() {
     assert!(text.pages[0].garbled);
     assert!(text.pages[0].text.is_empty());
 }
+
+#[test]
+fn fulltext_and_annotation_searches_find_the_page_and_follow_changes() {
+    let (mut t, id) = library_with_pdf(&three_pages());
+    // Before the text is read, the body's words find nothing.
+    assert_eq!(t.search("fulltext:negatives").total, 0);
+    t.lib().read_pdf_text(&id).unwrap();
+
+    let found = t.search("fulltext:negatives");
+    assert_eq!(found.total, 1);
+    let page = found.hits[0]
+        .fulltext_snippet
+        .clone()
+        .expect("a page snippet");
+    assert_eq!(page.page, 2);
+    let marked: Vec<&str> = page
+        .highlights
+        .iter()
+        .map(|h| &page.text[h.start..h.end])
+        .collect();
+    assert_eq!(marked, ["negatives"]);
+    // The page with the most matches is the one shown.
+    assert_eq!(
+        t.search("ft:bm25").hits[0]
+            .fulltext_snippet
+            .as_ref()
+            .unwrap()
+            .page,
+        3
+    );
+    // A phrase does not run across a page break.
+    assert_eq!(t.search(r#"fulltext:"answering we train""#).total, 0);
+    assert_eq!(t.search(r#"fulltext:"strong baseline""#).total, 1);
+    // The title's words do not need the PDF: no page is read for them.
+    assert!(t.search("dense").hits[0].fulltext_snippet.is_none());
+
+    let made = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "strong baseline".into(),
+                comment: Some("compare with ColBERT".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(t.search("annotation:colbert").total, 1);
+    assert_eq!(t.search(r#"annotation:"strong baseline""#).total, 1);
+    t.lib().delete_annotation(&made.annotation.id).unwrap();
+    assert_eq!(t.search("annotation:colbert").total, 0);
+    t.lib().restore_annotation(&made.annotation.id).unwrap();
+
+    // A rebuilt index, in a new process, holds the same.
+    t.reopen();
+    t.lib().reindex().unwrap();
+    assert_eq!(t.search("fulltext:negatives").total, 1);
+    assert_eq!(t.search("annotation:colbert").total, 1);
+    assert_eq!(t.lib().stats().unwrap().indexed, 1);
+
+    // In the trash, none of it is found.
+    t.lib().delete_papers(std::slice::from_ref(&id)).unwrap();
+    assert_eq!(t.search("fulltext:negatives").total, 0);
+    assert_eq!(t.search("annotation:colbert").total, 0);
+}
+
+#[test]
+fn a_second_paper_holding_the_same_pdf_is_found_by_its_text_too() {
+    let (t, first) = library_with_pdf(&three_pages());
+    t.lib().read_pdf_text(&first).unwrap();
+    t.lib()
+        .add_papers(
+            &[NewPaper {
+                title: "The same paper, another record".into(),
+                ..Default::default()
+            }],
+            "test",
+            "test",
+        )
+        .unwrap();
+    let second = t.all().into_iter().find(|p| p.id != first).unwrap().id;
+    t.lib()
+        .store_pdf(&second, &three_pages(), "file:copy.pdf", None)
+        .unwrap();
+    // The text was read once for the file; linking it is enough.
+    assert_eq!(t.search("fulltext:negatives").total, 2);
+}

@@ -25,6 +25,7 @@ export function hit(over: Partial<SearchHit> = {}): SearchHit {
     score: 1.5,
     titleSnippet: plain(title),
     abstractSnippet: plain("The dominant sequence transduction models are based on recurrent networks."),
+    fulltextSnippet: null,
     ...over,
   };
 }
