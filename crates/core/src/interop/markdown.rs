@@ -7,6 +7,12 @@
 //! with `: # ' "` or a leading `-` stays a string. [`parse`] reads back what [`write_one`]
 //! writes (a small YAML subset: scalars, flat lists, one level of mapping), so a notes folder
 //! can be imported into another library.
+//!
+//! A paper's annotations follow the note, between two HTML comment lines
+//! ([`ANNOTATIONS_START`], [`ANNOTATIONS_END`]): each with its page, kind and colour, its quote
+//! as a block quote and its comment, every line indented so none can be taken for the end
+//! line. They are there to be read (they are never locked in); [`parse`] leaves the block out
+//! of the note, so importing the folder does not copy them into the note.
 
 use super::record::{arxiv_from, clean_doi, ExportEntry, Links, Parsed, Record};
 use crate::import::SkippedEntry;
@@ -31,6 +37,69 @@ pub fn yaml_str(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// The line that opens a notes file's annotations.
+pub const ANNOTATIONS_START: &str =
+    "<!-- papershelf:annotations: written from the library; edits here are not read back -->";
+
+/// The line that closes them.
+pub const ANNOTATIONS_END: &str = "<!-- /papershelf:annotations -->";
+
+/// The annotations block of a notes file: empty when there are none.
+fn annotations_block(annotations: &[crate::model::Annotation]) -> String {
+    if annotations.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("{ANNOTATIONS_START}\n## Annotations\n");
+    for a in annotations {
+        let colour = crate::model::ANNOTATION_COLORS
+            .iter()
+            .find(|(_, hex)| *hex == a.color)
+            .map(|(name, hex)| format!("{name} `{hex}`"))
+            .unwrap_or_else(|| format!("`{}`", a.color));
+        let page = match &a.page_label {
+            Some(label) if *label != a.page.to_string() => format!("p. {} ({label})", a.page),
+            _ => format!("p. {}", a.page),
+        };
+        out.push_str(&format!(
+            "\n- **{page}** · {} · {colour}\n",
+            a.kind.as_str()
+        ));
+        if let Some(q) = a.quote.as_deref().filter(|q| !q.trim().is_empty()) {
+            for line in crate::text::collapse_whitespace(q).lines() {
+                out.push_str(&format!("  > {line}\n"));
+            }
+        }
+        if !a.comment.trim().is_empty() {
+            out.push('\n');
+            for line in a.comment.trim_end().lines() {
+                if line.trim().is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(ANNOTATIONS_END);
+    out.push('\n');
+    out
+}
+
+/// The note body without the annotations block a notes file may carry.
+fn without_annotations(body: &str) -> String {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in body.lines() {
+        match line.trim_end() {
+            l if l.starts_with("<!-- papershelf:annotations") && !inside => inside = true,
+            l if l == ANNOTATIONS_END && inside => inside = false,
+            _ if inside => {}
+            _ => out.push(line),
+        }
+    }
+    out.join("\n").trim().to_string()
 }
 
 /// One paper's Markdown file.
@@ -104,6 +173,11 @@ pub fn write_one(e: &ExportEntry) -> String {
         out.push('\n');
         out.push_str(n.body.trim_end());
         out.push('\n');
+    }
+    let block = annotations_block(&e.annotations);
+    if !block.is_empty() {
+        out.push('\n');
+        out.push_str(&block);
     }
     out
 }
@@ -300,7 +374,7 @@ pub fn parse(text: &str) -> Parsed {
         paper,
         tags,
         collections: list("collections"),
-        note: Some(body).filter(|b| !b.is_empty()),
+        note: Some(without_annotations(&body)).filter(|b| !b.is_empty()),
         status,
         files: vec![],
         url: None,

@@ -59,6 +59,9 @@ pub struct ExportEntry {
     /// export writes one entry per record that has a key, each with its own entry type and the
     /// fields Papershelf does not model. Empty for a paper that never came from BibTeX.
     pub bibtex: Vec<BibtexRecord>,
+    /// The paper's annotations (highlights and pinned notes on its PDF), in page order: the
+    /// Markdown notes file writes them after the note.
+    pub annotations: Vec<crate::model::Annotation>,
 }
 
 impl ExportEntry {

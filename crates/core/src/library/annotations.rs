@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::fulltext::find_quote;
 use crate::library::Library;
 use crate::model::{
-    parse_color, Annotation, AnnotationChange, AnnotationKind, NewAnnotation, PaperId, PdfRect,
-    ANNOTATION_COLORS, DEFAULT_ANNOTATION_COLOR,
+    parse_color, Annotation, AnnotationChange, AnnotationKind, NewAnnotation, Note, PaperId,
+    PdfRect, ANNOTATION_COLORS, DEFAULT_ANNOTATION_COLOR,
 };
 
 /// The longest comment an annotation keeps, in characters (a long note belongs in the
@@ -233,6 +233,43 @@ impl Library {
         self.annotation(annotation_id)
     }
 
+    /// "Add to note": appends the paper's highlights (all, or those named) to its Markdown
+    /// note, each as a block quote with its page and then its comment, in page order. One
+    /// already in the note (its quote line is there) is not added twice. Returns the note.
+    ///
+    /// # Errors
+    /// [`Error::AnnotationNotFound`] for a named id that is not one of the paper's.
+    pub fn add_annotations_to_note(&self, id: &PaperId, only: &[String]) -> Result<Note> {
+        let all = self.annotations(id)?;
+        if let Some(missing) = only.iter().find(|want| !all.iter().any(|a| &a.id == *want)) {
+            return Err(Error::AnnotationNotFound(missing.clone()));
+        }
+        let chosen = all
+            .iter()
+            .filter(|a| only.is_empty() || only.contains(&a.id))
+            .filter(|a| a.quote.is_some() || !a.comment.trim().is_empty());
+        let mut body = self.note(id)?.map(|n| n.body).unwrap_or_default();
+        let mut added = 0;
+        for a in chosen {
+            let entry = note_entry(a);
+            let first_line = entry.lines().next().unwrap_or_default();
+            if body.lines().any(|l| l == first_line) {
+                continue;
+            }
+            if !body.trim().is_empty() {
+                body = format!("{}\n\n", body.trim_end());
+            }
+            body.push_str(&entry);
+            added += 1;
+        }
+        if added > 0 {
+            self.set_note(id, &body)?;
+        }
+        self.note(id)?.ok_or_else(|| {
+            Error::InvalidInput(format!("{id} has no highlights to add to its note"))
+        })
+    }
+
     /// Deletes an annotation; [`Library::restore_annotation`] undoes it.
     pub fn delete_annotation(&self, annotation_id: &str) -> Result<()> {
         self.set_annotation_deleted(annotation_id, true)
@@ -255,7 +292,25 @@ impl Library {
     }
 }
 
-fn to_annotation(row: annotations::Row, paper_id: PaperId) -> Annotation {
+/// One annotation as the note quotes it: `> quote (p. 3)`, then the comment.
+fn note_entry(a: &Annotation) -> String {
+    let page = match &a.page_label {
+        Some(label) if *label != a.page.to_string() => format!("p. {label}"),
+        _ => format!("p. {}", a.page),
+    };
+    let mut out = match a.quote.as_deref().filter(|q| !q.trim().is_empty()) {
+        Some(q) => format!("> {} ({page})\n", crate::text::collapse_whitespace(q)),
+        None => format!("> ({page})\n"),
+    };
+    if !a.comment.trim().is_empty() {
+        out.push('\n');
+        out.push_str(a.comment.trim());
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn to_annotation(row: annotations::Row, paper_id: PaperId) -> Annotation {
     Annotation {
         id: row.id,
         paper_id,

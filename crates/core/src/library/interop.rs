@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::clean::{self, Lines};
-use crate::db::{self, changes, collections, import_raw, notes, tags, works};
+use crate::db::{self, annotations, changes, collections, import_raw, notes, tags, works};
 use crate::error::{Error, Failure, Result};
 use crate::interop::citekey::{self, KeySource};
 use crate::interop::mirror::{
@@ -427,10 +427,15 @@ impl Library {
             let own = keys.get(&id).cloned().unwrap_or_else(|| vec![id.clone()]);
             // Newest first: the first text met of each citation key is the one exported.
             let newest = import_raw::newest_bibtex(&conn, key)?;
+            let annotations = annotations::of_work(&conn, key)?
+                .into_iter()
+                .map(|row| super::annotations::to_annotation(row, paper.id.clone()))
+                .collect();
             out.push(ExportEntry {
                 key: own[0].clone(),
                 paper,
                 bibtex: bibtex_records(&own, newest),
+                annotations,
             });
         }
         out.sort_by(|a, b| a.key.cmp(&b.key));

@@ -650,3 +650,106 @@ fn a_second_paper_holding_the_same_pdf_is_found_by_its_text_too() {
     // The text was read once for the file; linking it is enough.
     assert_eq!(t.search("fulltext:negatives").total, 2);
 }
+
+#[test]
+fn add_to_note_quotes_highlights_with_their_pages_once() {
+    let (t, id) = library_with_pdf(&three_pages());
+    t.lib().set_note(&id, "My own words.").unwrap();
+    let first = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "strong baseline".into(),
+                comment: Some("Compare with ColBERT.".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .annotation;
+    let second = t
+        .lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "Dense Passage".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .annotation;
+
+    let note = t
+        .lib()
+        .add_annotations_to_note(&id, std::slice::from_ref(&first.id))
+        .unwrap();
+    assert_eq!(
+        note.body,
+        "My own words.\n\n> strong baseline (p. 3)\n\nCompare with ColBERT.\n"
+    );
+    // All of them, in page order; the one already there is not added again.
+    let note = t.lib().add_annotations_to_note(&id, &[]).unwrap();
+    assert_eq!(
+        note.body,
+        "My own words.\n\n> strong baseline (p. 3)\n\nCompare with ColBERT.\n\n> Dense Passage (p. 1)\n"
+    );
+    let again = t.lib().add_annotations_to_note(&id, &[]).unwrap();
+    assert_eq!(again.body, note.body);
+    assert_eq!(t.search("note:colbert").total, 1);
+
+    let err = t
+        .lib()
+        .add_annotations_to_note(&id, &["nope".into()])
+        .unwrap_err();
+    assert!(matches!(err, Error::AnnotationNotFound(_)), "{err:?}");
+    assert_eq!(second.page, 1);
+}
+
+#[test]
+fn markdown_notes_carry_the_annotations_and_an_import_leaves_them_out_of_the_note() {
+    let (t, id) = library_with_pdf(&three_pages());
+    t.lib().set_note(&id, "The note.").unwrap();
+    t.lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "strong baseline".into(),
+                comment: Some(
+                    "Compare.\n<!-- /papershelf:annotations -->\nStill the comment.".into(),
+                ),
+                color: Some("green".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        t.lib()
+            .export_markdown(&papershelf_core::ExportSelection::default(), dir.path())
+            .unwrap(),
+        1
+    );
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("The note.\n"), "{text}");
+    assert!(text.contains("## Annotations"), "{text}");
+    assert!(
+        text.contains("- **p. 3** · highlight · green `#5fb236`"),
+        "{text}"
+    );
+    assert!(text.contains("  > strong baseline\n"), "{text}");
+    // A comment line that looks like the block's end is indented, so it cannot end it.
+    assert!(
+        text.contains("  <!-- /papershelf:annotations -->\n  Still the comment."),
+        "{text}"
+    );
+
+    let parsed = papershelf_core::interop::markdown::parse(&text);
+    assert_eq!(parsed.records.len(), 1);
+    assert_eq!(parsed.records[0].note.as_deref(), Some("The note."));
+}
