@@ -2,6 +2,7 @@
 //! on a blocking thread through [`blocking`] (or, for `add_paper`, a core fetch awaited on the
 //! async runtime first): no SQL, index or network code lives here.
 
+pub mod annotations;
 pub mod backups;
 pub mod collections;
 pub mod files;

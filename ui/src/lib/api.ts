@@ -8,6 +8,7 @@ import { commands } from "./bindings";
 import { ERROR_CODES } from "./labels";
 import { isExternalUrl } from "./markdown";
 import type {
+  AnnotationChange,
   BrowseRequest,
   BrowseSort,
   ErrorCode,
@@ -15,6 +16,7 @@ import type {
   FileKind,
   ImportProgress,
   IpcError,
+  NewAnnotation,
   PaperId,
   Status,
   SubscriptionKind,
@@ -115,6 +117,33 @@ export const autosaveNote = (id: PaperId, body: string) => call("autosaveNote", 
 
 /** Earlier versions of a note, newest first. */
 export const noteHistory = (id: PaperId) => call("noteHistory", id);
+
+/** The paper's PDFs in the library, newest first. */
+export const paperPdfs = (id: PaperId) => call("paperPdfs", id);
+
+/** The text of the paper's newest PDF: one page (1-based), or every page. */
+export const pdfText = (id: PaperId, page: number | null = null) => call("pdfText", id, page);
+
+/** The paper's highlights and pinned notes, in page order. */
+export const listAnnotations = (id: PaperId) => call("listAnnotations", id);
+
+/** Stores a highlight or pinned note the moment it is made. */
+export const addAnnotation = (id: PaperId, annotation: NewAnnotation) =>
+  call("addAnnotation", id, annotation);
+
+/** Changes an annotation's colour, comment or rectangles. */
+export const updateAnnotation = (annotationId: string, change: AnnotationChange) =>
+  call("updateAnnotation", annotationId, change);
+
+/** Deletes an annotation; `restoreAnnotation` undoes it. */
+export const deleteAnnotation = (annotationId: string) => call("deleteAnnotation", annotationId);
+
+/** Brings back a deleted annotation. */
+export const restoreAnnotation = (annotationId: string) => call("restoreAnnotation", annotationId);
+
+/** "Add to note": quotes the paper's highlights (all, or those named) into its note. */
+export const addAnnotationsToNote = (id: PaperId, only: string[] = []) =>
+  call("addAnnotationsToNote", id, only);
 
 /** The library's backups, listed without opening it (offered when its database is damaged). */
 export const libraryBackups = () => call("libraryBackups");

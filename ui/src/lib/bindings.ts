@@ -38,6 +38,22 @@ export const commands = {
 	autosaveNote: (id: PaperId, body: string) => __TAURI_INVOKE<Paper>("autosave_note", { id, body }),
 	/**  Earlier versions of a paper's note, newest first. */
 	noteHistory: (id: PaperId) => __TAURI_INVOKE<Note[]>("note_history", { id }),
+	/**  The paper's PDFs in the library, newest first. */
+	paperPdfs: (id: PaperId) => __TAURI_INVOKE<PdfFile[]>("paper_pdfs", { id }),
+	/**  The text of the paper's newest PDF (one page, or all), read once and kept. */
+	pdfText: (id: PaperId, page: number | null) => __TAURI_INVOKE<PdfText>("pdf_text", { id, page }),
+	/**  The paper's annotations, in page order. */
+	listAnnotations: (id: PaperId) => __TAURI_INVOKE<Annotation[]>("list_annotations", { id }),
+	/**  Stores an annotation the reader made, the moment it is made. */
+	addAnnotation: (id: PaperId, annotation: NewAnnotation) => __TAURI_INVOKE<Annotation>("add_annotation", { id, annotation }),
+	/**  Changes an annotation's colour, comment or rectangles. */
+	updateAnnotation: (annotationId: string, change: AnnotationChange) => __TAURI_INVOKE<Annotation>("update_annotation", { annotationId, change }),
+	/**  Deletes an annotation (`restore_annotation` undoes it). */
+	deleteAnnotation: (annotationId: string) => __TAURI_INVOKE<null>("delete_annotation", { annotationId }),
+	/**  Brings back a deleted annotation. */
+	restoreAnnotation: (annotationId: string) => __TAURI_INVOKE<Annotation>("restore_annotation", { annotationId }),
+	/**  "Add to note": quotes the paper's highlights (all, or those named) into its note. */
+	addAnnotationsToNote: (id: PaperId, only: string[]) => __TAURI_INVOKE<Note>("add_annotations_to_note", { id, only }),
 	/**  Counts for the sidebar: papers per status, tags, notes. */
 	stats: () => __TAURI_INVOKE<Stats>("stats"),
 	/**  Looks a paper up by arXiv id or URL and adds it to the inbox. */
@@ -109,6 +125,60 @@ export type AddedPaper = {
 	/**  `false` when it was already in the library (its record was refreshed). */
 	added: boolean,
 };
+
+/**  One annotation. */
+export type Annotation = {
+	/**  A UUID. */
+	id: string,
+	/**  The paper it belongs to. */
+	paperId: PaperId,
+	/**  Lowercase hex SHA-256 of the PDF it was made on. */
+	pdfSha256: string,
+	/**  Highlight or note. */
+	kind: AnnotationKind,
+	/**  1-based physical page. */
+	page: number,
+	/**  The page's printed label, when the PDF has labels. */
+	pageLabel: string | null,
+	/**  `#rrggbb`. */
+	color: string,
+	/**
+	 *  Where it is on the page; empty when it was anchored by its quote only (the reader
+	 *  finds the rectangles from the quote).
+	 */
+	rects: ([(number | null), (number | null), (number | null), (number | null)])[],
+	/**  The exact text it marks (none for a pinned note). */
+	quote: string | null,
+	/**  Text just before the quote on the page. */
+	quotePrefix: string | null,
+	/**  Text just after the quote on the page. */
+	quoteSuffix: string | null,
+	/**  Offset of the quote in the page's extracted text, in Unicode scalar values. */
+	quoteOffset: number | null,
+	/**  The user's comment (Markdown), possibly empty. */
+	comment: string,
+	/**  When it was made (RFC 3339). */
+	created: string,
+	/**  When it last changed (RFC 3339). */
+	updated: string,
+};
+
+/**  A change to an annotation: the fields given are set, the others kept. */
+export type AnnotationChange = {
+	/**  A new colour (`#rrggbb` or a name). */
+	color: string | null,
+	/**  A new comment. */
+	comment: string | null,
+	/**  New rectangles (the reader re-anchored it). */
+	rects: ([(number | null), (number | null), (number | null), (number | null)])[] | null,
+};
+
+/**  What an annotation is. */
+export type AnnotationKind = 
+/**  Marked text, optionally with a comment. */
+"highlight" | 
+/**  A comment pinned to a point of a page. */
+"note";
 
 /**  One backup file. */
 export type BackupInfo = {
@@ -473,6 +543,32 @@ export type MirrorStatus = {
 	dirty: boolean,
 };
 
+/**  A new annotation, as the reader makes it. */
+export type NewAnnotation = {
+	/**  Highlight or note (default highlight). */
+	kind: AnnotationKind | null,
+	/**  The PDF it is made on; the paper's newest when not given. */
+	pdfSha256: string | null,
+	/**  1-based physical page. */
+	page: number,
+	/**  The page's printed label, when known. */
+	pageLabel: string | null,
+	/**  `#rrggbb` or a colour name; yellow when not given. */
+	color: string | null,
+	/**  Where it is on the page. */
+	rects: ([(number | null), (number | null), (number | null), (number | null)])[],
+	/**  The exact text it marks. */
+	quote: string | null,
+	/**  Text just before the quote. */
+	quotePrefix: string | null,
+	/**  Text just after the quote. */
+	quoteSuffix: string | null,
+	/**  Offset of the quote in the page text, in scalar values. */
+	quoteOffset: number | null,
+	/**  A comment. */
+	comment: string | null,
+};
+
 /**  A paper's Markdown note. */
 export type Note = {
 	/**  Markdown text as the user wrote it. */
@@ -656,6 +752,49 @@ export type PartialDate = {
 	month: number | null,
 	/**  Day of month 1–31, when known. */
 	day: number | null,
+};
+
+/**  One PDF of a paper. */
+export type PdfFile = {
+	/**  Lowercase hex SHA-256 of the file's bytes. */
+	sha256: string,
+	/**  Where the file is on disk. */
+	path: string,
+	/**  Its size in bytes. */
+	size: number,
+	/**  The arXiv version it is, when known. */
+	version: number | null,
+	/**  The URL it was fetched from, or `file:<name>` when it was attached. */
+	origin: string,
+	/**  When the paper got it (RFC 3339). */
+	addedAt: string,
+};
+
+/**  One page's text. */
+export type PdfPage = {
+	/**  1-based physical page. */
+	page: number,
+	/**  Its text in reading order (empty when it has none). */
+	text: string,
+	/**
+	 *  The page has text the extractor could not turn into words (a font without a Unicode
+	 *  map): it looks like text but cannot be searched or quoted.
+	 */
+	garbled: boolean,
+};
+
+/**  The text of one PDF, page by page. */
+export type PdfText = {
+	/**  The file's SHA-256. */
+	sha256: string,
+	/**  The program and version that read it. */
+	extractor: string,
+	/**  Pages in the file. */
+	pageCount: number,
+	/**  Pages that gave usable text. */
+	pagesWithText: number,
+	/**  The pages asked for, in order. */
+	pages: PdfPage[],
 };
 
 /**  What a restore did. */
