@@ -753,3 +753,30 @@ fn markdown_notes_carry_the_annotations_and_an_import_leaves_them_out_of_the_not
     assert_eq!(parsed.records.len(), 1);
     assert_eq!(parsed.records[0].note.as_deref(), Some("The note."));
 }
+
+#[test]
+fn arabic_without_its_vowel_signs_and_chinese_without_spaces_are_found() {
+    let (t, id) = library_with_file(&fixture("pdf/arabic-rtl-habibi.pdf"));
+    t.lib().read_pdf_text(&id).unwrap();
+    // The page has حَبيبي with a fatha; the query has none.
+    assert_eq!(
+        t.search("fulltext:\u{62D}\u{628}\u{64A}\u{628}\u{64A}")
+            .total,
+        1
+    );
+    assert_eq!(t.search("fulltext:habibi").total, 1);
+
+    let (t, id) = library_with_file(&shared_pdf("hostile/cjk-chinese-type3-with-tounicode.pdf"));
+    t.lib().read_pdf_text(&id).unwrap();
+    for query in ["fulltext:化学方程式", "fulltext:热化学", "fulltext:反应物"] {
+        let found = t.search(query);
+        assert_eq!(found.total, 1, "{query}");
+        let page = found.hits[0]
+            .fulltext_snippet
+            .clone()
+            .expect("a page snippet");
+        assert_eq!(page.page, 1);
+        assert!(!page.highlights.is_empty(), "{query}");
+    }
+    assert_eq!(t.search("fulltext:学化热").total, 0);
+}
