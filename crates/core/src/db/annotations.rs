@@ -1,131 +1,115 @@
 //! The `annotations` table: highlights and pinned notes on a paper's PDF.
 
-use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::error::Result;
-use crate::model::{AnnotationKind, PdfRect};
+use crate::model::{Annotation, AnnotationKind, PaperId};
 
-/// One stored annotation (without its paper's id, which lives in `works`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    /// A UUID.
-    pub id: String,
+/// The columns [`read`] takes, with the paper's id from `works` (`w`).
+const COLUMNS: &str = "a.id, w.id, a.pdf_sha256, a.kind, a.page, a.page_label, a.color, a.rects,
+    a.quote, a.quote_prefix, a.quote_suffix, a.quote_offset, a.comment, a.created_at,
+    a.updated_at, a.work_key, a.deleted_at IS NOT NULL";
+
+/// One annotation with its work's key and whether it is deleted.
+pub struct Stored {
+    /// The annotation.
+    pub annotation: Annotation,
     /// The work it belongs to.
     pub work_key: i64,
-    /// The file it was made on.
-    pub pdf_sha256: String,
-    /// Highlight or note.
-    pub kind: AnnotationKind,
-    /// 1-based page.
-    pub page: u32,
-    /// The printed page label.
-    pub page_label: Option<String>,
-    /// `#rrggbb`.
-    pub color: String,
-    /// Rectangles in PDF points.
-    pub rects: Vec<PdfRect>,
-    /// The exact text marked.
-    pub quote: Option<String>,
-    /// Context before it.
-    pub quote_prefix: Option<String>,
-    /// Context after it.
-    pub quote_suffix: Option<String>,
-    /// Its offset in the page text.
-    pub quote_offset: Option<u32>,
-    /// The comment.
-    pub comment: String,
-    /// Made at (RFC 3339).
-    pub created_at: String,
-    /// Changed at (RFC 3339).
-    pub updated_at: String,
+    /// Deleted (kept for undo).
+    pub deleted: bool,
 }
 
-const COLUMNS: &str = "id, work_key, pdf_sha256, kind, page, page_label, color, rects, quote,
-    quote_prefix, quote_suffix, quote_offset, comment, created_at, updated_at";
-
-fn read(r: &SqlRow<'_>) -> rusqlite::Result<Row> {
+fn read(r: &Row<'_>) -> rusqlite::Result<Stored> {
     let kind: String = r.get(3)?;
     let rects: String = r.get(7)?;
-    Ok(Row {
-        id: r.get(0)?,
-        work_key: r.get(1)?,
-        pdf_sha256: r.get(2)?,
-        // The table's CHECK admits only the two names.
-        kind: AnnotationKind::parse(&kind).unwrap_or(AnnotationKind::Highlight),
-        page: r.get(4)?,
-        page_label: r.get(5)?,
-        color: r.get(6)?,
-        // Written by `insert` from typed values; an unreadable list (a hand-edited row) reads
-        // as none, which the reader re-anchors from the quote.
-        rects: serde_json::from_str(&rects).unwrap_or_default(),
-        quote: r.get(8)?,
-        quote_prefix: r.get(9)?,
-        quote_suffix: r.get(10)?,
-        quote_offset: r.get(11)?,
-        comment: r.get(12)?,
-        created_at: r.get(13)?,
-        updated_at: r.get(14)?,
+    Ok(Stored {
+        annotation: Annotation {
+            id: r.get(0)?,
+            paper_id: PaperId::new(r.get::<_, String>(1)?),
+            pdf_sha256: r.get(2)?,
+            // The table's CHECK admits only the two names.
+            kind: AnnotationKind::parse(&kind).unwrap_or(AnnotationKind::Highlight),
+            page: r.get(4)?,
+            page_label: r.get(5)?,
+            color: r.get(6)?,
+            // Written by `insert` from typed values; an unreadable list (a hand-edited row)
+            // reads as none, which the reader re-anchors from the quote.
+            rects: serde_json::from_str(&rects).unwrap_or_default(),
+            quote: r.get(8)?,
+            quote_prefix: r.get(9)?,
+            quote_suffix: r.get(10)?,
+            quote_offset: r.get(11)?,
+            comment: r.get(12)?,
+            created: r.get(13)?,
+            updated: r.get(14)?,
+        },
+        work_key: r.get(15)?,
+        deleted: r.get(16)?,
     })
 }
 
-/// Stores a new annotation.
-pub fn insert(conn: &Connection, row: &Row) -> Result<()> {
-    conn.prepare_cached(&format!(
-        "INSERT INTO annotations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-    ))?
+/// Stores a new annotation of work `work_key` (its `paper_id` is not stored: the work is).
+pub fn insert(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO annotations (id, work_key, pdf_sha256, kind, page, page_label, color, rects,
+             quote, quote_prefix, quote_suffix, quote_offset, comment, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
     .execute(params![
-        row.id,
-        row.work_key,
-        row.pdf_sha256,
-        row.kind.as_str(),
-        row.page,
-        row.page_label,
-        row.color,
-        serde_json::to_string(&row.rects).unwrap_or_else(|_| "[]".into()),
-        row.quote,
-        row.quote_prefix,
-        row.quote_suffix,
-        row.quote_offset,
-        row.comment,
-        row.created_at,
-        row.updated_at,
+        a.id,
+        work_key,
+        a.pdf_sha256,
+        a.kind.as_str(),
+        a.page,
+        a.page_label,
+        a.color,
+        serde_json::to_string(&a.rects).unwrap_or_else(|_| "[]".into()),
+        a.quote,
+        a.quote_prefix,
+        a.quote_suffix,
+        a.quote_offset,
+        a.comment,
+        a.created,
+        a.updated,
     ])?;
     Ok(())
 }
 
 /// A work's annotations that are not deleted, in page order and, on a page, in text order.
-pub fn of_work(conn: &Connection, work_key: i64) -> Result<Vec<Row>> {
+pub fn of_work(conn: &Connection, work_key: i64) -> Result<Vec<Annotation>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM annotations
-          WHERE work_key = ?1 AND deleted_at IS NULL
-          ORDER BY page, quote_offset IS NULL, quote_offset, created_at, id"
+        "SELECT {COLUMNS} FROM annotations a JOIN works w ON w.key = a.work_key
+          WHERE a.work_key = ?1 AND a.deleted_at IS NULL
+          ORDER BY a.page, a.quote_offset IS NULL, a.quote_offset, a.created_at, a.id"
     ))?;
     let rows = stmt
-        .query_map([work_key], read)?
+        .query_map([work_key], |r| Ok(read(r)?.annotation))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-/// One annotation by id, deleted or not, with whether it is deleted.
-pub fn get(conn: &Connection, id: &str) -> Result<Option<(Row, bool)>> {
+/// One annotation by id, deleted or not.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Stored>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS}, deleted_at IS NOT NULL FROM annotations WHERE id = ?1"
+            "SELECT {COLUMNS} FROM annotations a JOIN works w ON w.key = a.work_key
+              WHERE a.id = ?1"
         ))?
-        .query_row([id], |r| Ok((read(r)?, r.get::<_, bool>(15)?)))
+        .query_row([id], read)
         .optional()?)
 }
 
 /// Writes an annotation's colour, comment and rectangles.
-pub fn update(conn: &Connection, row: &Row, now: &str) -> Result<()> {
+pub fn update(conn: &Connection, a: &Annotation, now: &str) -> Result<()> {
     conn.prepare_cached(
         "UPDATE annotations SET color = ?2, comment = ?3, rects = ?4, updated_at = ?5 WHERE id = ?1",
     )?
     .execute(params![
-        row.id,
-        row.color,
-        row.comment,
-        serde_json::to_string(&row.rects).unwrap_or_else(|_| "[]".into()),
+        a.id,
+        a.color,
+        a.comment,
+        serde_json::to_string(&a.rects).unwrap_or_else(|_| "[]".into()),
         now
     ])?;
     Ok(())

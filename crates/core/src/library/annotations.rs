@@ -53,20 +53,14 @@ impl Library {
     pub fn annotations(&self, id: &PaperId) -> Result<Vec<Annotation>> {
         let conn = self.conn();
         let key = works::key_of(&conn, id)?;
-        let paper = PaperId::new(works::id_of(&conn, key)?);
-        Ok(annotations::of_work(&conn, key)?
-            .into_iter()
-            .map(|row| to_annotation(row, paper.clone()))
-            .collect())
+        annotations::of_work(&conn, key)
     }
 
     /// One annotation by its id (a deleted one too, so an undo can show what it brings back).
     pub fn annotation(&self, annotation_id: &str) -> Result<Annotation> {
-        let conn = self.conn();
-        let (row, _) = annotations::get(&conn, annotation_id)?
-            .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
-        let paper = PaperId::new(works::id_of(&conn, row.work_key)?);
-        Ok(to_annotation(row, paper))
+        annotations::get(&self.conn(), annotation_id)?
+            .map(|stored| stored.annotation)
+            .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))
     }
 
     /// Stores an annotation the reader made, the moment it is made.
@@ -114,11 +108,13 @@ impl Library {
                     .map(|f| f.sha256.clone())
                     .ok_or_else(|| Error::NoPdf(id.clone()))?,
             };
+            let paper_id = PaperId::new(works::id_of(tx, key)?);
             annotations::insert(
                 tx,
-                &annotations::Row {
+                key,
+                &Annotation {
                     id: id_text.clone(),
-                    work_key: key,
+                    paper_id: paper_id.clone(),
                     pdf_sha256: sha256,
                     kind,
                     page: new.page,
@@ -130,12 +126,12 @@ impl Library {
                     quote_suffix: new.quote_suffix.clone(),
                     quote_offset: new.quote_offset,
                     comment: comment.clone(),
-                    created_at: now.to_string(),
-                    updated_at: now.to_string(),
+                    created: now.to_string(),
+                    updated: now.to_string(),
                 },
             )?;
             // `annotation:` searches them: the work's document changes.
-            Ok((works::id_of(tx, key)?, vec![key]))
+            Ok((paper_id, vec![key]))
         })?;
         tracing::info!(paper = %paper, annotation = %id_text, page = new.page, "annotated");
         self.annotation(&id_text)
@@ -214,21 +210,21 @@ impl Library {
             .transpose()?;
         let rects = change.rects.as_deref().map(checked_rects).transpose()?;
         self.write(|tx, now| {
-            let (mut row, deleted) = annotations::get(tx, annotation_id)?
-                .filter(|(_, deleted)| !deleted)
+            let stored = annotations::get(tx, annotation_id)?
+                .filter(|s| !s.deleted)
                 .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
-            debug_assert!(!deleted);
+            let mut a = stored.annotation;
             if let Some(c) = color {
-                row.color = c;
+                a.color = c;
             }
             if let Some(c) = comment {
-                row.comment = c;
+                a.comment = c;
             }
             if let Some(r) = rects {
-                row.rects = r;
+                a.rects = r;
             }
-            annotations::update(tx, &row, now)?;
-            Ok(((), vec![row.work_key]))
+            annotations::update(tx, &a, now)?;
+            Ok(((), vec![stored.work_key]))
         })?;
         self.annotation(annotation_id)
     }
@@ -283,11 +279,11 @@ impl Library {
 
     fn set_annotation_deleted(&self, annotation_id: &str, deleted: bool) -> Result<()> {
         self.write(|tx, now| {
-            let (row, _) = annotations::get(tx, annotation_id)?
+            let stored = annotations::get(tx, annotation_id)?
                 .ok_or_else(|| Error::AnnotationNotFound(annotation_id.to_string()))?;
             annotations::set_deleted(tx, annotation_id, deleted, now)?;
             // `annotation:` no longer (or again) finds it.
-            Ok(((), vec![row.work_key]))
+            Ok(((), vec![stored.work_key]))
         })
     }
 }
@@ -308,26 +304,6 @@ fn note_entry(a: &Annotation) -> String {
         out.push('\n');
     }
     out
-}
-
-pub(crate) fn to_annotation(row: annotations::Row, paper_id: PaperId) -> Annotation {
-    Annotation {
-        id: row.id,
-        paper_id,
-        pdf_sha256: row.pdf_sha256,
-        kind: row.kind,
-        page: row.page,
-        page_label: row.page_label,
-        color: row.color,
-        rects: row.rects,
-        quote: row.quote,
-        quote_prefix: row.quote_prefix,
-        quote_suffix: row.quote_suffix,
-        quote_offset: row.quote_offset,
-        comment: row.comment,
-        created: row.created_at,
-        updated: row.updated_at,
-    }
 }
 
 fn color_of(input: Option<&str>) -> Result<String> {

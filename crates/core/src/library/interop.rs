@@ -427,10 +427,7 @@ impl Library {
             let own = keys.get(&id).cloned().unwrap_or_else(|| vec![id.clone()]);
             // Newest first: the first text met of each citation key is the one exported.
             let newest = import_raw::newest_bibtex(&conn, key)?;
-            let annotations = annotations::of_work(&conn, key)?
-                .into_iter()
-                .map(|row| super::annotations::to_annotation(row, paper.id.clone()))
-                .collect();
+            let annotations = annotations::of_work(&conn, key)?;
             out.push(ExportEntry {
                 key: own[0].clone(),
                 paper,
