@@ -144,8 +144,10 @@ pub struct WordStream<'a> {
 }
 
 /// Han ideographs (with extensions and compatibility forms), Hiragana and Katakana.
+#[inline]
 fn is_cjk(c: char) -> bool {
-    matches!(c,
+    (c as u32) >= 0x3040
+        && matches!(c,
         '\u{3040}'..='\u{30FF}'
         | '\u{3400}'..='\u{4DBF}'
         | '\u{4E00}'..='\u{9FFF}'
@@ -154,8 +156,10 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Combining marks that belong to the letter before them.
+#[inline]
 fn is_combining_mark(c: char) -> bool {
-    matches!(c,
+    (c as u32) >= 0x300
+        && matches!(c,
         '\u{0300}'..='\u{036F}'
         | '\u{0483}'..='\u{0489}'
         | '\u{0591}'..='\u{05BD}'
@@ -211,7 +215,7 @@ impl TokenStream for WordStream<'_> {
         let rest = &text[self.at..];
         let Some((skip, first)) = rest
             .char_indices()
-            .find(|&(_, c)| c.is_alphanumeric() || is_cjk(c))
+            .find(|&(_, c)| c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()))
         else {
             self.at = text.len();
             return false;
@@ -235,10 +239,17 @@ impl TokenStream for WordStream<'_> {
         let mut end = start;
         let mut marks = false;
         for (i, c) in text[start..].char_indices() {
-            if is_cjk(c) || !(c.is_alphanumeric() || is_combining_mark(c)) {
-                break;
+            // ASCII letters and digits, most of every text, decide at once.
+            if !c.is_ascii_alphanumeric() {
+                if c.is_ascii() || is_cjk(c) {
+                    break;
+                }
+                let mark = is_combining_mark(c);
+                if !(mark || c.is_alphanumeric()) {
+                    break;
+                }
+                marks |= mark;
             }
-            marks |= is_combining_mark(c);
             end = start + i + c.len_utf8();
         }
         self.at = end;
