@@ -103,21 +103,20 @@ impl Library {
     /// (or failed under another extractor version).
     fn extract_once(&self, id: &PaperId, sha256: &str) -> Result<pdf_text::Extraction> {
         let stored = pdf_text::extraction(&self.conn(), sha256)?;
-        let extractor = Extractor::from_env();
-        if let Some(done) = &stored {
-            let current = || extractor.version().map_err(Error::Extractor);
-            match &done.error {
-                None => return Ok(done.clone()),
-                Some(reason) if done.extractor == current()? => {
-                    return Err(Error::PdfUnreadable {
-                        paper: id.clone(),
-                        reason: reason.clone(),
-                    })
-                }
-                Some(_) => {}
-            }
+        if let Some(done) = stored.as_ref().filter(|d| d.error.is_none()) {
+            return Ok(done.clone());
         }
+        let extractor = Extractor::from_env();
         let version = extractor.version().map_err(Error::Extractor)?;
+        if let Some(reason) = stored
+            .filter(|d| d.extractor == version)
+            .and_then(|d| d.error)
+        {
+            return Err(Error::PdfUnreadable {
+                paper: id.clone(),
+                reason,
+            });
+        }
         let path = self.pdf_path_of(sha256);
         let started = std::time::Instant::now();
         // Read outside any transaction: extraction takes seconds and holds no lock.

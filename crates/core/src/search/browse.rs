@@ -419,13 +419,9 @@ pub(crate) fn run_limited(
             let title = snippet::full(&mut an, &row.title, terms);
             let abstract_window =
                 snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
-            // The PDF's pages are read only when the match may be there: the query asks for
-            // them, or nothing in the title or abstract matched.
-            let pages_wanted = asks_fulltext
-                || (built.has_text
-                    && title.highlights.is_empty()
-                    && abstract_window.highlights.is_empty());
-            let page = if pages_wanted {
+            // The PDF's pages are read only when the query asks for them: bare words do not
+            // search full text, so for them a page could never hold the match.
+            let page = if asks_fulltext {
                 let pages = crate::db::pdf_text::indexed_pages(conn, row.key)?;
                 snippet::best_page(&mut an, &pages, terms, SNIPPET_WIDTH)
             } else {
