@@ -200,11 +200,13 @@ fn record_from(line: usize, item: &Map<String, Value>, raw: &str) -> Result<Reco
     }
     let tags = match item.get("keyword") {
         Some(Value::String(k)) => split_keywords(k),
-        Some(Value::Array(ks)) => ks
-            .iter()
-            .filter_map(Value::as_str)
-            .filter_map(super::record::keyword_to_tag)
-            .collect(),
+        Some(Value::Array(ks)) => {
+            let mut tags = super::record::TagList::default();
+            ks.iter()
+                .filter_map(Value::as_str)
+                .for_each(|k| tags.push_keyword(k));
+            tags.into_vec()
+        }
         _ => vec![],
     };
     Ok(Record {
@@ -362,5 +364,13 @@ mod tests {
         let p = parse("garbage");
         assert_eq!(p.records.len(), 0);
         assert_eq!(p.skipped.len(), 1);
+    }
+
+    #[test]
+    fn a_keyword_array_gives_each_tag_once_whatever_its_case() {
+        let p = parse(
+            r#"[{"title": "T", "keyword": ["2310.02579", "2310.02579", "NLP", "nlp", " "]}]"#,
+        );
+        assert_eq!(p.records[0].tags, vec!["2310.02579", "NLP"]);
     }
 }
