@@ -63,7 +63,7 @@ pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};
 pub use model::{
     Annotation, AnnotationChange, AnnotationKind, ArxivId, ImportProgress, ImportReport,
     ImportedRecord, LinkKind, ListFilter, ListSort, NewAnnotation, NewPaper, Note, Paper, PaperId,
-    PaperLink, PaperSummary, PartialDate, SkippedEntry, Status, TagCount,
+    PaperLink, PaperSummary, PartialDate, ReadingPosition, SkippedEntry, Status, TagCount,
 };
 pub use search::{
     BrowseRequest, BrowseResults, BrowseSort, FacetCount, Facets, Highlight, SearchHit,

@@ -160,6 +160,22 @@ pub fn all_index_texts(conn: &Connection) -> Result<std::collections::HashMap<i6
     Ok(out)
 }
 
+/// How many annotations (not deleted) each of `keys` carries; works without any are absent.
+pub fn counts_of(conn: &Connection, keys: &[i64]) -> Result<std::collections::HashMap<i64, u32>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT work_key, COUNT(*) FROM annotations
+          WHERE deleted_at IS NULL AND work_key IN (SELECT value FROM json_each(?1))
+          GROUP BY work_key",
+    )?;
+    let rows = stmt.query_map([super::key_list(keys)], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?.max(0) as u32))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Annotations that are not deleted, on papers that are not in the trash.
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (14, include_str!("migrations/0014_pdfs.sql")),
     (15, include_str!("migrations/0015_pdf_text.sql")),
     (16, include_str!("migrations/0016_annotations.sql")),
+    (17, include_str!("migrations/0017_reading_positions.sql")),
 ];
 
 /// The schema version this build writes.

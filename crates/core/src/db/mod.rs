@@ -17,6 +17,7 @@ pub mod notes;
 pub mod packed;
 pub mod pdf_text;
 pub mod pdfs;
+pub mod reading;
 pub mod saved_searches;
 pub mod signals;
 pub mod subscriptions;

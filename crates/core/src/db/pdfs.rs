@@ -83,6 +83,20 @@ pub fn works_of(conn: &Connection, sha256: &str) -> Result<Vec<i64>> {
     Ok(keys)
 }
 
+/// Which of `keys` have at least one PDF.
+pub fn with_pdfs(conn: &Connection, keys: &[i64]) -> Result<std::collections::HashSet<i64>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT DISTINCT work_key FROM work_pdfs
+              WHERE work_key IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([super::key_list(keys)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// How many files are stored.
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn

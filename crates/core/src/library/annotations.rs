@@ -92,6 +92,24 @@ impl Library {
             ));
         }
         let rects = checked_rects(&new.rects)?;
+        let anchored = match (&quote, new.quote_offset) {
+            (Some(q), None) => self.anchor_in_page_text(id, new.pdf_sha256.as_deref(), new.page, q),
+            _ => None,
+        };
+        let (quote, quote_prefix, quote_suffix, quote_offset) = match anchored {
+            Some(m) => (
+                Some(m.exact),
+                Some(m.prefix),
+                Some(m.suffix),
+                Some(m.offset as u32),
+            ),
+            None => (
+                quote,
+                new.quote_prefix.clone(),
+                new.quote_suffix.clone(),
+                new.quote_offset,
+            ),
+        };
         let id_text = uuid::Uuid::new_v4().to_string();
         let paper = self.write(|tx, now| {
             let key = works::key_of(tx, id)?;
@@ -122,9 +140,9 @@ impl Library {
                     color: color.clone(),
                     rects: rects.clone(),
                     quote: quote.clone(),
-                    quote_prefix: new.quote_prefix.clone(),
-                    quote_suffix: new.quote_suffix.clone(),
-                    quote_offset: new.quote_offset,
+                    quote_prefix: quote_prefix.clone(),
+                    quote_suffix: quote_suffix.clone(),
+                    quote_offset,
                     comment: comment.clone(),
                     created: now.to_string(),
                     updated: now.to_string(),
@@ -135,6 +153,29 @@ impl Library {
         })?;
         tracing::info!(paper = %paper, annotation = %id_text, page = new.page, "annotated");
         self.annotation(&id_text)
+    }
+
+    /// The text-quote anchor of `quote` on `page` of the file (its newest when `None`), taken
+    /// from the extracted page text: the reader's selection then re-anchors like a quote made
+    /// from the CLI. `None` when the page has no text or does not contain the quote (the
+    /// rectangles still place the highlight).
+    fn anchor_in_page_text(
+        &self,
+        id: &PaperId,
+        sha256: Option<&str>,
+        page: u32,
+        quote: &str,
+    ) -> Option<crate::fulltext::quote::TextQuote> {
+        let text = match sha256 {
+            Some(sha) => self.pdf_text_of(id, sha, Some(page)),
+            None => self.pdf_text(id, Some(page)),
+        };
+        let text = text
+            .inspect_err(|e| tracing::debug!(error = %e, "no page text to anchor a quote in"))
+            .ok()?;
+        let page = text.pages.first()?;
+        let found = find_quote(&page.text, quote).into_iter().next()?;
+        Some(found.quote_in(&page.text))
     }
 
     /// Highlights a passage found by its quote in the paper's newest PDF: on page `page` when

@@ -13,6 +13,7 @@ pub mod fulltext;
 pub mod graph;
 pub mod interop;
 pub mod pdfs;
+pub mod reading;
 pub mod saved;
 pub mod trash;
 
@@ -658,37 +659,37 @@ impl Library {
     }
 }
 
-/// The list entries of `rows`, in their order: tags and notes read for all rows at once.
+/// The list entries of `rows`, in their order: tags, notes, PDFs and annotation counts read
+/// for all rows at once.
 fn summaries_of(conn: &Connection, rows: Vec<works::SummaryRow>) -> Result<Vec<PaperSummary>> {
     let keys: Vec<i64> = rows.iter().map(|r| r.key).collect();
     let mut tags = tags::tags_of_each(conn, &keys)?;
     let with_notes = notes::with_notes(conn, &keys)?;
+    let with_pdfs = db::pdfs::with_pdfs(conn, &keys)?;
+    let annotation_counts = db::annotations::counts_of(conn, &keys)?;
     Ok(rows
         .into_iter()
         .map(|row| {
-            let tags = tags.remove(&row.key).unwrap_or_default();
-            let has_note = with_notes.contains(&row.key);
-            summary_with(row, tags, has_note)
+            let key = row.key;
+            PaperSummary {
+                id: PaperId::new(row.id),
+                arxiv_id: row.arxiv_id,
+                title: row.title,
+                authors: row.authors,
+                author_count: row.author_count,
+                organization: row.organization,
+                year: row.year,
+                published: row.published,
+                upvotes: row.upvotes,
+                tags: tags.remove(&key).unwrap_or_default(),
+                status: row.status,
+                has_note: with_notes.contains(&key),
+                has_pdf: with_pdfs.contains(&key),
+                annotations: annotation_counts.get(&key).copied().unwrap_or(0),
+                added_at: row.added_at,
+            }
         })
         .collect())
-}
-
-fn summary_with(row: works::SummaryRow, tags: Vec<String>, has_note: bool) -> PaperSummary {
-    PaperSummary {
-        id: PaperId::new(row.id),
-        arxiv_id: row.arxiv_id,
-        title: row.title,
-        authors: row.authors,
-        author_count: row.author_count,
-        organization: row.organization,
-        year: row.year,
-        published: row.published,
-        upvotes: row.upvotes,
-        tags,
-        status: row.status,
-        has_note,
-        added_at: row.added_at,
-    }
 }
 
 /// Builds a complete index from the database and swaps it in.

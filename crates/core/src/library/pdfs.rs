@@ -82,6 +82,26 @@ impl Library {
             .find(|f| f.version == Some(version)))
     }
 
+    /// The bytes of one of the paper's PDFs (`sha256`, else its newest), for the reader.
+    ///
+    /// # Errors
+    /// [`Error::NoPdf`] when the paper has no PDF; [`Error::InvalidInput`] when `sha256` is
+    /// not one of its files; [`Error::Io`] when the file is gone or unreadable.
+    pub fn pdf_bytes(&self, id: &PaperId, sha256: Option<&str>) -> Result<(PdfFile, Vec<u8>)> {
+        let files = self.pdfs(id)?;
+        let file = match sha256 {
+            Some(sha) => files.into_iter().find(|f| f.sha256 == sha).ok_or_else(|| {
+                Error::InvalidInput(format!("{sha} is not one of the PDFs of {id}"))
+            })?,
+            None => files
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::NoPdf(id.clone()))?,
+        };
+        let bytes = read_pdf_file(Path::new(&file.path))?;
+        Ok((file, bytes))
+    }
+
     /// Where the paper's PDF comes from: arXiv's PDF of the newest version the library knows.
     ///
     /// # Errors

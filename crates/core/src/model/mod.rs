@@ -6,6 +6,7 @@ mod date;
 mod doi;
 mod links;
 mod paper;
+mod reading;
 mod report;
 mod status;
 mod summary;
@@ -22,6 +23,7 @@ pub use paper::{
     FetchedPaper, FieldSource, ImportedRecord, NewPaper, Note, Paper, PaperId, PaperSignals,
     PaperVersion, SourceRecord,
 };
+pub use reading::ReadingPosition;
 pub use report::{ImportProgress, ImportReport, SkippedEntry};
 pub use status::Status;
 pub use summary::{ListFilter, ListSort, PaperSummary, TagCount};

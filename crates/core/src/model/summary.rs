@@ -34,6 +34,10 @@ pub struct PaperSummary {
     pub status: Status,
     /// True when the paper has a note.
     pub has_note: bool,
+    /// True when the paper has a PDF in the library.
+    pub has_pdf: bool,
+    /// How many highlights and pinned notes its PDFs carry.
+    pub annotations: u32,
     /// When it entered the library.
     pub added_at: String,
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use papershelf_core::fulltext::{ExtractError, Extractor, Limits};
 use papershelf_core::{
     AnnotationChange, AnnotationKind, Error, ErrorCode, NewAnnotation, NewPaper, PaperId,
-    QuoteAnnotation,
+    QuoteAnnotation, ReadingPosition,
 };
 use papershelf_testkit::pdf::make_pdf;
 
@@ -779,4 +779,124 @@ fn arabic_without_its_vowel_signs_and_chinese_without_spaces_are_found() {
         assert!(!page.highlights.is_empty(), "{query}");
     }
     assert_eq!(t.search("fulltext:学化热").total, 0);
+}
+
+#[test]
+fn a_selection_from_the_reader_gets_the_quote_anchor_of_the_page_text() {
+    let (t, id) = library_with_pdf(&three_pages());
+    // pdf.js joins the lines of a selection with a newline and keeps the hyphen.
+    let made = t
+        .lib()
+        .add_annotation(
+            &id,
+            &NewAnnotation {
+                page: 2,
+                rects: vec![[72.0, 700.0, 300.0, 712.0]],
+                quote: Some("dense repre-\nsentation of passages".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(made.quote_offset, Some(18), "{made:?}");
+    assert_eq!(made.quote_prefix.as_deref(), Some("we train a better "));
+    assert!(
+        made.quote_suffix
+            .as_deref()
+            .unwrap()
+            .starts_with(" using BM25"),
+        "{made:?}"
+    );
+    assert_eq!(made.rects, vec![[72.0, 700.0, 300.0, 712.0]]);
+
+    // Text the extractor does not have (a formula, say) keeps the reader's quote and rectangles.
+    let odd = t
+        .lib()
+        .add_annotation(
+            &id,
+            &NewAnnotation {
+                page: 2,
+                rects: vec![[72.0, 600.0, 90.0, 612.0]],
+                quote: Some("∑ᵢ xᵢ".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(odd.quote.as_deref(), Some("∑ᵢ xᵢ"));
+    assert_eq!(odd.quote_offset, None);
+}
+
+#[test]
+fn lists_say_which_papers_have_a_pdf_and_how_many_highlights() {
+    let (t, id) = library_with_pdf(&three_pages());
+    t.lib()
+        .add_papers(
+            &[NewPaper {
+                title: "No PDF here".into(),
+                ..Default::default()
+            }],
+            "test",
+            "test",
+        )
+        .unwrap();
+    for quote in ["BM25 is", "and BM25"] {
+        t.lib()
+            .annotate_quote(
+                &id,
+                &QuoteAnnotation {
+                    quote: quote.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    let gone = t.lib().annotations(&id).unwrap()[0].id.clone();
+    t.lib().delete_annotation(&gone).unwrap();
+    let all = t.all();
+    let with = all.iter().find(|p| p.id == id).unwrap();
+    let without = all.iter().find(|p| p.id != id).unwrap();
+    assert!(with.has_pdf);
+    assert_eq!(with.annotations, 1);
+    assert!(!without.has_pdf);
+    assert_eq!(without.annotations, 0);
+}
+
+#[test]
+fn the_reader_gets_the_bytes_and_its_place_back() {
+    let pdf = three_pages();
+    let (mut t, id) = library_with_pdf(&pdf);
+    let (file, bytes) = t.lib().pdf_bytes(&id, None).unwrap();
+    assert_eq!(bytes, pdf);
+    assert_eq!(t.lib().pdf_bytes(&id, Some(&file.sha256)).unwrap().1, pdf);
+    let err = t.lib().pdf_bytes(&id, Some("00")).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+
+    assert_eq!(t.lib().reading_position(&id).unwrap(), None);
+    let place = ReadingPosition {
+        pdf_sha256: file.sha256.clone(),
+        page: 3,
+        page_top: 0.25,
+        zoom: "1.5".into(),
+    };
+    t.lib().set_reading_position(&id, &place).unwrap();
+    t.reopen();
+    assert_eq!(t.lib().reading_position(&id).unwrap(), Some(place.clone()));
+
+    for bad in [
+        ReadingPosition {
+            page: 0,
+            ..place.clone()
+        },
+        ReadingPosition {
+            zoom: "huge".into(),
+            ..place.clone()
+        },
+        ReadingPosition {
+            pdf_sha256: "00".into(),
+            ..place.clone()
+        },
+    ] {
+        let err = t.lib().set_reading_position(&id, &bad).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad:?}");
+    }
+    assert_eq!(t.lib().reading_position(&id).unwrap(), Some(place));
 }
