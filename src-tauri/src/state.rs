@@ -26,6 +26,8 @@ pub struct AppState {
     restoring: AtomicBool,
     /// The running sync's cancel token; `None` when no sync runs.
     pub sync: Mutex<Option<CancelToken>>,
+    /// The running PDF download's cancel token; `None` when none runs.
+    pub pdf_fetch: Mutex<Option<CancelToken>>,
 }
 
 /// The open library and what is built with it.
@@ -86,6 +88,7 @@ impl AppState {
             opening: Arc::new(Opening::default()),
             restoring: AtomicBool::new(false),
             sync: Mutex::new(None),
+            pdf_fetch: Mutex::new(None),
         };
         state.start_opening();
         state

@@ -8,6 +8,7 @@ pub mod collections;
 pub mod files;
 pub mod notes;
 pub mod papers;
+pub mod reader;
 pub mod search;
 pub mod sources;
 pub mod stats;

@@ -18,6 +18,8 @@ import type {
   IpcError,
   NewAnnotation,
   PaperId,
+  PdfProgress,
+  ReadingPosition,
   Status,
   SubscriptionKind,
   SyncEvent,
@@ -144,6 +146,33 @@ export const restoreAnnotation = (annotationId: string) => call("restoreAnnotati
 /** "Add to note": quotes the paper's highlights (all, or those named) into its note. */
 export const addAnnotationsToNote = (id: PaperId, only: string[] = []) =>
   call("addAnnotationsToNote", id, only);
+
+/** The bytes of one of the paper's PDFs (`sha256`, else its newest), for the reader. */
+export const pdfBytes = (id: PaperId, sha256: string | null = null) => call("pdfBytes", id, sha256);
+
+/** Where the reader last was in the paper's PDF; `null` when it was never read. */
+export const readingPosition = (id: PaperId) => call("readingPosition", id);
+
+/** Remembers where the reader is in the paper's PDF. */
+export const setReadingPosition = (id: PaperId, position: ReadingPosition) =>
+  call("setReadingPosition", id, position);
+
+/** Fetches the paper's PDF unless it is held; `onProgress` hears the bytes as they come. */
+export function fetchPdf(id: PaperId, onProgress: (p: PdfProgress) => void = () => {}) {
+  const channel = new Channel<PdfProgress>();
+  channel.onmessage = onProgress;
+  return call("fetchPdf", id, channel);
+}
+
+/** Stops the running PDF download (nothing is stored). */
+export const cancelPdfFetch = () => call("cancelPdfFetch");
+
+/** Asks for a PDF in the system's file dialog and attaches it; `null` when cancelled. */
+export const attachPdf = (id: PaperId) => call("attachPdf", id);
+
+/** Opens the paper's PDF in the system's own viewer. */
+export const openPdfExternally = (id: PaperId, sha256: string | null = null) =>
+  call("openPdfExternally", id, sha256);
 
 /** The library's backups, listed without opening it (offered when its database is damaged). */
 export const libraryBackups = () => call("libraryBackups");

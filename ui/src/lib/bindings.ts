@@ -54,6 +54,27 @@ export const commands = {
 	restoreAnnotation: (annotationId: string) => __TAURI_INVOKE<Annotation>("restore_annotation", { annotationId }),
 	/**  "Add to note": quotes the paper's highlights (all, or those named) into its note. */
 	addAnnotationsToNote: (id: PaperId, only: string[]) => __TAURI_INVOKE<Note>("add_annotations_to_note", { id, only }),
+	/**  The bytes of one of the paper's PDFs (`sha256`, else its newest). */
+	pdfBytes: (id: PaperId, sha256: string | null) => __TAURI_INVOKE<ArrayBuffer>("pdf_bytes", { id, sha256 }),
+	/**  Where the reader last was in the paper's PDF (`null` when never read). */
+	readingPosition: (id: PaperId) => __TAURI_INVOKE<ReadingPosition | null>("reading_position", { id }),
+	/**  Remembers where the reader is in the paper's PDF. */
+	setReadingPosition: (id: PaperId, position: ReadingPosition) => __TAURI_INVOKE<null>("set_reading_position", { id, position }),
+	/**
+	 *  Fetches the paper's PDF (the newest arXiv version the library knows) unless it is held,
+	 *  reporting progress on `on_progress`. One download at a time; `cancel_pdf_fetch` stops it
+	 *  and nothing is stored.
+	 */
+	fetchPdf: (id: PaperId, onProgress: Channel<PdfProgress>) => __TAURI_INVOKE<PdfFetched>("fetch_pdf", { id, onProgress }),
+	/**  Stops the running PDF download; false when none runs. */
+	cancelPdfFetch: () => __TAURI_INVOKE<boolean>("cancel_pdf_fetch"),
+	/**
+	 *  Asks for a PDF on disk and attaches a copy of it to the paper; `null` when the user
+	 *  cancelled.
+	 */
+	attachPdf: (id: PaperId) => __TAURI_INVOKE<PdfFile | null>("attach_pdf", { id }),
+	/**  Opens the paper's PDF in the system's own viewer (for a file pdf.js cannot show). */
+	openPdfExternally: (id: PaperId, sha256: string | null) => __TAURI_INVOKE<null>("open_pdf_externally", { id, sha256 }),
 	/**  Counts for the sidebar: papers per status, tags, notes. */
 	stats: () => __TAURI_INVOKE<Stats>("stats"),
 	/**  Looks a paper up by arXiv id or URL and adds it to the inbox. */
@@ -729,6 +750,10 @@ export type PaperSummary = {
 	status: Status,
 	/**  True when the paper has a note. */
 	hasNote: boolean,
+	/**  True when the paper has a PDF in the library. */
+	hasPdf: boolean,
+	/**  How many highlights and pinned notes its PDFs carry. */
+	annotations: number,
 	/**  When it entered the library. */
 	addedAt: string,
 };
@@ -752,6 +777,14 @@ export type PartialDate = {
 	month: number | null,
 	/**  Day of month 1–31, when known. */
 	day: number | null,
+};
+
+/**  What fetching a paper's PDF did. */
+export type PdfFetched = {
+	/**  The file, now in the library. */
+	file: PdfFile,
+	/**  False when the library held that version already and nothing was downloaded. */
+	downloaded: boolean,
 };
 
 /**  One PDF of a paper. */
@@ -783,6 +816,14 @@ export type PdfPage = {
 	garbled: boolean,
 };
 
+/**  How far a PDF download has got. */
+export type PdfProgress = {
+	/**  Bytes received so far. */
+	received: number | null,
+	/**  The length the server announced, when it did. */
+	total: number | null,
+};
+
 /**  The text of one PDF, page by page. */
 export type PdfText = {
 	/**  The file's SHA-256. */
@@ -795,6 +836,21 @@ export type PdfText = {
 	pagesWithText: number,
 	/**  The pages asked for, in order. */
 	pages: PdfPage[],
+};
+
+/**
+ *  The reader's place in a paper: kept per paper, so reopening the PDF lands where the reader
+ *  left it.
+ */
+export type ReadingPosition = {
+	/**  The file it was read in (a newer version of the paper starts at its top). */
+	pdfSha256: string,
+	/**  The 1-based page at the top of the window. */
+	page: number,
+	/**  How far down that page the window's top is, from 0 to 1. */
+	pageTop: number | null,
+	/**  `page-width`, `page-fit`, `auto` or a scale such as `1.25` (0.25 to 5). */
+	zoom: string,
 };
 
 /**  What a restore did. */

@@ -21,6 +21,8 @@ export function hit(over: Partial<SearchHit> = {}): SearchHit {
     tags: [],
     status: "inbox",
     hasNote: false,
+    hasPdf: false,
+    annotations: 0,
     addedAt: "2025-11-23T12:00:00Z",
     score: 1.5,
     titleSnippet: plain(title),
