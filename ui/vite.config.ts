@@ -1,10 +1,12 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
 
+import { pdfjsAssets } from "./pdfjs-assets.js";
+
 // The Tauri window loads `dist/` in production and this dev server (fixed port, see
 // tauri.conf.json `devUrl`) in development. Vitest runs with mode "test".
 export default defineConfig(({ mode }) => ({
-  plugins: [svelte()],
+  plugins: [svelte(), pdfjsAssets()],
   clearScreen: false,
   server: { port: 5173, strictPort: true },
   build: { target: "es2022", outDir: "dist", emptyOutDir: true },

@@ -233,14 +233,16 @@ export const FIXTURE_SERVER = process.env.PAPERSHELF_FIXTURE_SERVER ?? path.join
  * on a free port. Returns its `origin`, `env` (the three `PAPERSHELF_*_URL` variables for
  * `launch`) and `stop()`, which kills it whatever happened. With `control`, the server also
  * answers `/__fixture/…` (fail_next, throttle, reset; see crates/testkit), and `control(route)`
- * calls one, e.g. `control("fail_next?n=8&status=500")`.
+ * calls one, e.g. `control("fail_next?n=8&status=500")`. With `pdfs` (a folder), it is also the
+ * PDF host: `GET /pdf/NAME` answers `pdfs/NAME.pdf`, and `env` points `PAPERSHELF_PDF_URL` at it.
  */
-export async function startFixtureServer({ ms = 20_000, control = false } = {}) {
+export async function startFixtureServer({ ms = 20_000, control = false, pdfs = null } = {}) {
   if (!existsSync(FIXTURE_SERVER)) {
     throw new Error(`${FIXTURE_SERVER} is missing: build it first (scripts/e2e.sh does)`);
   }
   const args = ["--fixtures", path.join(ROOT, "crates", "core", "tests", "fixtures", "api"), "--port", "0"];
   if (control) args.push("--control");
+  if (pdfs) args.push("--pdfs", pdfs);
   const server = spawn(FIXTURE_SERVER, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const log = [];
   server.stderr.on("data", (d) => log.push(String(d)));
@@ -283,6 +285,7 @@ export async function startFixtureServer({ ms = 20_000, control = false } = {}) 
       });
     });
     const env = { PAPERSHELF_HF_URL: origin, PAPERSHELF_ARXIV_URL: origin, PAPERSHELF_S2_URL: origin };
+    if (pdfs) env.PAPERSHELF_PDF_URL = origin;
     const call = async (route) => {
       if (!control) throw new Error("startFixtureServer({ control: true }) enables the control routes");
       const res = await fetch(`${origin}/__fixture/${route}`);

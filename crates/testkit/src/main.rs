@@ -2,13 +2,15 @@
 //! APIs on 127.0.0.1 until killed, for tests that spawn Papershelf as a separate process.
 //!
 //! Prints `listening on http://127.0.0.1:PORT` on stdout once it accepts connections; point
-//! `PAPERSHELF_HF_URL`, `PAPERSHELF_ARXIV_URL` and `PAPERSHELF_S2_URL` at that origin.
+//! `PAPERSHELF_HF_URL`, `PAPERSHELF_ARXIV_URL` and `PAPERSHELF_S2_URL` at that origin. With
+//! `--pdfs DIR` it is also a PDF host like arxiv.org: `GET /pdf/NAME` answers `DIR/NAME.pdf`
+//! (e.g. `/pdf/2210.03629v2`) as `application/pdf`; point `PAPERSHELF_PDF_URL` at it.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
-use papershelf_testkit::FixtureApi;
+use papershelf_testkit::{FixtureApi, Reply};
 
 /// Serve the recorded source APIs from a fixtures directory.
 #[derive(Parser)]
@@ -23,6 +25,9 @@ struct Args {
     /// Enable the `/__fixture/…` control routes (throttle, fail_next, reset).
     #[arg(long)]
     control: bool,
+    /// Serve `GET /pdf/NAME` from `DIR/NAME.pdf`.
+    #[arg(long, value_name = "DIR")]
+    pdfs: Option<PathBuf>,
 }
 
 fn main() {
@@ -36,6 +41,21 @@ fn main() {
     };
     if args.control {
         api.enable_control();
+    }
+    if let Some(dir) = args.pdfs {
+        api.intercept(move |seen| {
+            let name = seen.path().strip_prefix("/pdf/")?;
+            // One path segment of plain characters: nothing outside the folder is served.
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+            {
+                return None;
+            }
+            let bytes = std::fs::read(dir.join(format!("{name}.pdf"))).ok()?;
+            Some(Reply::new(200, "application/pdf", bytes))
+        });
     }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "listening on {}", api.origin());

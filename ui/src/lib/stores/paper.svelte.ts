@@ -7,6 +7,8 @@ export class PaperView {
   selectedId = $state<PaperId | null>(null);
   paper = $state<Paper | null>(null);
   error = $state<ApiError | null>(null);
+  /** Whether the selected paper has a PDF in the library (asked with the paper). */
+  hasPdf = $state(false);
 
   #latest = 0;
   readonly #onChange: (paper: Paper) => void;
@@ -23,6 +25,15 @@ export class PaperView {
     await this.#load(id);
   }
 
+  /** Bumped when the note changed outside its editor ("Add to note"), to re-open the editor. */
+  noteRevision = $state(0);
+
+  /** Asks again for the selected paper after its note changed elsewhere, and shows that note. */
+  async reloadNote(): Promise<void> {
+    await this.reload();
+    this.noteRevision++;
+  }
+
   /** Asks again for the selected paper (after a change the backend answered without it). */
   async reload(): Promise<void> {
     if (this.selectedId) await this.#load(this.selectedId);
@@ -32,8 +43,11 @@ export class PaperView {
   async #load(id: PaperId): Promise<void> {
     const ticket = ++this.#latest;
     try {
-      const paper = await api.getPaper(id);
-      if (ticket === this.#latest) this.paper = paper;
+      const [paper, pdfs] = await Promise.all([api.getPaper(id), api.paperPdfs(id).catch(() => [])]);
+      if (ticket === this.#latest) {
+        this.paper = paper;
+        this.hasPdf = pdfs.length > 0;
+      }
     } catch (err) {
       if (ticket === this.#latest) this.error = toApiError(err);
     }
@@ -44,6 +58,7 @@ export class PaperView {
     ++this.#latest;
     this.selectedId = paper.id;
     this.paper = paper;
+    this.hasPdf = false;
     this.error = null;
   }
 

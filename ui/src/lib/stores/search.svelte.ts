@@ -2,10 +2,15 @@
 // fetched page by page as the virtual list scrolls (the whole library can be 100k+ papers).
 import * as api from "../api";
 import { ApiError, toApiError } from "../api";
-import type { BrowseSort, Facets, Paper, PaperSummary, Snippet, Status } from "../types";
+import type { BrowseSort, Facets, PageSnippet, Paper, PaperSummary, Snippet, Status } from "../types";
 
 /** A list row: a paper with the snippets of the query that found it. */
-export type Row = PaperSummary & { titleSnippet?: Snippet; abstractSnippet?: Snippet };
+export type Row = PaperSummary & {
+  titleSnippet?: Snippet;
+  abstractSnippet?: Snippet;
+  /** The PDF page the words were found on, when they were found only inside the PDF. */
+  fulltextSnippet?: PageSnippet | null;
+};
 
 export interface Filter {
   status: Status | null;
