@@ -1056,4 +1056,34 @@ fn pdf_text_annotate_and_annotations_work_on_a_papers_pdf() {
     assert!(shelf
         .ok(&["search", "annotation:dense", "--json"])
         .contains("2401.00001"));
+
+    // A bare word found only on page two: the hit says where.
+    let hit: Value = serde_json::from_str(
+        shelf
+            .ok(&["search", "again", "--json"])
+            .lines()
+            .next()
+            .expect("one hit"),
+    )
+    .unwrap();
+    assert_eq!(hit["id"], "2401.00001");
+    let snippet = &hit["fulltextSnippet"];
+    assert_eq!(snippet["page"], 2, "{hit}");
+    let text = snippet["text"].as_str().unwrap();
+    let first = &snippet["highlights"][0];
+    let (start, end) = (
+        first["start"].as_u64().unwrap() as usize,
+        first["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "again");
+    // A word of the title needs no page.
+    let hit: Value = serde_json::from_str(
+        shelf
+            .ok(&["search", "paper", "--json"])
+            .lines()
+            .next()
+            .expect("one hit"),
+    )
+    .unwrap();
+    assert!(hit["fulltextSnippet"].is_null(), "{hit}");
 }

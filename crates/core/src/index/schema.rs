@@ -31,9 +31,10 @@ pub struct Fields {
     /// Note words.
     pub note: Field,
     /// The text of the paper's PDF, one value per page (tantivy leaves a gap between values,
-    /// so a phrase never runs across a page break), for `fulltext:`.
+    /// so a phrase never runs across a page break), for `fulltext:` and bare words.
     pub fulltext: Field,
-    /// The quotes and comments of the paper's annotations, one value each, for `annotation:`.
+    /// The quotes and comments of the paper's annotations, one value each, for `annotation:`
+    /// and bare words.
     pub annotation: Field,
     /// Every word a bare-word query looks at (the title twice, authors, tags, abstract, note),
     /// with frequencies but no positions. Bare words match here as single terms, so a query

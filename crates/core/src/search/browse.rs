@@ -5,11 +5,13 @@
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{Count, SegmentSortKeyComputer, SortKeyComputer, TopDocs};
+use tantivy::collector::{
+    Count, DocSetCollector, SegmentSortKeyComputer, SortKeyComputer, TopDocs,
+};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::query::{Clause, Target};
@@ -284,8 +286,15 @@ pub(crate) fn run_limited(
     // Best matches without facets (search as you type): the top hits alone, so tantivy skips
     // blocks of documents that cannot reach them, and the matches counted without scoring up
     // to MAX_COUNTED. Any other order, facets, or a query that cannot skip (a phrase) visits
-    // every match anyway, and counts them exactly in that one pass.
-    let pass = |q: &dyn Query, prunable: bool, completions: &[Box<dyn Query>]| -> Result<Pass> {
+    // every match anyway, and counts them exactly in that one pass. `counted` is the query
+    // whose matches are counted (and tallied), when not `q` itself.
+    let pass = |q: &dyn Query,
+                counted: Option<&dyn Query>,
+                prunable: bool,
+                completions: &[Box<dyn Query>],
+                offset: usize,
+                limit: usize|
+     -> Result<Pass> {
         // A word being typed is searched completion by completion for a page near the top;
         // deeper, the union of its completions is scored match by match below (the same
         // scores and order, see `search::Page`).
@@ -295,7 +304,8 @@ pub(crate) fn run_limited(
             && prunable
             && (completions.is_empty() || near_top)
         {
-            let (hits, (total, exact)) = found_and_counted(&searcher, q, MAX_COUNTED, || {
+            let cq = counted.unwrap_or(q);
+            let (hits, (total, exact)) = found_and_counted(&searcher, cq, MAX_COUNTED, || {
                 if !completions.is_empty() {
                     let mut best = top_by_best_completion(&searcher, completions, offset + limit)?;
                     best.drain(..offset.min(best.len()));
@@ -307,16 +317,23 @@ pub(crate) fn run_limited(
                         .and_offset(offset)
                         .order_by_score(),
                 )?;
-                let mut hits = Vec::with_capacity(top.len());
-                let key_columns = key_columns(&searcher)?;
-                for (score, addr) in top {
-                    if let Some(key) = key_columns[addr.segment_ord as usize].first(addr.doc_id) {
-                        hits.push((score, key));
-                    }
-                }
-                Ok(hits)
+                keyed(&searcher, top)
             })?;
             Ok((hits, total, exact, None))
+        } else if let Some(cq) = counted {
+            let top = searcher.search(
+                q,
+                &TopDocs::with_limit(limit)
+                    .and_offset(offset)
+                    .order_by(ByKey { sort }),
+            )?;
+            let hits = top
+                .into_iter()
+                .map(|((score, _, _, key), _)| (score, key))
+                .collect();
+            let (total, tally) =
+                searcher.search(cq, &(Count, req.facets.then_some(FacetCollector)))?;
+            Ok((hits, total, true, tally))
         } else {
             let collector = (
                 TopDocs::with_limit(limit)
@@ -349,13 +366,14 @@ pub(crate) fn run_limited(
         .into_iter()
         .map(|q| scoped(q, req, &f))
         .collect();
+    let reach = built.reach.take().map(|r| scoped(r, req, &f));
     let unscoped = req.status.is_none()
         && req.tag.as_deref().is_none_or(str::is_empty)
         && req.collection.as_deref().is_none_or(str::is_empty);
-    let (mut top, mut total, mut exact, mut tally) = match &built.lone_phrase {
+    let (mut top, mut total, mut exact, mut tally) = match (&built.lone_phrase, &reach) {
         // One phrase and nothing else, best first: only the likeliest papers' positions are
         // read (see `phrase_top`), and the matches counted as for any pruned search.
-        Some(phrase)
+        (Some(phrase), _)
             if sort == BrowseSort::Relevance
                 && !req.facets
                 && unscoped
@@ -369,7 +387,57 @@ pub(crate) fn run_limited(
                 })?;
             (hits, total, exact, None)
         }
-        _ => pass(q.as_ref(), built.prunable, &per_completion)?,
+        (_, None) => pass(
+            q.as_ref(),
+            None,
+            built.prunable,
+            &per_completion,
+            offset,
+            limit,
+        )?,
+        // In another order the pages' matches mix with the others.
+        (_, Some(reach)) if sort != BrowseSort::Relevance => {
+            pass(reach.as_ref(), None, false, &[], offset, limit)?
+        }
+        // Best first: the papers whose metadata holds every word, searched as without full
+        // text, then, when they do not fill the page, those that need a page or an annotation
+        // for some word, ranked after them.
+        (_, Some(reach)) => {
+            let want = offset + limit;
+            let (mut hits, total, exact, tally) = pass(
+                q.as_ref(),
+                Some(reach.as_ref()),
+                built.prunable,
+                &per_completion,
+                0,
+                want,
+            )?;
+            if hits.len() < want {
+                let rest = BooleanQuery::new(vec![
+                    (Occur::Must, reach.box_clone()),
+                    (Occur::MustNot, q.box_clone()),
+                ]);
+                let top = searcher.search(
+                    &rest,
+                    &TopDocs::with_limit(want - hits.len()).order_by_score(),
+                )?;
+                hits.extend(keyed(&searcher, top)?);
+            }
+            hits.drain(..offset.min(hits.len()));
+            (hits, total, exact, tally)
+        }
+    };
+    // The hits whose metadata alone does not hold every word: their pages are read for the
+    // snippet (no others are, so a metadata search never reads page text).
+    let mut from_pages: std::collections::HashSet<u64> = match &reach {
+        Some(_) => {
+            let keys: Vec<u64> = top.iter().map(|&(_, key)| key).collect();
+            let in_metadata = matching_keys(&searcher, q.as_ref(), &f, &keys)?;
+            keys.into_iter()
+                .filter(|k| !in_metadata.contains(k))
+                .collect()
+        }
+        None => Default::default(),
     };
     built.query = q;
     if total == 0 && built.has_text {
@@ -380,7 +448,14 @@ pub(crate) fn run_limited(
             .into_iter()
             .map(|q| scoped(q, req, &f))
             .collect();
-        let (t, n, e, fc) = pass(rq.as_ref(), retry.prunable, &retry_completions)?;
+        let (t, n, e, fc) = pass(
+            rq.as_ref(),
+            None,
+            retry.prunable,
+            &retry_completions,
+            offset,
+            limit,
+        )?;
         if n > 0 {
             results.fuzzy = true;
             results
@@ -388,6 +463,7 @@ pub(crate) fn run_limited(
                 .push("no exact matches; showing words within one edit".into());
             (top, total, exact, tally) = (t, n, e, fc);
             built.terms = retry.terms;
+            from_pages.clear();
         }
     }
     results.total = total;
@@ -419,9 +495,9 @@ pub(crate) fn run_limited(
             let title = snippet::full(&mut an, &row.title, terms);
             let abstract_window =
                 snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
-            // The PDF's pages are read only when the query asks for them: bare words do not
-            // search full text, so for them a page could never hold the match.
-            let page = if asks_fulltext {
+            // The PDF's pages are read only when the query asks for them, or when bare words
+            // matched on them and not all in the metadata.
+            let page = if asks_fulltext || from_pages.contains(&(row.key as u64)) {
                 let pages = crate::db::pdf_text::indexed_pages(conn, row.key)?;
                 snippet::best_page(&mut an, &pages, terms, SNIPPET_WIDTH)
             } else {
@@ -449,6 +525,48 @@ pub(crate) fn run_limited(
         );
     }
     Ok(results)
+}
+
+/// (score, work key) of each hit of a top-docs search, in order.
+fn keyed(searcher: &Searcher, top: Vec<(Score, DocAddress)>) -> Result<Vec<(Score, u64)>> {
+    let key_columns = key_columns(searcher)?;
+    Ok(top
+        .into_iter()
+        .filter_map(|(score, addr)| {
+            key_columns[addr.segment_ord as usize]
+                .first(addr.doc_id)
+                .map(|key| (score, key))
+        })
+        .collect())
+}
+
+/// Which of the works `keys` (a page of hits) `q` matches.
+fn matching_keys(
+    searcher: &Searcher,
+    q: &dyn Query,
+    f: &Fields,
+    keys: &[u64],
+) -> Result<std::collections::HashSet<u64>> {
+    if keys.is_empty() {
+        return Ok(Default::default());
+    }
+    let any_of: Vec<(Occur, Box<dyn Query>)> = keys
+        .iter()
+        .map(|&k| {
+            let t = TermQuery::new(Term::from_field_u64(f.key, k), IndexRecordOption::Basic);
+            (Occur::Should, Box::new(t) as Box<dyn Query>)
+        })
+        .collect();
+    let both = BooleanQuery::new(vec![
+        (Occur::Must, q.box_clone()),
+        (Occur::Must, Box::new(BooleanQuery::new(any_of))),
+    ]);
+    let found = searcher.search(&both, &DocSetCollector)?;
+    let key_columns = key_columns(searcher)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|addr| key_columns[addr.segment_ord as usize].first(addr.doc_id))
+        .collect())
 }
 
 /// Every tag's name as the user wrote it, by its lower-case form (one small query, not one

@@ -1,7 +1,11 @@
 //! Search: the query syntax (see [`query`]), ranking, fuzzy retry and snippets.
 //!
-//! Ranking is BM25 summed across fields, with the title weighted highest. When nothing
-//! matches, the words are retried within one edit and [`SearchResults::fuzzy`] says so.
+//! Ranking is BM25 summed across fields, with the title weighted highest. Bare words also
+//! match on a paper's PDF pages and in its annotations; a paper that needs them for some word
+//! ranks after every paper whose metadata holds all the words (so the metadata search runs as
+//! it would without full text whenever it fills the page), and its hit carries the page with
+//! the most matches. When nothing matches, the words are retried within one edit (in the
+//! metadata) and [`SearchResults::fuzzy`] says so.
 
 mod browse;
 mod exclusion;
@@ -165,9 +169,29 @@ fn any_fields(f: &Fields) -> [(Field, f32); 5] {
     ]
 }
 
-fn target_fields(f: &Fields, target: Target) -> Vec<(Field, f32)> {
+/// Weight of a paper's PDF pages for bare words and phrases: below every metadata field, so
+/// a page that repeats a word does not outrank a title or an abstract holding it.
+pub(crate) const FULLTEXT_WEIGHT: f32 = 0.2;
+
+/// Weight of annotations (highlighted quotes and the user's comments on them): the user's own
+/// choice of words, above the page text, still below the metadata.
+pub(crate) const ANNOTATION_WEIGHT: f32 = 0.5;
+
+/// Where else bare words and phrases look, below the metadata of [`any_fields`].
+fn page_fields(f: &Fields) -> [(Field, f32); 2] {
+    [
+        (f.fulltext, FULLTEXT_WEIGHT),
+        (f.annotation, ANNOTATION_WEIGHT),
+    ]
+}
+
+/// The fields a clause looks in. A word or phrase without a field also looks in the PDF's
+/// pages and the annotations, unless it excludes: `-survey` leaves out papers that say
+/// "survey" in their metadata, not every paper whose thirty pages use the word once.
+fn target_fields(f: &Fields, target: Target, negated: bool) -> Vec<(Field, f32)> {
     match target {
-        Target::Any => any_fields(f).to_vec(),
+        Target::Any if negated => any_fields(f).to_vec(),
+        Target::Any => any_fields(f).into_iter().chain(page_fields(f)).collect(),
         Target::Title => vec![(f.title, 1.0)],
         Target::Author => vec![(f.authors, 1.0)],
         Target::Abstract => vec![(f.abstract_text, 1.0)],
@@ -193,6 +217,11 @@ struct Built {
     per_completion: Vec<Box<dyn Query>>,
     /// When the whole query is one phrase: its words and fields, for [`phrase_top::top`].
     lone_phrase: Option<phrase_top::LonePhrase>,
+    /// When some bare word is also on a PDF page or in an annotation: the query with each such
+    /// word matching there too (see [`page_alternatives`]). `query` then finds the papers whose
+    /// metadata holds every word, ranked first; this one every match, for the count, the
+    /// facets, other orders, and the papers ranked after them.
+    reach: Option<Box<dyn Query>>,
 }
 
 /// Builds the tantivy query; `fuzzy` turns bare words into one-edit matches.
@@ -218,6 +247,9 @@ fn build(
     let mut several_alternatives = 0;
     // The bare words of every clause, for the title bonus.
     let mut bare: Vec<String> = Vec::new();
+    // Bare-word clauses (by index) that a page or an annotation can also satisfy, with the
+    // terms that do.
+    let mut on_pages: Vec<(usize, Vec<Box<dyn Query>>)> = Vec::new();
     for clause in &parsed.clauses {
         let occur = if clause.is_negated() {
             Occur::MustNot
@@ -271,6 +303,14 @@ fn build(
                                     IndexRecordOption::WithFreqs,
                                 )) as Box<dyn Query>]
                             };
+                            // (A one-edit retry stays in the metadata: a PDF's thousands of
+                            // words would find a neighbour for almost any typo.)
+                            if !fuzzy {
+                                let pages = page_alternatives(f, w, *prefix && is_last, searcher);
+                                if !pages.is_empty() {
+                                    on_pages.push((clauses.len(), pages));
+                                }
+                            }
                             match alternatives.len() {
                                 0 => clauses.push((Occur::Must, Box::new(EmptyQuery))),
                                 1 => clauses.push((Occur::Must, alternatives.pop().expect("one"))),
@@ -295,7 +335,7 @@ fn build(
                         if parsed.clauses.len() == 1 && (*phrase || !*prefix) && !fuzzy {
                             lone_phrase = Some(phrase_top::LonePhrase {
                                 words: words.clone(),
-                                fields: target_fields(f, *target),
+                                fields: target_fields(f, *target, false),
                             });
                         }
                     }
@@ -305,6 +345,7 @@ fn build(
                         &words,
                         *phrase,
                         *prefix,
+                        *negated,
                         fuzzy && !phrase && !negated,
                         searcher,
                     );
@@ -356,6 +397,20 @@ fn build(
     if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
+    // Each bare word found in the metadata or on the pages: a union per word inside the
+    // intersection, which tantivy cannot prune, so it is kept out of the search of the page
+    // whenever the metadata alone fills it (see `browse`).
+    let reach: Option<Box<dyn Query>> = (!on_pages.is_empty()).then(|| {
+        let mut each: Vec<(Occur, Box<dyn Query>)> =
+            clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+        for (at, pages) in &on_pages {
+            let mut either: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, each[*at].1.box_clone())];
+            either.extend(pages.iter().map(|q| (Occur::Should, q.box_clone())));
+            each[*at].1 = Box::new(BooleanQuery::new(either));
+        }
+        Box::new(BooleanQuery::new(each)) as Box<dyn Query>
+    });
     // The same query once per completion of the word being typed (see `Built::per_completion`).
     let per_completion: Vec<Box<dyn Query>> = match &completed {
         Some((at, alternatives)) if prunable && several_alternatives == 1 => alternatives
@@ -398,7 +453,50 @@ fn build(
         prunable,
         per_completion,
         lone_phrase,
+        reach,
     }
+}
+
+/// Completions on the pages and in the annotations that a word being typed (four letters or
+/// more) matches at most: a PDF's vocabulary is large, and only the count and the papers after
+/// the metadata matches pay for them.
+const PAGE_PREFIX_EXPANSIONS: usize = 16;
+
+/// What a bare word matches on PDF pages and in annotations, weighted below the metadata
+/// ([`FULLTEXT_WEIGHT`], [`ANNOTATION_WEIGHT`]); empty when neither holds it, so a library
+/// without full text searches exactly as before. A word being typed matches its most frequent
+/// completions there from four letters on, below the word itself.
+fn page_alternatives(
+    f: &Fields,
+    word: &str,
+    prefix: bool,
+    searcher: &Searcher,
+) -> Vec<Box<dyn Query>> {
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    for (field, weight) in page_fields(f) {
+        let words: Vec<String> = if prefix && word.chars().count() > analyzer::SHORT_PREFIX_CHARS {
+            expansions(searcher, field, word, PAGE_PREFIX_EXPANSIONS)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect()
+        } else if searcher
+            .doc_freq(&Term::from_field_text(field, word))
+            .is_ok_and(|n| n > 0)
+        {
+            vec![word.to_string()]
+        } else {
+            Vec::new()
+        };
+        for t in words {
+            let boost = if t == word { weight } else { weight * 0.5 };
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(field, &t),
+                IndexRecordOption::WithFreqs,
+            ));
+            out.push(Box::new(BoostQuery::new(q, boost)));
+        }
+    }
+    out
 }
 
 /// Bare-word clauses of at least this many words also score their words in titles.
@@ -699,17 +797,19 @@ fn words_to_fuzz(f: &Fields, words: &[String], prefix: bool, searcher: &Searcher
 }
 
 /// One text clause over its fields: a word, a phrase, or words with the last one a prefix.
+#[allow(clippy::too_many_arguments)]
 fn text_query(
     f: &Fields,
     target: Target,
     words: &[String],
     phrase: bool,
     prefix: bool,
+    negated: bool,
     fuzzy: bool,
     searcher: &Searcher,
 ) -> Box<dyn Query> {
     let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (field, boost) in target_fields(f, target) {
+    for (field, boost) in target_fields(f, target, negated) {
         let term = |w: &str| Term::from_field_text(field, w);
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         if fuzzy {

@@ -2,8 +2,8 @@
 //!
 //! | syntax | meaning |
 //! |---|---|
-//! | `graph attention` | both words, in any field (title weighted highest) |
-//! | `"neural networks"` | the exact phrase |
+//! | `graph attention` | both words, in any field (title weighted highest); papers that need their PDF's pages or their highlights for some word come after the others |
+//! | `"neural networks"` | the exact phrase, in the metadata or within one PDF page or highlight (those weighted lower) |
 //! | `title:diffusion`, `author:Zhang`, `abstract:"latent space"`, `note:todo` | one field (`ti:`, `au:`, `abs:` also work) |
 //! | `fulltext:retriever`, `annotation:"key idea"` | the text of the paper's PDF; its highlights' quotes and comments (`ft:`, `pdf:`, `hl:` also work) |
 //! | `tag:llm`, `status:to-read` | exact tag / reading status |
@@ -21,7 +21,8 @@ use crate::model::Status;
 /// Where a text clause looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// Title, authors, abstract, tags and note.
+    /// Title, authors, abstract, tags and note; then the PDF's pages and the annotations
+    /// (not for an exclusion).
     Any,
     /// Title only.
     Title,

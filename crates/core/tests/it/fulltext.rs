@@ -630,6 +630,100 @@ fn fulltext_and_annotation_searches_find_the_page_and_follow_changes() {
 }
 
 #[test]
+fn bare_words_find_a_pdfs_pages_and_highlights_below_the_metadata() {
+    let (t, id) = library_with_pdf(&three_pages());
+    t.lib().read_pdf_text(&id).unwrap();
+    t.lib()
+        .add_papers(
+            &[NewPaper {
+                title: "Hard negatives for contrastive learning".into(),
+                ..Default::default()
+            }],
+            "test",
+            "test",
+        )
+        .unwrap();
+    let page_of = |hit: &papershelf_core::SearchHit| {
+        let page = hit.fulltext_snippet.clone().expect("a page snippet");
+        let marked: Vec<String> = page
+            .highlights
+            .iter()
+            .map(|h| page.text[h.start..h.end].to_string())
+            .collect();
+        (page.page, marked)
+    };
+
+    // On a page only: found, after the paper whose title has it, with the page.
+    for query in ["negatives", "negatives "] {
+        let found = t.search(query);
+        assert_eq!(found.total, 2, "{query}");
+        assert_eq!(
+            found.hits[0].paper.title,
+            "Hard negatives for contrastive learning"
+        );
+        assert!(found.hits[0].fulltext_snippet.is_none());
+        assert_eq!(found.hits[1].paper.id, id);
+        assert_eq!(page_of(&found.hits[1]), (2, vec!["negatives".to_string()]));
+    }
+    // A word being typed completes on the pages too.
+    assert_eq!(t.search("negati").total, 2);
+    // Words spread over the title and the pages of one paper; all of them still needed.
+    let found = t.search("dense negatives");
+    assert_eq!(found.total, 1);
+    assert_eq!(page_of(&found.hits[0]).0, 2);
+    let found = t.search("retrieval baseline bm25");
+    assert_eq!(found.total, 1);
+    assert_eq!(
+        page_of(&found.hits[0]).0,
+        3,
+        "the page with the most matches"
+    );
+    assert_eq!(t.search("negatives colbert ").total, 0);
+    // A phrase within one page, not across a page break.
+    assert_eq!(t.search(r#""strong baseline""#).total, 1);
+    assert_eq!(t.search(r#""answering we train""#).total, 0);
+    // Words of the metadata alone read no page.
+    for query in ["dense", "retrieval ", "passage retrieval", "contrastive"] {
+        let found = t.search(query);
+        assert!(found.total >= 1, "{query}");
+        assert!(
+            found.hits.iter().all(|h| h.fulltext_snippet.is_none()),
+            "{query}"
+        );
+    }
+    // Excluding a word looks at the metadata only.
+    assert_eq!(t.search("retrieval -negatives").total, 1);
+
+    // A highlight's comment is the user's own words: found by bare words.
+    t.lib()
+        .annotate_quote(
+            &id,
+            &QuoteAnnotation {
+                quote: "strong baseline".into(),
+                comment: Some("compare with ColBERT".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let found = t.search("colbert");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].paper.id, id);
+    assert_eq!(t.search("negatives colbert").total, 1);
+
+    // Other orders hold the same papers.
+    let newest = t
+        .lib()
+        .browse(&papershelf_core::BrowseRequest {
+            query: "negatives".into(),
+            sort: Some(papershelf_core::BrowseSort::Added),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(newest.total, 2);
+    assert_eq!(newest.hits.len(), 2);
+}
+
+#[test]
 fn a_second_paper_holding_the_same_pdf_is_found_by_its_text_too() {
     let (t, first) = library_with_pdf(&three_pages());
     t.lib().read_pdf_text(&first).unwrap();
@@ -765,6 +859,10 @@ fn arabic_without_its_vowel_signs_and_chinese_without_spaces_are_found() {
         1
     );
     assert_eq!(t.search("fulltext:habibi").total, 1);
+    // Bare words too, with the page.
+    let found = t.search("\u{62D}\u{628}\u{64A}\u{628}\u{64A}");
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].fulltext_snippet.as_ref().unwrap().page, 1);
 
     let (t, id) = library_with_file(&shared_pdf("hostile/cjk-chinese-type3-with-tounicode.pdf"));
     t.lib().read_pdf_text(&id).unwrap();
@@ -779,6 +877,16 @@ fn arabic_without_its_vowel_signs_and_chinese_without_spaces_are_found() {
         assert!(!page.highlights.is_empty(), "{query}");
     }
     assert_eq!(t.search("fulltext:学化热").total, 0);
+    for query in ["化学方程式", "热化学 反应物"] {
+        let found = t.search(query);
+        assert_eq!(found.total, 1, "{query}");
+        let page = found.hits[0]
+            .fulltext_snippet
+            .clone()
+            .expect("a page snippet");
+        assert_eq!(page.page, 1);
+        assert!(!page.highlights.is_empty(), "{query}");
+    }
 }
 
 #[test]
