@@ -7,6 +7,7 @@ export type PdfLib = typeof import("pdfjs-dist");
 export type PdfViewerLib = typeof import("pdfjs-dist/web/pdf_viewer.mjs");
 
 let loaded: Promise<{ lib: PdfLib; viewer: PdfViewerLib }> | null = null;
+let worker: InstanceType<PdfLib["PDFWorker"]> | null = null;
 
 /** pdf.js and its viewer components, loaded once. */
 export function loadEngine(): Promise<{ lib: PdfLib; viewer: PdfViewerLib }> {
@@ -24,6 +25,16 @@ export function loadEngine(): Promise<{ lib: PdfLib; viewer: PdfViewerLib }> {
   return loaded;
 }
 
+/**
+ * Loads pdf.js and starts its worker ahead of time (when a paper with a PDF is selected), so
+ * opening the reader does not wait for a megabyte of script to be parsed twice.
+ */
+export function warmEngine(): void {
+  void loadEngine().then(({ lib }) => {
+    worker ??= new lib.PDFWorker();
+  });
+}
+
 /** Why a document could not be opened, for the reader's message. */
 export type OpenFailure = { kind: "password-cancelled" } | { kind: "unreadable"; message: string };
 
@@ -37,9 +48,12 @@ export async function openDocument(
   askPassword: (retry: boolean) => Promise<string | null>,
 ): Promise<PDFDocumentProxy> {
   const { lib } = await loadEngine();
+  // One worker for every document: starting one costs more than parsing a typical paper.
+  worker ??= new lib.PDFWorker();
   const base = new URL("pdfjs/", document.baseURI).href;
   const task = lib.getDocument({
     data: new Uint8Array(bytes),
+    worker,
     cMapUrl: `${base}cmaps/`,
     cMapPacked: true,
     standardFontDataUrl: `${base}standard_fonts/`,

@@ -7,6 +7,8 @@ export interface ReaderTimings {
   firstPage: number[];
   /** ms from a page's render request to its paint (pages scrolled into view). */
   pageRenders: number[];
+  /** For each first page: ms from the open request to each step (bytes, engine, parsed, painted). */
+  steps: Record<string, number>[];
 }
 
 declare global {
@@ -16,6 +18,6 @@ declare global {
 }
 
 export function timings(): ReaderTimings {
-  window.__papershelfReader ??= { firstPage: [], pageRenders: [] };
+  window.__papershelfReader ??= { firstPage: [], pageRenders: [], steps: [] };
   return window.__papershelfReader;
 }
