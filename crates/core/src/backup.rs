@@ -50,6 +50,14 @@ pub struct BackupInfo {
     pub bytes: u64,
     /// Papers in it (`None` when it cannot be read).
     pub papers: Option<u64>,
+    /// Always false: a backup is the database (papers, notes, tags, highlights), not the PDF
+    /// files, which stay in the library's `pdfs/` folder under their hash.
+    pub includes_pdfs: bool,
+    /// PDF files the backup's papers link to (`None` when it cannot be read).
+    pub pdfs: Option<u64>,
+    /// How many of those are no longer in `pdfs/` (their papers would come back without
+    /// them, the highlights kept); `None` when it cannot be read.
+    pub pdfs_missing: Option<u64>,
 }
 
 /// What a restore did.
@@ -108,8 +116,12 @@ pub fn list(library_dir: &Path) -> Result<Vec<BackupInfo>> {
             continue;
         };
         let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let (pdfs, pdfs_missing) = pdf_counts(&entry.path(), library_dir);
         out.push(BackupInfo {
             papers: paper_count(&entry.path()),
+            includes_pdfs: false,
+            pdfs,
+            pdfs_missing,
             path: entry.path(),
             name,
             taken_at: taken
@@ -154,6 +166,28 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
 fn paper_count(path: &Path) -> Option<u64> {
     let conn = open_read_only(path).ok()?;
     crate::db::health::work_count(&conn).ok()
+}
+
+/// The PDFs a backup names, and how many of them the library folder no longer holds. A backup
+/// from before PDFs existed names none.
+fn pdf_counts(backup: &Path, library_dir: &Path) -> (Option<u64>, Option<u64>) {
+    let Ok(conn) = open_read_only(backup) else {
+        return (None, None);
+    };
+    if crate::db::health::work_count(&conn).is_err() {
+        return (None, None);
+    }
+    let hashes = crate::db::pdfs::all_hashes(&conn).unwrap_or_default();
+    let missing = hashes
+        .iter()
+        .filter(|sha| {
+            !library_dir
+                .join(crate::library::pdfs::PDF_DIR)
+                .join(format!("{sha}.pdf"))
+                .is_file()
+        })
+        .count();
+    (Some(hashes.len() as u64), Some(missing as u64))
 }
 
 /// Runs SQLite's full `integrity_check` on a database file; `Err` carries what it found.
@@ -214,8 +248,12 @@ pub fn take(conn: &Connection, library_dir: &Path, keep: usize) -> Result<Backup
         .and_then(|f| f.sync_all())
         .map_err(|e| Error::io(&partial, e))?;
     fs::rename(&partial, &path).map_err(|e| Error::io(&path, e))?;
+    let (pdfs, pdfs_missing) = pdf_counts(&path, library_dir);
     let info = BackupInfo {
         papers: paper_count(&path),
+        includes_pdfs: false,
+        pdfs,
+        pdfs_missing,
         bytes: fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
         taken_at: now
             .replace_nanosecond(0)

@@ -213,6 +213,18 @@ export type BackupInfo = {
 	bytes: number,
 	/**  Papers in it (`None` when it cannot be read). */
 	papers: number | null,
+	/**
+	 *  Always false: a backup is the database (papers, notes, tags, highlights), not the PDF
+	 *  files, which stay in the library's `pdfs/` folder under their hash.
+	 */
+	includesPdfs: boolean,
+	/**  PDF files the backup's papers link to (`None` when it cannot be read). */
+	pdfs: number | null,
+	/**
+	 *  How many of those are no longer in `pdfs/` (their papers would come back without
+	 *  them, the highlights kept); `None` when it cannot be read.
+	 */
+	pdfsMissing: number | null,
 };
 
 /**  The backups of the library and the one to offer. */

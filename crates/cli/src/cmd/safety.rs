@@ -47,8 +47,18 @@ pub fn backups(dir: &Path, args: BackupsArgs) -> anyhow::Result<()> {
             let papers = b
                 .papers
                 .map_or_else(|| "unreadable".to_string(), |n| format!("{n} papers"));
+            // A backup is the database: say so whenever the papers have PDFs.
+            let pdfs = match (b.pdfs, b.pdfs_missing) {
+                (Some(n), Some(0)) if n > 0 => {
+                    format!("  database only; its {n} PDFs are in pdfs/")
+                }
+                (Some(n), Some(m)) if n > 0 => {
+                    format!("  database only; {m} of its {n} PDFs are no longer in pdfs/")
+                }
+                _ => String::new(),
+            };
             outln!(
-                "{}  {}  {}  {papers}",
+                "{}  {}  {}  {papers}{pdfs}",
                 b.name,
                 b.taken_at,
                 human_bytes(b.bytes)

@@ -97,6 +97,15 @@ pub fn with_pdfs(conn: &Connection, keys: &[i64]) -> Result<std::collections::Ha
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// The hashes of every stored file.
+pub fn all_hashes(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT sha256 FROM pdf_files")?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
 /// How many files are stored.
 pub fn count(conn: &Connection) -> Result<u64> {
     Ok(conn

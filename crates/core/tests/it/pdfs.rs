@@ -287,3 +287,22 @@ fn old_style_ids_keep_their_archive_in_the_path() {
     assert_eq!(location.path, "/pdf/hep-th/9901001v2");
     assert_eq!(location.version, Some(2));
 }
+
+#[test]
+fn backups_say_they_hold_the_database_and_which_pdfs_are_gone() {
+    let t = snapshot_library();
+    let id = PaperId::new("2310.02579");
+    t.lib()
+        .store_pdf(&id, &make_pdf("backed up"), "file:a.pdf", None)
+        .unwrap();
+    let taken = t.lib().backup().unwrap();
+    assert!(!taken.includes_pdfs);
+    assert_eq!((taken.pdfs, taken.pdfs_missing), (Some(1), Some(0)));
+
+    // Emptying the trash removes the file; the backup still names it.
+    t.lib().delete_papers(std::slice::from_ref(&id)).unwrap();
+    t.lib().empty_trash(None).unwrap();
+    let listed = Library::backups_in(t.lib().dir()).unwrap();
+    let same = listed.iter().find(|b| b.name == taken.name).unwrap();
+    assert_eq!((same.pdfs, same.pdfs_missing), (Some(1), Some(1)));
+}

@@ -8,12 +8,15 @@ import DamagedLibrary from "./DamagedLibrary.svelte";
 
 afterEach(() => clearMocks());
 
-const backup = (name: string, takenAt: string, papers: number | null): BackupInfo => ({
+const backup = (name: string, takenAt: string, papers: number | null, pdfs = 0, pdfsMissing = 0): BackupInfo => ({
   name,
   path: `/lib/backups/${name}`,
   takenAt,
   bytes: 1 << 20,
   papers,
+  includesPdfs: false,
+  pdfs: papers === null ? null : pdfs,
+  pdfsMissing: papers === null ? null : pdfsMissing,
 });
 const newest = backup("library-20261203T090000Z.sqlite", "2026-12-03T09:00:00Z", 226);
 const broken = backup("library-20261204T090000Z.sqlite", "2026-12-04T09:00:00Z", null);
@@ -28,6 +31,15 @@ describe("DamagedLibrary", () => {
     const button = await screen.findByTestId("restore-newest");
     expect(button.closest(".offer")?.textContent).toContain("226 papers");
     expect(screen.getByText(/Older backups \(2\)/)).toBeTruthy();
+  });
+
+  it("says a backup holds the database, not the PDFs, and how many of those are gone", async () => {
+    const withPdfs = backup("library-20261205T090000Z.sqlite", "2026-12-05T09:00:00Z", 226, 12, 2);
+    mockBackend({ library_backups: () => ({ backups: [withPdfs], newestGood: withPdfs.name }) });
+    render(DamagedLibrary, { message: MESSAGE, onrestored: () => {} });
+    expect((await screen.findByTestId("backup-summary")).textContent).toContain(
+      "database only: 2 of its 12 PDFs are gone",
+    );
   });
 
   it("restores the offered backup by name and reports back", async () => {
