@@ -37,6 +37,8 @@ macro_rules! app_commands {
             reader::cancel_pdf_fetch,
             reader::attach_pdf,
             reader::open_pdf_externally,
+            reader::watch_file_drops,
+            reader::attach_dropped_pdf,
             stats::stats,
             sources::add_paper,
             sync::list_subscriptions,

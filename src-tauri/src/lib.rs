@@ -19,6 +19,7 @@
 pub mod commands;
 pub mod dialogs;
 pub mod display;
+pub mod drops;
 pub mod error;
 pub mod limits;
 pub mod navigation;

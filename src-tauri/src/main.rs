@@ -54,6 +54,8 @@ fn main() -> ExitCode {
             tracing::debug!(ms = started.elapsed().as_millis(), "setup done");
             Ok(())
         })
+        // Files dropped on the window: the shell keeps their paths (see `drops`).
+        .on_window_event(papershelf_app_lib::drops::on_window_event)
         .invoke_handler(papershelf_app_lib::specta_builder().invoke_handler())
         .run(context);
 

@@ -28,6 +28,8 @@ pub struct AppState {
     pub sync: Mutex<Option<CancelToken>>,
     /// The running PDF download's cancel token; `None` when none runs.
     pub pdf_fetch: Mutex<Option<CancelToken>>,
+    /// PDFs dropped on the window, held until one is attached.
+    pub drops: crate::drops::Drops,
 }
 
 /// The open library and what is built with it.
@@ -89,6 +91,7 @@ impl AppState {
             restoring: AtomicBool::new(false),
             sync: Mutex::new(None),
             pdf_fetch: Mutex::new(None),
+            drops: crate::drops::Drops::default(),
         };
         state.start_opening();
         state

@@ -199,3 +199,35 @@ pub async fn open_pdf_externally(
         .open_path(file.path, None::<&str>)
         .map_err(IpcError::internal)
 }
+
+/// Tells the window about files dragged over it and dropped on it, on `on_drop`.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state, on_drop))]
+pub fn watch_file_drops(state: State<'_, AppState>, on_drop: Channel<crate::drops::FileDrop>) {
+    state.drops.listen(on_drop);
+}
+
+/// Attaches the PDF dropped last (the first, when several were) to the paper; `null` when no
+/// PDF is held.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn attach_dropped_pdf(
+    state: State<'_, AppState>,
+    id: PaperId,
+) -> Result<Option<PdfFile>, IpcError> {
+    crate::limits::id(&id)?;
+    let Some(path) = state.drops.take().into_iter().next() else {
+        return Ok(None);
+    };
+    let file = blocking(&state, move |lib| {
+        let file = lib.attach_pdf(&id, &path)?;
+        if let Err(err) = lib.read_pdf_text(&id) {
+            tracing::warn!(error = %err, "the dropped PDF's text could not be read");
+        }
+        Ok(file)
+    })
+    .await?;
+    Ok(Some(file))
+}

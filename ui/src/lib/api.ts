@@ -13,6 +13,7 @@ import type {
   BrowseSort,
   ErrorCode,
   ExportFormat,
+  FileDrop,
   FileKind,
   ImportProgress,
   IpcError,
@@ -169,6 +170,16 @@ export const cancelPdfFetch = () => call("cancelPdfFetch");
 
 /** Asks for a PDF in the system's file dialog and attaches it; `null` when cancelled. */
 export const attachPdf = (id: PaperId) => call("attachPdf", id);
+
+/** Hears about files dragged over the window and dropped on it. */
+export function watchFileDrops(onDrop: (d: FileDrop) => void) {
+  const channel = new Channel<FileDrop>();
+  channel.onmessage = onDrop;
+  return call("watchFileDrops", channel);
+}
+
+/** Attaches the PDF just dropped on the window to the paper; `null` when none is held. */
+export const attachDroppedPdf = (id: PaperId) => call("attachDroppedPdf", id);
 
 /** Opens the paper's PDF in the system's own viewer. */
 export const openPdfExternally = (id: PaperId, sha256: string | null = null) =>

@@ -75,6 +75,13 @@ export const commands = {
 	attachPdf: (id: PaperId) => __TAURI_INVOKE<PdfFile | null>("attach_pdf", { id }),
 	/**  Opens the paper's PDF in the system's own viewer (for a file pdf.js cannot show). */
 	openPdfExternally: (id: PaperId, sha256: string | null) => __TAURI_INVOKE<null>("open_pdf_externally", { id, sha256 }),
+	/**  Tells the window about files dragged over it and dropped on it, on `on_drop`. */
+	watchFileDrops: (onDrop: Channel<FileDrop>) => __TAURI_INVOKE<void>("watch_file_drops", { onDrop }),
+	/**
+	 *  Attaches the PDF dropped last (the first, when several were) to the paper; `null` when no
+	 *  PDF is held.
+	 */
+	attachDroppedPdf: (id: PaperId) => __TAURI_INVOKE<PdfFile | null>("attach_dropped_pdf", { id }),
 	/**  Counts for the sidebar: papers per status, tags, notes. */
 	stats: () => __TAURI_INVOKE<Stats>("stats"),
 	/**  Looks a paper up by arXiv id or URL and adds it to the inbox. */
@@ -440,6 +447,19 @@ export type FieldSource = {
 	/**  When it was set (RFC 3339). */
 	setAt: string,
 };
+
+/**  What the window hears about a drag over it or a drop on it. */
+export type FileDrop = 
+/**  Files are being dragged over the window. */
+{ kind: "over" } | 
+/**  The drag left the window without a drop. */
+{ kind: "left" } | 
+/**  Files were dropped: the PDFs among them are held for `attach_dropped_pdf`. */
+{ kind: "dropped"; 
+/**  The dropped PDFs' file names (not their paths). */
+pdfs: string[]; 
+/**  How many dropped files were not PDFs. */
+others: number };
 
 /**  What importing one file did, in the same shape for every kind. */
 export type FileImportReport = {
