@@ -15,6 +15,7 @@
 //! into `--out` (default `docs`). Numbers, not assertions.
 
 mod fts5;
+mod fulltext;
 mod report;
 
 use std::collections::BTreeMap;
@@ -75,6 +76,11 @@ struct Args {
     /// The query set for --probe (a gen_corpus.py --queries file)
     #[arg(long)]
     queries_file: Option<PathBuf>,
+    /// Instead of the comparison with FTS5: what the text of this many papers' PDFs costs the
+    /// metadata search, at each of --sizes (see the module `fulltext`); printed, nothing
+    /// written
+    #[arg(long, value_name = "PAPERS")]
+    fulltext: Option<usize>,
     /// Internal: run one measurement in this child process
     #[arg(long, hide = true)]
     child: Option<String>,
@@ -180,6 +186,13 @@ fn main() -> anyhow::Result<()> {
     } else {
         args.note_edits
     };
+    if let Some(with_text) = args.fulltext {
+        for &size in &args.sizes {
+            eprintln!("== {size} papers, {with_text} with full text");
+            fulltext::run(&args, &data_dir, size, with_text)?;
+        }
+        return Ok(());
+    }
     let mut results: BTreeMap<usize, SizeFigures> = BTreeMap::new();
     for &size in &args.sizes {
         eprintln!("== {size} papers");
