@@ -182,7 +182,7 @@ fn pdf_counts(backup: &Path, library_dir: &Path) -> (Option<u64>, Option<u64>) {
         .iter()
         .filter(|sha| {
             !library_dir
-                .join(crate::library::pdfs::PDF_DIR)
+                .join(crate::db::PDF_DIR)
                 .join(format!("{sha}.pdf"))
                 .is_file()
         })

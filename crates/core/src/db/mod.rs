@@ -46,6 +46,10 @@ pub fn truncate_wal(conn: &Connection) -> rusqlite::Result<()> {
 /// The database file's name inside the library directory.
 pub const DB_FILE: &str = "library.sqlite";
 
+/// The folder inside the library directory that holds the PDFs, each named by its SHA-256
+/// (the files that `pdf_files` rows name).
+pub const PDF_DIR: &str = "pdfs";
+
 /// How long a writer waits for another process's transaction before reporting `Busy`.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

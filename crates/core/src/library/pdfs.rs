@@ -21,8 +21,7 @@ use crate::library::Library;
 use crate::model::PaperId;
 use crate::sources::http::looks_like_pdf;
 
-/// The folder inside the library directory that holds the PDFs.
-pub const PDF_DIR: &str = "pdfs";
+pub use crate::db::PDF_DIR;
 
 /// The largest PDF a source may send (arXiv's largest papers are tens of MiB).
 pub const MAX_DOWNLOADED_PDF_BYTES: usize = 100 * 1024 * 1024;
