@@ -30,6 +30,7 @@ macro_rules! app_commands {
             annotations::delete_annotation,
             annotations::restore_annotation,
             annotations::add_annotations_to_note,
+            annotations::carry_annotations,
             reader::pdf_bytes,
             reader::reading_position,
             reader::set_reading_position,

@@ -50,6 +50,7 @@ pub use error::{Error, ErrorCode, Failure, Result};
 pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
 pub use library::annotations::{QuoteAnnotated, QuoteAnnotation};
+pub use library::carry::CarryReport;
 pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
 pub use library::file_import::{FileImportReport, FileKind};
 pub use library::fulltext::{PdfPage, PdfText};

@@ -1,7 +1,7 @@
 //! A paper's PDFs, their text and the annotations on them.
 
 use papershelf_core::{
-    Annotation, AnnotationChange, NewAnnotation, Note, PaperId, PdfFile, PdfText,
+    Annotation, AnnotationChange, CarryReport, NewAnnotation, Note, PaperId, PdfFile, PdfText,
 };
 use tauri::State;
 
@@ -107,4 +107,19 @@ pub async fn add_annotations_to_note(
 ) -> Result<Note, IpcError> {
     crate::limits::id(&id)?;
     blocking(&state, move |lib| lib.add_annotations_to_note(&id, &only)).await
+}
+
+/// Moves the paper's annotations from one of its PDFs to another (a newer version), each
+/// found again by its quote; those not found stay where they were.
+#[tauri::command]
+#[specta::specta]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn carry_annotations(
+    state: State<'_, AppState>,
+    id: PaperId,
+    from: String,
+    to: String,
+) -> Result<CarryReport, IpcError> {
+    crate::limits::id(&id)?;
+    blocking(&state, move |lib| lib.carry_annotations(&id, &from, &to)).await
 }

@@ -185,6 +185,9 @@ export const attachDroppedPdf = (id: PaperId) => call("attachDroppedPdf", id);
 export const openPdfExternally = (id: PaperId, sha256: string | null = null) =>
   call("openPdfExternally", id, sha256);
 
+/** Moves the paper's annotations from one of its PDFs to another, found again by their quotes. */
+export const carryAnnotations = (id: PaperId, from: string, to: string) => call("carryAnnotations", id, from, to);
+
 /** The library's backups, listed without opening it (offered when its database is damaged). */
 export const libraryBackups = () => call("libraryBackups");
 

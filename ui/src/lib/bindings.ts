@@ -54,6 +54,11 @@ export const commands = {
 	restoreAnnotation: (annotationId: string) => __TAURI_INVOKE<Annotation>("restore_annotation", { annotationId }),
 	/**  "Add to note": quotes the paper's highlights (all, or those named) into its note. */
 	addAnnotationsToNote: (id: PaperId, only: string[]) => __TAURI_INVOKE<Note>("add_annotations_to_note", { id, only }),
+	/**
+	 *  Moves the paper's annotations from one of its PDFs to another (a newer version), each
+	 *  found again by its quote; those not found stay where they were.
+	 */
+	carryAnnotations: (id: PaperId, from: string, to: string) => __TAURI_INVOKE<CarryReport>("carry_annotations", { id, from, to }),
 	/**  The bytes of one of the paper's PDFs (`sha256`, else its newest). */
 	pdfBytes: (id: PaperId, sha256: string | null) => __TAURI_INVOKE<ArrayBuffer>("pdf_bytes", { id, sha256 }),
 	/**  Where the reader last was in the paper's PDF (`null` when never read). */
@@ -304,6 +309,17 @@ export type BrowseSort =
 "published" | 
 /**  Most Hugging Face upvotes first; papers without upvotes last. */
 "upvotes";
+
+/**  What [`Library::carry_annotations`] did. */
+export type CarryReport = {
+	/**  The annotations made on the other file (the originals are deleted, restorably). */
+	carried: Annotation[],
+	/**
+	 *  The ids of highlights whose quote the other file does not contain: they stay where
+	 *  they were.
+	 */
+	notFound: string[],
+};
 
 /**  A collection and how many papers (outside the trash) it holds. */
 export type Collection = {

@@ -7,6 +7,7 @@
 
 pub mod annotations;
 pub mod backup;
+pub mod carry;
 pub mod collections;
 pub mod file_import;
 pub mod fulltext;

@@ -1008,3 +1008,94 @@ fn the_reader_gets_the_bytes_and_its_place_back() {
     }
     assert_eq!(t.lib().reading_position(&id).unwrap(), Some(place));
 }
+
+#[test]
+fn annotations_are_carried_to_a_newer_version_by_their_quotes() {
+    let (t, id) = library_with_pdf(&three_pages());
+    let v1 = t.lib().pdf(&id).unwrap().unwrap().sha256;
+    // v2: a new first page pushes the text down one page, and a sentence is gone.
+    let v2_pdf = make_pdf(&[
+        &["A new introduction", "BM25 is mentioned first here"],
+        &[
+            "Dense Passage Retrieval",
+            "for Open-Domain Question Answering",
+        ],
+        &[
+            "we train a better dense repre-",
+            "sentation of passages using BM25",
+        ],
+        &["BM25 is a strong baseline", "and BM25 again"],
+    ]);
+    let v2 = t
+        .lib()
+        .store_pdf(&id, &v2_pdf, "file:v2.pdf", None)
+        .unwrap()
+        .sha256;
+    // Selections made on v1 in the reader: their context comes from v1's page text.
+    let on_v1 = |q: &str, page: u32| {
+        t.lib()
+            .add_annotation(
+                &id,
+                &NewAnnotation {
+                    pdf_sha256: Some(v1.clone()),
+                    page,
+                    quote: Some(q.into()),
+                    comment: Some(format!("on {q}")),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    let dense = on_v1("dense representation", 2);
+    // "BM25" occurs on pages 1, 3 and 4 of v2: the context ("a strong baseline") picks page 4.
+    let strong = on_v1("BM25", 3);
+    let gone = on_v1("negatives (Smith et al.)", 2);
+    let pin = t
+        .lib()
+        .add_annotation(
+            &id,
+            &NewAnnotation {
+                kind: Some(AnnotationKind::Note),
+                pdf_sha256: Some(v1.clone()),
+                page: 3,
+                rects: vec![[100.0, 100.0, 100.0, 100.0]],
+                comment: Some("pinned".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    let report = t.lib().carry_annotations(&id, &v1, &v2).unwrap();
+    assert_eq!(report.not_found, vec![gone.id.clone()]);
+    let page_of = |q: &str| {
+        report
+            .carried
+            .iter()
+            .find(|a| a.quote.as_deref().is_some_and(|x| x.contains(q)))
+            .map(|a| (a.page, a.comment.clone(), a.pdf_sha256.clone()))
+    };
+    assert_eq!(
+        page_of("dense"),
+        Some((3, "on dense representation".into(), v2.clone()))
+    );
+    assert_eq!(page_of("BM25"), Some((4, "on BM25".into(), v2.clone())));
+    let carried_pin = report
+        .carried
+        .iter()
+        .find(|a| a.kind == AnnotationKind::Note)
+        .unwrap();
+    assert_eq!(
+        (carried_pin.page, carried_pin.rects.clone()),
+        (3, pin.rects.clone())
+    );
+
+    // The originals are deleted (restorably); the one not found stays on v1.
+    let now = t.lib().annotations(&id).unwrap();
+    assert_eq!(now.len(), 4);
+    assert_eq!(now.iter().filter(|a| a.pdf_sha256 == v1).count(), 1);
+    assert!(t.lib().restore_annotation(&dense.id).is_ok());
+    assert!(t.lib().restore_annotation(&strong.id).is_ok());
+
+    let err = t.lib().carry_annotations(&id, &v1, "00").unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+}
