@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../ui"
 
 stamp=dist/index.html
 if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] && [ -z "$(find src public index.html package.json \
-  package-lock.json vite.config.ts svelte.config.js tsconfig.json -newer "$stamp" -print -quit \
+  package-lock.json vite.config.ts pdfjs-assets.js svelte.config.js tsconfig.json -newer "$stamp" -print -quit \
   2>/dev/null)" ]; then
   echo "ui/dist is up to date"
   exit 0
