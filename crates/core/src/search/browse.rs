@@ -9,7 +9,7 @@ use tantivy::collector::{
     Count, DocSetCollector, SegmentSortKeyComputer, SortKeyComputer, TopDocs,
 };
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
@@ -17,8 +17,9 @@ use super::facets::{FacetCollector, Facets, Tally as FacetTally};
 use super::query::{Clause, Target};
 use super::snippet::{self, MatchTerms};
 use super::{
-    build, found_and_counted, key_columns, phrase_top, query, top_by_best_completion, SearchHit,
-    SummariesOf, MAX_COUNTED, MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE, SNIPPET_WIDTH,
+    build, count_up_to, found_and_counted, key_columns, phrase_top, query, top_by_best_completion,
+    SearchHit, SummariesOf, MAX_COUNTED, MAX_COUNTED_PHRASE, PER_COMPLETION_MAX_PAGE,
+    SNIPPET_WIDTH,
 };
 use crate::db::works;
 use crate::error::Result;
@@ -370,6 +371,8 @@ pub(crate) fn run_limited(
     let unscoped = req.status.is_none()
         && req.tag.as_deref().is_none_or(str::is_empty)
         && req.collection.as_deref().is_none_or(str::is_empty);
+    // The hits of the lower tier (found through a page or an annotation), when known.
+    let mut from_rest: Option<std::collections::HashSet<u64>> = None;
     let (mut top, mut total, mut exact, mut tally) = match (&built.lone_phrase, &reach) {
         // One phrase and nothing else, best first: only the likeliest papers' positions are
         // read (see `phrase_top`), and the matches counted as for any pruned search.
@@ -399,9 +402,45 @@ pub(crate) fn run_limited(
         (_, Some(reach)) if sort != BrowseSort::Relevance => {
             pass(reach.as_ref(), None, false, &[], offset, limit)?
         }
-        // Best first: the papers whose metadata holds every word, searched as without full
-        // text, then, when they do not fill the page, those that need a page or an annotation
-        // for some word, ranked after them.
+        // Best first without facets: the papers whose metadata holds every word, searched and
+        // counted exactly as without full text (pruned), then those that need a page or an
+        // annotation for some word, ranked after them and counted on their own. Both are
+        // driven by small postings: the metadata query's pruned intersection, and the pages'
+        // (`pages_any`: only papers with a PDF or annotations), never the union of the two.
+        (_, Some(reach)) if !req.facets => {
+            let want = offset + limit;
+            let rest = lower_tier(q.as_ref(), reach.as_ref(), built.pages_any.take());
+            let (mut hits, n, exact, tally) =
+                pass(q.as_ref(), None, built.prunable, &per_completion, 0, want)?;
+            // The metadata count stops at MAX_COUNTED when `pass` prunes; the sum stops there too.
+            let capped =
+                built.prunable && (per_completion.is_empty() || want <= PER_COMPLETION_MAX_PAGE);
+            let (total, exact) = if !exact {
+                (n, false)
+            } else {
+                let cap = if capped {
+                    MAX_COUNTED.saturating_sub(n).max(1)
+                } else {
+                    usize::MAX
+                };
+                let (m, rest_exact) = count_up_to(&searcher, rest.as_ref(), cap)?;
+                (n + m, rest_exact)
+            };
+            let mut below = std::collections::HashSet::new();
+            if hits.len() < want {
+                let top = searcher.search(
+                    rest.as_ref(),
+                    &TopDocs::with_limit(want - hits.len()).order_by_score(),
+                )?;
+                let more = keyed(&searcher, top)?;
+                below.extend(more.iter().map(|&(_, key)| key));
+                hits.extend(more);
+            }
+            hits.drain(..offset.min(hits.len()));
+            from_rest = Some(below);
+            (hits, total, exact, tally)
+        }
+        // With facets: the page as above, the count and the tally in one pass over every match.
         (_, Some(reach)) => {
             let want = offset + limit;
             let (mut hits, total, exact, tally) = pass(
@@ -413,12 +452,9 @@ pub(crate) fn run_limited(
                 want,
             )?;
             if hits.len() < want {
-                let rest = BooleanQuery::new(vec![
-                    (Occur::Must, reach.box_clone()),
-                    (Occur::MustNot, q.box_clone()),
-                ]);
+                let rest = lower_tier(q.as_ref(), reach.as_ref(), built.pages_any.take());
                 let top = searcher.search(
-                    &rest,
+                    rest.as_ref(),
                     &TopDocs::with_limit(want - hits.len()).order_by_score(),
                 )?;
                 hits.extend(keyed(&searcher, top)?);
@@ -429,15 +465,16 @@ pub(crate) fn run_limited(
     };
     // The hits whose metadata alone does not hold every word: their pages are read for the
     // snippet (no others are, so a metadata search never reads page text).
-    let mut from_pages: std::collections::HashSet<u64> = match &reach {
-        Some(_) => {
+    let mut from_pages: std::collections::HashSet<u64> = match (from_rest, &reach) {
+        (Some(below), _) => below,
+        (None, Some(_)) => {
             let keys: Vec<u64> = top.iter().map(|&(_, key)| key).collect();
             let in_metadata = matching_keys(&searcher, q.as_ref(), &f, &keys)?;
             keys.into_iter()
                 .filter(|k| !in_metadata.contains(k))
                 .collect()
         }
-        None => Default::default(),
+        (None, None) => Default::default(),
     };
     built.query = q;
     if total == 0 && built.has_text {
@@ -525,6 +562,23 @@ pub(crate) fn run_limited(
         );
     }
     Ok(results)
+}
+
+/// The papers `reach` finds and `q` does not: those that found some word only on a page or in
+/// an annotation. `pages_any` (any word there, see `Built::pages_any`) changes nothing in what
+/// matches, nor in the scores (it scores 0), but drives the intersection by the pages' postings.
+fn lower_tier(
+    q: &dyn Query,
+    reach: &dyn Query,
+    pages_any: Option<Box<dyn Query>>,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(any) = pages_any {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(any, 0.0))));
+    }
+    clauses.push((Occur::Must, reach.box_clone()));
+    clauses.push((Occur::MustNot, q.box_clone()));
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// (score, work key) of each hit of a top-docs search, in order.

@@ -222,6 +222,11 @@ struct Built {
     /// metadata holds every word, ranked first; this one every match, for the count, the
     /// facets, other orders, and the papers ranked after them.
     reach: Option<Box<dyn Query>>,
+    /// With `reach`: any bare word on a page or in an annotation (the union of every word's
+    /// page alternatives). A paper `reach` finds and `query` does not found some word only
+    /// there, so `pages_any AND reach AND NOT query` is `reach AND NOT query`, driven by the
+    /// pages' postings (papers with a PDF) instead of every metadata match.
+    pages_any: Option<Box<dyn Query>>,
 }
 
 /// Builds the tantivy query; `fuzzy` turns bare words into one-edit matches.
@@ -411,6 +416,13 @@ fn build(
         }
         Box::new(BooleanQuery::new(each)) as Box<dyn Query>
     });
+    let pages_any: Option<Box<dyn Query>> = (!on_pages.is_empty()).then(|| {
+        let any: Vec<(Occur, Box<dyn Query>)> = on_pages
+            .iter()
+            .flat_map(|(_, pages)| pages.iter().map(|q| (Occur::Should, q.box_clone())))
+            .collect();
+        Box::new(BooleanQuery::new(any)) as Box<dyn Query>
+    });
     // The same query once per completion of the word being typed (see `Built::per_completion`).
     let per_completion: Vec<Box<dyn Query>> = match &completed {
         Some((at, alternatives)) if prunable && several_alternatives == 1 => alternatives
@@ -454,6 +466,7 @@ fn build(
         per_completion,
         lone_phrase,
         reach,
+        pages_any,
     }
 }
 

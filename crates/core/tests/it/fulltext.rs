@@ -724,6 +724,122 @@ fn bare_words_find_a_pdfs_pages_and_highlights_below_the_metadata() {
 }
 
 #[test]
+fn the_count_with_pages_is_the_metadata_matches_plus_the_page_only_ones() {
+    use papershelf_core::{BrowseRequest, BrowseSort, Status};
+    // "dense" is in the PDF paper's title, "negatives" on its second page; the contrastive
+    // paper's PDF holds both words; two papers hold both in their metadata (one of them also
+    // in its PDF, counted once); one holds only "negatives" and matches nothing.
+    let (t, dpr) = library_with_pdf(&three_pages());
+    t.lib().read_pdf_text(&dpr).unwrap();
+    let titles = [
+        "Dense hard negatives",
+        "Mining dense negatives at scale",
+        "Contrastive learning",
+        "Sparse negatives",
+    ];
+    let papers: Vec<NewPaper> = titles
+        .iter()
+        .map(|title| NewPaper {
+            title: (*title).into(),
+            ..Default::default()
+        })
+        .collect();
+    t.lib().add_papers(&papers, "test", "test").unwrap();
+    let id = |title: &str| {
+        t.all()
+            .into_iter()
+            .find(|p| p.title == title)
+            .unwrap_or_else(|| panic!("{title}"))
+            .id
+    };
+    for title in ["Mining dense negatives at scale", "Contrastive learning"] {
+        t.lib()
+            .store_pdf(&id(title), &three_pages(), "file:copy.pdf", None)
+            .unwrap();
+    }
+    let in_metadata = ["Dense hard negatives", "Mining dense negatives at scale"];
+    let on_pages_only = ["Dense Passage Retrieval", "Contrastive learning"];
+    let browse = |status: Option<Status>, tag: Option<&str>, facets: bool, sort, offset| {
+        t.lib()
+            .browse(&BrowseRequest {
+                query: "dense negatives".into(),
+                status,
+                tag: tag.map(str::to_string),
+                facets,
+                sort,
+                offset,
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+    };
+    let tier = |hits: &[papershelf_core::SearchHit]| -> Vec<String> {
+        let mut titles: Vec<String> = hits.iter().map(|h| h.paper.title.clone()).collect();
+        titles.sort();
+        titles
+    };
+    let sorted = |titles: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = titles.iter().map(|t| t.to_string()).collect();
+        v.sort();
+        v
+    };
+
+    // Unscoped: 2 in the metadata + 2 on the pages only, the metadata ones first.
+    for facets in [false, true] {
+        let found = browse(None, None, facets, Some(BrowseSort::Relevance), 0);
+        assert_eq!(
+            (found.total, found.total_exact),
+            (4, true),
+            "facets {facets}"
+        );
+        assert_eq!(found.hits.len(), 4);
+        assert_eq!(tier(&found.hits[..2]), sorted(&in_metadata));
+        assert_eq!(tier(&found.hits[2..]), sorted(&on_pages_only));
+        assert!(found.hits[..2].iter().all(|h| h.fulltext_snippet.is_none()));
+        assert!(found.hits[2..].iter().all(|h| h.fulltext_snippet.is_some()));
+    }
+    assert_eq!(t.search("dense negatives").total, 4);
+    // A page past the metadata matches: the lower tier alone, the same total.
+    let deeper = browse(None, None, false, Some(BrowseSort::Relevance), 3);
+    assert_eq!((deeper.total, deeper.hits.len()), (4, 1));
+    assert!(on_pages_only.contains(&deeper.hits[0].paper.title.as_str()));
+    assert_eq!(
+        browse(None, None, false, Some(BrowseSort::Added), 0).total,
+        4
+    );
+
+    // Scoped: one of each tier in the scope.
+    t.lib()
+        .set_status(&id("Dense hard negatives"), Status::Reading)
+        .unwrap();
+    t.lib().set_status(&dpr, Status::Reading).unwrap();
+    for title in [
+        "Mining dense negatives at scale",
+        "Contrastive learning",
+        "Sparse negatives",
+    ] {
+        t.lib().add_tags(&id(title), &["x".to_string()]).unwrap();
+    }
+    for facets in [false, true] {
+        let reading = browse(Some(Status::Reading), None, facets, None, 0);
+        assert_eq!((reading.total, reading.total_exact), (2, true));
+        let titles: Vec<&str> = reading
+            .hits
+            .iter()
+            .map(|h| h.paper.title.as_str())
+            .collect();
+        assert_eq!(titles, ["Dense hard negatives", "Dense Passage Retrieval"]);
+        let tagged = browse(None, Some("x"), facets, None, 0);
+        assert_eq!((tagged.total, tagged.total_exact), (2, true));
+        let titles: Vec<&str> = tagged.hits.iter().map(|h| h.paper.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Mining dense negatives at scale", "Contrastive learning"]
+        );
+    }
+}
+
+#[test]
 fn a_second_paper_holding_the_same_pdf_is_found_by_its_text_too() {
     let (t, first) = library_with_pdf(&three_pages());
     t.lib().read_pdf_text(&first).unwrap();
