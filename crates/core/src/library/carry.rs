@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn context_is_compared_from_the_quote_outwards() {
-        assert_eq!(common_suffix("we train a better ", "so a better "), 9);
+        assert_eq!(common_suffix("we train a better ", "so a better "), 10);
         assert_eq!(common_prefix(" using BM25", " using TF-IDF"), 7);
     }
 }
