@@ -89,7 +89,7 @@ pub struct PdfFetched {
 }
 
 /// Fetches the paper's PDF (the newest arXiv version the library knows) unless it is held,
-/// reporting progress on `on_progress`. One download at a time; `cancel_pdf_fetch` stops it
+/// reporting progress on `on_progress`, and reads its text. One download at a time; `cancel_pdf_fetch` stops it
 /// and nothing is stored.
 #[tauri::command]
 #[specta::specta]
@@ -121,13 +121,6 @@ pub async fn fetch_pdf(
     let result = core_fetch_pdf(&opened.library, &opened.http, &id, &report, &cancel).await;
     *state.pdf_fetch.lock().unwrap_or_else(|e| e.into_inner()) = None;
     let fetched = result?;
-    if fetched.downloaded {
-        // Its text is read now, so the paper is searchable by what is inside at once.
-        let id = id.clone();
-        if let Err(err) = blocking(&state, move |lib| lib.read_pdf_text(&id)).await {
-            tracing::warn!(error = ?err, "the fetched PDF's text could not be read");
-        }
-    }
     Ok(PdfFetched {
         file: fetched.file,
         downloaded: fetched.downloaded,
@@ -170,15 +163,7 @@ pub async fn attach_pdf(
     else {
         return Ok(None);
     };
-    let file = blocking(&state, move |lib| {
-        let file = lib.attach_pdf(&id, &path)?;
-        // Its text is read now, so the paper is searchable by what is inside at once.
-        if let Err(err) = lib.read_pdf_text(&id) {
-            tracing::warn!(error = %err, "the attached PDF's text could not be read");
-        }
-        Ok(file)
-    })
-    .await?;
+    let file = blocking(&state, move |lib| lib.attach_pdf_and_read_text(&id, &path)).await?;
     Ok(Some(file))
 }
 
@@ -221,13 +206,6 @@ pub async fn attach_dropped_pdf(
     let Some(path) = state.drops.take().into_iter().next() else {
         return Ok(None);
     };
-    let file = blocking(&state, move |lib| {
-        let file = lib.attach_pdf(&id, &path)?;
-        if let Err(err) = lib.read_pdf_text(&id) {
-            tracing::warn!(error = %err, "the dropped PDF's text could not be read");
-        }
-        Ok(file)
-    })
-    .await?;
+    let file = blocking(&state, move |lib| lib.attach_pdf_and_read_text(&id, &path)).await?;
     Ok(Some(file))
 }

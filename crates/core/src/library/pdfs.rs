@@ -133,6 +133,20 @@ impl Library {
         self.store_pdf(id, &bytes, &format!("file:{name}"), None)
     }
 
+    /// [`Library::attach_pdf`], then reads the file's text at once so the paper is searchable
+    /// by what is inside; a file whose text cannot be read stays attached (the reason is kept
+    /// with it and logged).
+    ///
+    /// # Errors
+    /// Those of [`Library::attach_pdf`].
+    pub fn attach_pdf_and_read_text(&self, id: &PaperId, file: &Path) -> Result<PdfFile> {
+        let stored = self.attach_pdf(id, file)?;
+        if let Err(err) = self.read_pdf_text(id) {
+            tracing::warn!(paper = %id, error = %err, "the attached PDF's text could not be read");
+        }
+        Ok(stored)
+    }
+
     /// Stores `bytes` as one of the paper's PDFs, fetched from `origin` (a URL, or
     /// `file:<name>`), as arXiv version `version` when known. Returns the stored file.
     ///

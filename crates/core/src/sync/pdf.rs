@@ -26,7 +26,8 @@ pub struct PdfFetch {
 }
 
 /// Fetches the PDF of the newest arXiv version the library knows of the paper, unless the
-/// library holds that version already, and stores it (see [`Library::store_pdf`]).
+/// library holds that version already, stores it (see [`Library::store_pdf`]) and reads its
+/// text.
 /// `progress` hears the bytes received so far and the length announced; cancelling `cancel`
 /// stops the download, and nothing is stored.
 ///
@@ -75,6 +76,11 @@ pub async fn fetch_pdf(
     };
     cancel.check()?;
     let file = lib.store_pdf(id, &bytes, &url, location.version)?;
+    // Its text is read now, so the paper is searchable by what is inside at once; a file whose
+    // text cannot be read stays stored, its reason kept with it.
+    if let Err(err) = lib.read_pdf_text(id) {
+        tracing::warn!(paper = %id, error = %err, "the fetched PDF's text could not be read");
+    }
     Ok(PdfFetch {
         file,
         downloaded: true,
