@@ -67,7 +67,7 @@ export const commands = {
 	setReadingPosition: (id: PaperId, position: ReadingPosition) => __TAURI_INVOKE<null>("set_reading_position", { id, position }),
 	/**
 	 *  Fetches the paper's PDF (the newest arXiv version the library knows) unless it is held,
-	 *  reporting progress on `on_progress`. One download at a time; `cancel_pdf_fetch` stops it
+	 *  reporting progress on `on_progress`, and reads its text. One download at a time; `cancel_pdf_fetch` stops it
 	 *  and nothing is stored.
 	 */
 	fetchPdf: (id: PaperId, onProgress: Channel<PdfProgress>) => __TAURI_INVOKE<PdfFetched>("fetch_pdf", { id, onProgress }),
