@@ -8,7 +8,7 @@ use crate::model::{Annotation, AnnotationKind, PaperId};
 /// The columns [`read`] takes, with the paper's id from `works` (`w`).
 const COLUMNS: &str = "a.id, w.id, a.pdf_sha256, a.kind, a.page, a.page_label, a.color, a.rects,
     a.quote, a.quote_prefix, a.quote_suffix, a.quote_offset, a.comment, a.created_at,
-    a.updated_at, a.work_key, a.deleted_at IS NOT NULL";
+    a.updated_at, a.work_key, a.deleted_at IS NOT NULL, a.shape";
 
 /// One annotation with its work's key and whether it is deleted.
 pub struct Stored {
@@ -28,7 +28,7 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Stored> {
             id: r.get(0)?,
             paper_id: PaperId::new(r.get::<_, String>(1)?),
             pdf_sha256: r.get(2)?,
-            // The table's CHECK admits only the two names.
+            // The table's CHECK admits only the names `parse` knows.
             kind: AnnotationKind::parse(&kind).unwrap_or(AnnotationKind::Highlight),
             page: r.get(4)?,
             page_label: r.get(5)?,
@@ -36,6 +36,7 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Stored> {
             // Written by `insert` from typed values; an unreadable list (a hand-edited row)
             // reads as none, which the reader re-anchors from the quote.
             rects: serde_json::from_str(&rects).unwrap_or_default(),
+            shape: r.get(17)?,
             quote: r.get(8)?,
             quote_prefix: r.get(9)?,
             quote_suffix: r.get(10)?,
@@ -53,8 +54,9 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Stored> {
 pub fn insert(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO annotations (id, work_key, pdf_sha256, kind, page, page_label, color, rects,
-             quote, quote_prefix, quote_suffix, quote_offset, comment, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             quote, quote_prefix, quote_suffix, quote_offset, comment, created_at, updated_at,
+             shape)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         a.id,
@@ -65,6 +67,37 @@ pub fn insert(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
         a.page_label,
         a.color,
         serde_json::to_string(&a.rects).unwrap_or_else(|_| "[]".into()),
+        a.quote,
+        a.quote_prefix,
+        a.quote_suffix,
+        a.quote_offset,
+        a.comment,
+        a.created,
+        a.updated,
+        a.shape,
+    ])?;
+    Ok(())
+}
+
+/// Writes every field of an annotation that exists already (an import bringing a newer
+/// state of it), and brings it back if it was deleted. The work stays.
+pub fn overwrite(conn: &Connection, a: &Annotation) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE annotations SET pdf_sha256 = ?2, kind = ?3, page = ?4, page_label = ?5,
+                color = ?6, rects = ?7, shape = ?8, quote = ?9, quote_prefix = ?10,
+                quote_suffix = ?11, quote_offset = ?12, comment = ?13, created_at = ?14,
+                updated_at = ?15, deleted_at = NULL
+          WHERE id = ?1",
+    )?
+    .execute(params![
+        a.id,
+        a.pdf_sha256,
+        a.kind.as_str(),
+        a.page,
+        a.page_label,
+        a.color,
+        serde_json::to_string(&a.rects).unwrap_or_else(|_| "[]".into()),
+        a.shape,
         a.quote,
         a.quote_prefix,
         a.quote_suffix,

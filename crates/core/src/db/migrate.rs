@@ -23,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (15, include_str!("migrations/0015_pdf_text.sql")),
     (16, include_str!("migrations/0016_annotations.sql")),
     (17, include_str!("migrations/0017_reading_positions.sql")),
+    (18, include_str!("migrations/0018_annotation_kinds.sql")),
 ];
 
 /// The schema version this build writes.

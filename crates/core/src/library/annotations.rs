@@ -139,6 +139,7 @@ impl Library {
                     page_label: new.page_label.clone().filter(|l| !l.trim().is_empty()),
                     color: color.clone(),
                     rects: rects.clone(),
+                    shape: None,
                     quote: quote.clone(),
                     quote_prefix: quote_prefix.clone(),
                     quote_suffix: quote_suffix.clone(),

@@ -13,6 +13,14 @@ pub enum AnnotationKind {
     Highlight,
     /// A comment pinned to a point of a page.
     Note,
+    /// Underlined text (made in another reader, Zotero's).
+    Underline,
+    /// A freehand drawing; its paths are in [`Annotation::shape`].
+    Ink,
+    /// A selected area of a page, as an image.
+    Image,
+    /// A text box written on the page; the text is the comment.
+    Text,
 }
 
 impl AnnotationKind {
@@ -21,6 +29,10 @@ impl AnnotationKind {
         match self {
             AnnotationKind::Highlight => "highlight",
             AnnotationKind::Note => "note",
+            AnnotationKind::Underline => "underline",
+            AnnotationKind::Ink => "ink",
+            AnnotationKind::Image => "image",
+            AnnotationKind::Text => "text",
         }
     }
 
@@ -29,6 +41,10 @@ impl AnnotationKind {
         match s {
             "highlight" => Some(AnnotationKind::Highlight),
             "note" => Some(AnnotationKind::Note),
+            "underline" => Some(AnnotationKind::Underline),
+            "ink" => Some(AnnotationKind::Ink),
+            "image" => Some(AnnotationKind::Image),
+            "text" => Some(AnnotationKind::Text),
             _ => None,
         }
     }
@@ -100,6 +116,9 @@ pub struct Annotation {
     /// Where it is on the page; empty when it was anchored by its quote only (the reader
     /// finds the rectangles from the quote).
     pub rects: Vec<PdfRect>,
+    /// What rectangles cannot say, as JSON in PDF points: an ink drawing's `paths` and
+    /// `width`, a text box's `fontSize` and `rotation`. `None` for the reader's own kinds.
+    pub shape: Option<String>,
     /// The exact text it marks (none for a pinned note).
     pub quote: Option<String>,
     /// Text just before the quote on the page.
