@@ -148,6 +148,14 @@ pub enum Error {
     /// No annotation with this id exists.
     #[error("no annotation {0}; `papershelf annotations ID` lists a paper's annotations")]
     AnnotationNotFound(String),
+    /// A folder or file given as a Zotero data directory holds no readable Zotero database.
+    #[error("{path}: not a readable Zotero database: {reason}")]
+    NotZotero {
+        /// The folder or database file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The mirror left files it did not write as they are and wrote nothing over them; the
     /// refresh is retried once they are moved.
     #[error("{first}{}; the mirror left it as it is and writes nothing over it", more_suffix(*.more))]
@@ -250,7 +258,7 @@ impl Error {
             | Error::NoPdf(_)
             | Error::QuoteNotFound { .. }
             | Error::AnnotationNotFound(_) => ErrorCode::NotFound,
-            Error::PdfUnreadable { .. } => ErrorCode::InvalidInput,
+            Error::PdfUnreadable { .. } | Error::NotZotero { .. } => ErrorCode::InvalidInput,
             Error::Extractor(crate::fulltext::ExtractError::Io(_)) => ErrorCode::Io,
             Error::Extractor(_) => ErrorCode::Internal,
             Error::CollectionExists(_) | Error::NoExternalId { .. } | Error::NoPdfSource(_) => {

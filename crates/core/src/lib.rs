@@ -60,6 +60,7 @@ pub use library::interop::{
 pub use library::pdfs::{PdfFile, PdfLocation};
 pub use library::saved::SavedSearch;
 pub use library::trash::TrashedPaper;
+pub use library::zotero::{ZoteroItemReport, ZoteroOptions, ZoteroProgress, ZoteroReport};
 pub use library::{default_library_dir, Library, Stats, LIBRARY_ENV};
 pub use model::{
     Annotation, AnnotationChange, AnnotationKind, ArxivId, ImportProgress, ImportReport,

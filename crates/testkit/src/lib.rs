@@ -71,6 +71,7 @@
 mod fixture_api;
 pub mod pdf;
 mod server;
+pub mod zotero;
 
 pub use fixture_api::{
     etag_of, http_date, is_arxiv_id, parse_http_date, FixtureApi, Upstream, ATOM,

@@ -25,6 +25,7 @@ pub mod tags;
 pub mod trash;
 pub mod unreadable;
 pub mod works;
+pub mod zotero;
 
 use std::path::Path;
 use std::time::Duration;

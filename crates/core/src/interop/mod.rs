@@ -23,8 +23,10 @@ pub mod citekey;
 pub mod csl;
 pub mod markdown;
 pub mod mirror;
+pub mod note_html;
 mod record;
 pub mod ris;
+pub mod zotero;
 
 use serde::Serialize;
 

@@ -195,139 +195,21 @@ impl Library {
                     });
                 }
                 for rec in &parsed.records {
-                    let read = rec;
-                    let mut notices = Vec::new();
-                    // An entry imported before under its key adds only what changed since.
-                    let before = earlier_import(tx, format, rec)?;
-                    let delta;
-                    let rec = match &before {
-                        Some((_, old)) => {
-                            delta = since(rec, old);
-                            &delta
-                        }
-                        None => rec,
-                    };
-                    let upserted = match before {
-                        Some((work, _)) => works::merge_into(
-                            tx,
-                            work,
-                            &rec.paper,
-                            source,
-                            origin,
-                            now,
-                            &mut notices,
-                        )?,
-                        None => {
-                            works::upsert_noting(tx, &rec.paper, source, origin, now, &mut notices)?
-                        }
-                    };
-                    let key = upserted.key();
-                    let mut extra = false;
-                    for t in &rec.tags {
-                        match tags::clean_tag(t) {
-                            Ok(t) => extra |= tags::add(tx, key, &t, now)?,
-                            Err(e) => notices.push(format!("tag left out: {e}")),
-                        }
-                    }
-                    for name in &rec.collections {
-                        match collections::clean_name(name) {
-                            Ok(name) => {
-                                let collection = match collections::find(tx, &name)? {
-                                    Some(row) => row.key,
-                                    None => collections::create(tx, &name, now)?,
-                                };
-                                extra |= collections::add(tx, collection, key, now)?;
-                            }
-                            Err(e) => notices.push(format!("collection left out: {e}")),
-                        }
-                    }
-                    let note = rec.note.as_deref().map(|n| {
-                        clean::field(n, Lines::Many, clean::MAX_NOTE, "note", &mut notices)
-                            .map_or_else(|| n.trim().to_string(), |n| n.trim().to_string())
-                    });
-                    if let Some(note) = note.filter(|n| !n.is_empty()) {
-                        let body = match notes::note(tx, key)? {
-                            None => Some(note),
-                            Some(old) if old.body.contains(&note) => None,
-                            Some(old) => {
-                                notices.push("note appended to the existing note".into());
-                                let joined = format!(
-                                    "{}\n\n---\n\n*Imported from {origin}:*\n\n{note}",
-                                    old.body.trim_end()
-                                );
-                                let what = "note with the imported text appended";
-                                Some(
-                                    clean::field(
-                                        &joined,
-                                        Lines::Many,
-                                        clean::MAX_NOTE,
-                                        what,
-                                        &mut notices,
-                                    )
-                                    .unwrap_or(joined),
-                                )
-                            }
-                        };
-                        if let Some(body) = body {
-                            extra |= notes::set(tx, key, &body, now)?;
-                        }
-                    }
-                    if let (works::Upserted::Added(_), Some(status)) = (upserted, rec.status) {
-                        works::set_status(tx, key, status, now)?;
-                    }
-                    for f in &rec.files {
-                        notices.push(format!("file noted, not read: {f}"));
-                    }
-                    let entry_key = entry_key(rec.key.as_deref(), &mut notices);
-                    let raw = raw_entry(&rec.context, &rec.raw, &mut notices);
-                    // The first import of a key from a file stays its age; the text is the
-                    // newest.
-                    import_raw::put(
-                        tx,
-                        &import_raw::NewEntry {
-                            work_key: key,
-                            format: source,
-                            origin,
-                            entry_key: &entry_key,
-                            raw: &raw,
-                            line: rec.line as i64,
-                            entry_type: rec.kind.as_deref().unwrap_or_default(),
-                            preprint: format != Format::Markdown && is_preprint(&read.paper),
+                    let how = EntryImport {
+                        format: source,
+                        origin,
+                        parse_old: &|raw: &str| match format.parse(raw).records.as_slice() {
+                            [old] => Some(old.clone()),
+                            _ => None,
                         },
-                        now,
-                    )?;
-                    if extra {
-                        works::touch(tx, key, now)?;
-                    }
-                    let outcome = match upserted {
-                        works::Upserted::Added(_) => EntryOutcome::Added,
-                        works::Upserted::Updated(_) => EntryOutcome::Merged,
-                        works::Upserted::Unchanged(_) if extra => EntryOutcome::Merged,
-                        works::Upserted::Unchanged(_) => EntryOutcome::Unchanged,
+                        preprint: format != Format::Markdown && is_preprint(&rec.paper),
                     };
-                    if outcome != EntryOutcome::Unchanged && !changed.contains(&key) {
+                    let (mut entry, key) = import_entry(tx, now, &how, rec)?;
+                    entry.file = file.clone();
+                    if entry.outcome != EntryOutcome::Unchanged && !changed.contains(&key) {
                         changed.push(key);
                     }
-                    let id = works::id_of(tx, key)?;
-                    // The entry's own title, as stored: the report is shown on terminals too.
-                    let title = clean::strip_controls(&read.paper.title, Lines::One);
-                    let title = clean::cut_to(&title, clean::MAX_TITLE).to_string();
-                    entries.push(EntryReport {
-                        file: file.clone(),
-                        line: rec.line,
-                        key: rec.key.as_deref().map(|k| {
-                            clean::cut_to(
-                                &clean::strip_controls(k, Lines::One),
-                                clean::MAX_CITATION_KEY,
-                            )
-                            .to_string()
-                        }),
-                        outcome,
-                        id: Some(PaperId::new(id)),
-                        title: Some(title),
-                        reason: None,
-                        notices,
-                    });
+                    entries.push(entry);
                 }
             }
             Ok(((), changed))
@@ -632,6 +514,153 @@ impl Library {
     }
 }
 
+/// How one entry is imported: under which format name and origin, how an earlier import's
+/// kept text is read back, and whether the entry is a preprint.
+pub(crate) struct EntryImport<'a> {
+    /// The format's name, the entries' `source`.
+    pub format: &'a str,
+    /// The file or library the entry comes from.
+    pub origin: &'a str,
+    /// Reads the text an earlier import kept for the same key.
+    pub parse_old: &'a dyn Fn(&str) -> Option<crate::interop::Record>,
+    /// The entry describes the arXiv preprint of its work.
+    pub preprint: bool,
+}
+
+/// Imports one entry: matched by identity (or by its key, when imported before), merged or
+/// added, with its tags, collections, note and kept text. Returns its report line (without
+/// file) and the work's key.
+pub(crate) fn import_entry(
+    tx: &rusqlite::Transaction<'_>,
+    now: &str,
+    how: &EntryImport<'_>,
+    read: &crate::interop::Record,
+) -> Result<(EntryReport, i64)> {
+    let mut notices = Vec::new();
+    // An entry imported before under its key adds only what changed since.
+    let before = earlier_import(tx, how, read)?;
+    let delta;
+    let rec = match &before {
+        Some((_, old)) => {
+            delta = since(read, old);
+            &delta
+        }
+        None => read,
+    };
+    let upserted = match before {
+        Some((work, _)) => works::merge_into(
+            tx,
+            work,
+            &rec.paper,
+            how.format,
+            how.origin,
+            now,
+            &mut notices,
+        )?,
+        None => works::upsert_noting(tx, &rec.paper, how.format, how.origin, now, &mut notices)?,
+    };
+    let key = upserted.key();
+    let mut extra = false;
+    for t in &rec.tags {
+        match tags::clean_tag(t) {
+            Ok(t) => extra |= tags::add(tx, key, &t, now)?,
+            Err(e) => notices.push(format!("tag left out: {e}")),
+        }
+    }
+    for name in &rec.collections {
+        match collections::clean_name(name) {
+            Ok(name) => {
+                let collection = match collections::find(tx, &name)? {
+                    Some(row) => row.key,
+                    None => collections::create(tx, &name, now)?,
+                };
+                extra |= collections::add(tx, collection, key, now)?;
+            }
+            Err(e) => notices.push(format!("collection left out: {e}")),
+        }
+    }
+    let note = rec.note.as_deref().map(|n| {
+        clean::field(n, Lines::Many, clean::MAX_NOTE, "note", &mut notices)
+            .map_or_else(|| n.trim().to_string(), |n| n.trim().to_string())
+    });
+    if let Some(note) = note.filter(|n| !n.is_empty()) {
+        let body = match notes::note(tx, key)? {
+            None => Some(note),
+            Some(old) if old.body.contains(&note) => None,
+            Some(old) => {
+                notices.push("note appended to the existing note".into());
+                let joined = format!(
+                    "{}\n\n---\n\n*Imported from {}:*\n\n{note}",
+                    old.body.trim_end(),
+                    how.origin
+                );
+                let what = "note with the imported text appended";
+                Some(
+                    clean::field(&joined, Lines::Many, clean::MAX_NOTE, what, &mut notices)
+                        .unwrap_or(joined),
+                )
+            }
+        };
+        if let Some(body) = body {
+            extra |= notes::set(tx, key, &body, now)?;
+        }
+    }
+    if let (works::Upserted::Added(_), Some(status)) = (upserted, rec.status) {
+        works::set_status(tx, key, status, now)?;
+    }
+    for f in &rec.files {
+        notices.push(format!("file noted, not read: {f}"));
+    }
+    let entry_key = entry_key(rec.key.as_deref(), &mut notices);
+    let raw = raw_entry(&rec.context, &rec.raw, &mut notices);
+    // The first import of a key from a file stays its age; the text is the
+    // newest.
+    import_raw::put(
+        tx,
+        &import_raw::NewEntry {
+            work_key: key,
+            format: how.format,
+            origin: how.origin,
+            entry_key: &entry_key,
+            raw: &raw,
+            line: rec.line as i64,
+            entry_type: rec.kind.as_deref().unwrap_or_default(),
+            preprint: how.preprint,
+        },
+        now,
+    )?;
+    if extra {
+        works::touch(tx, key, now)?;
+    }
+    let outcome = match upserted {
+        works::Upserted::Added(_) => EntryOutcome::Added,
+        works::Upserted::Updated(_) => EntryOutcome::Merged,
+        works::Upserted::Unchanged(_) if extra => EntryOutcome::Merged,
+        works::Upserted::Unchanged(_) => EntryOutcome::Unchanged,
+    };
+    let id = works::id_of(tx, key)?;
+    // The entry's own title, as stored: the report is shown on terminals too.
+    let title = clean::strip_controls(&read.paper.title, Lines::One);
+    let title = clean::cut_to(&title, clean::MAX_TITLE).to_string();
+    let entry = EntryReport {
+        file: None,
+        line: rec.line,
+        key: rec.key.as_deref().map(|k| {
+            clean::cut_to(
+                &clean::strip_controls(k, Lines::One),
+                clean::MAX_CITATION_KEY,
+            )
+            .to_string()
+        }),
+        outcome,
+        id: Some(PaperId::new(id)),
+        title: Some(title),
+        reason: None,
+        notices,
+    };
+    Ok((entry, key))
+}
+
 /// The citation key (or RIS/CSL id) to keep for an entry: stripped of control characters;
 /// empty when there is none or it is longer than [`clean::MAX_CITATION_KEY`] (a cut key would be
 /// another key), with a notice then.
@@ -673,20 +702,19 @@ fn raw_entry(context: &str, raw: &str, notices: &mut Vec<String>) -> String {
 /// another paper.
 fn earlier_import(
     tx: &rusqlite::Transaction<'_>,
-    format: Format,
+    how: &EntryImport<'_>,
     rec: &crate::interop::Record,
 ) -> Result<Option<(i64, crate::interop::Record)>> {
     let Some(key) = rec.key.as_deref().filter(|k| !k.is_empty()) else {
         return Ok(None);
     };
-    let rows = import_raw::by_entry_key(tx, format.name(), key)?;
+    let rows = import_raw::by_entry_key(tx, how.format, key)?;
     for (work, raw) in rows {
-        let parsed = format.parse(&raw);
-        let [old] = parsed.records.as_slice() else {
+        let Some(old) = (how.parse_old)(&raw) else {
             continue;
         };
         if same_work(&old.paper, &rec.paper) {
-            return Ok(Some((work, old.clone())));
+            return Ok(Some((work, old)));
         }
     }
     Ok(None)

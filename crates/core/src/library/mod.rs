@@ -17,6 +17,7 @@ pub mod pdfs;
 pub mod reading;
 pub mod saved;
 pub mod trash;
+pub mod zotero;
 
 use std::collections::HashMap;
 use std::fs;
@@ -239,6 +240,20 @@ impl Library {
             }
             Ok(out)
         }
+    }
+
+    /// Runs `f` like [`Library::write`] and rolls everything back: what a write would do,
+    /// for dry runs.
+    pub(crate) fn rehearse<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>, &str) -> Result<T>,
+    ) -> Result<T> {
+        self.daily.refuse_if_damaged()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx, &db::now())?;
+        tx.rollback()?;
+        Ok(out)
     }
 
     /// Adds or merges papers from one source in one transaction.

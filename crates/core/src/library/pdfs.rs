@@ -167,13 +167,7 @@ impl Library {
         }
         // Fail on an unknown id before writing anything.
         let key = works::key_of(&self.conn(), id)?;
-        let sha256 = hex(&Sha256::digest(bytes));
-        let path = self.pdf_path_of(&sha256);
-        let dir = self.dir().join(PDF_DIR);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        if !same_size_file_exists(&path, bytes.len() as u64) {
-            write_atomic(&path, bytes)?;
-        }
+        let sha256 = self.write_pdf_file(bytes)?;
         // The paper's indexed text is its newest PDF's: logged for the index, which takes
         // this file's text if it was read already (the same bytes held by another paper).
         self.write(|tx, now| {
@@ -205,6 +199,20 @@ impl Library {
         Ok(gone.len())
     }
 
+    /// Writes `bytes` into the store under their SHA-256 (once: the same bytes are there
+    /// already when a file of that name and size is) and returns the hash. No row names the
+    /// file yet: the caller links it in its transaction, after this returns.
+    pub(crate) fn write_pdf_file(&self, bytes: &[u8]) -> Result<String> {
+        let sha256 = hex(&Sha256::digest(bytes));
+        let path = self.pdf_path_of(&sha256);
+        let dir = self.dir().join(PDF_DIR);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        if !same_size_file_exists(&path, bytes.len() as u64) {
+            write_atomic(&path, bytes)?;
+        }
+        Ok(sha256)
+    }
+
     pub(crate) fn pdf_path_of(&self, sha256: &str) -> PathBuf {
         self.dir().join(PDF_DIR).join(format!("{sha256}.pdf"))
     }
@@ -223,7 +231,7 @@ impl Library {
 
 /// Reads a file the user names as a PDF: a regular file (a FIFO would hang the read, a
 /// device would never end), within the size cap, starting like a PDF.
-fn read_pdf_file(file: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read_pdf_file(file: &Path) -> Result<Vec<u8>> {
     let not_regular = || Error::InvalidInput(format!("{}: not a regular file", file.display()));
     // Checked before opening too: opening a FIFO for reading blocks until a writer comes.
     if !fs::metadata(file)

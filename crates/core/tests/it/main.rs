@@ -25,3 +25,4 @@ mod sources_http;
 mod support;
 mod sync_add;
 mod sync_feeds;
+mod zotero;
