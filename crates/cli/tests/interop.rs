@@ -190,3 +190,73 @@ fn the_mirror_is_enabled_kept_in_step_and_reported() {
     let v: Value = serde_json::from_str(ok(&lib, &["mirror", "status", "--json"]).trim()).unwrap();
     assert_eq!(v["enabled"], false);
 }
+
+#[test]
+fn import_zotero_reports_each_item_then_a_summary_in_json_lines() {
+    let lib = tempfile::tempdir().unwrap();
+    let zotero = tempfile::tempdir().unwrap();
+    let data = zotero.path().join("Zotero");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../core/tests/fixtures/zotero/zotsite-z7/zotero.sqlite"),
+        data.join("zotero.sqlite"),
+    )
+    .unwrap();
+    let dir = data.to_str().unwrap();
+
+    let dry = ok(lib.path(), &["import", "zotero", dir, "--dry-run"]);
+    assert!(
+        dry.contains("4 added, 0 merged, 0 unchanged, 0 skipped"),
+        "{dry}"
+    );
+    assert!(dry.contains("dry run: nothing changed"), "{dry}");
+    assert!(ok(lib.path(), &["list", "--json"]).trim().is_empty());
+
+    let json = ok(lib.path(), &["import", "zotero", dir, "--json"]);
+    let lines: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "{json}");
+    for item in &lines[..4] {
+        assert_eq!(item["outcome"], "added");
+        assert_eq!(item["zoteroKey"].as_str().unwrap().len(), 8);
+        assert!(item["id"].is_string() && item["title"].is_string());
+    }
+    let summary = &lines[4];
+    assert_eq!(summary["added"], 4);
+    assert_eq!(summary["filesMissing"], 4);
+    for key in [
+        "merged",
+        "unchanged",
+        "skipped",
+        "pdfsCopied",
+        "annotations",
+        "annotationsWithoutPdf",
+    ] {
+        assert_eq!(summary[key], 0, "{key}");
+    }
+
+    // The database file itself can be named too; a second run changes nothing.
+    let again = ok(
+        lib.path(),
+        &[
+            "import",
+            "zotero",
+            data.join("zotero.sqlite").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        again.contains("0 added, 0 merged, 4 unchanged, 0 skipped"),
+        "{again}"
+    );
+
+    let missing = run(
+        lib.path(),
+        &["import", "zotero", zotero.path().to_str().unwrap()],
+    );
+    assert!(!missing.status.success());
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("no zotero.sqlite in it"), "{err}");
+}

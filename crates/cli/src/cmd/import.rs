@@ -1,4 +1,4 @@
-//! `papershelf import hf-page|arxiv-jsonl|bibtex|ris|csl-json|markdown`.
+//! `papershelf import hf-page|arxiv-jsonl|bibtex|ris|csl-json|markdown|zotero`.
 
 use std::path::PathBuf;
 
@@ -29,6 +29,8 @@ pub enum ImportCommand {
     CslJson(super::interop::ImportFileArgs),
     /// A folder of Markdown notes files as `export --format markdown` writes them
     Markdown(super::interop::ImportDirArgs),
+    /// A Zotero library: items, tags, collections, notes, PDFs and their annotations
+    Zotero(super::zotero::ZoteroArgs),
 }
 
 pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
@@ -38,6 +40,7 @@ pub fn run(lib: &Library, cmd: ImportCommand) -> anyhow::Result<()> {
         ImportCommand::Ris(a) => super::interop::import_file(lib, Format::Ris, a),
         ImportCommand::CslJson(a) => super::interop::import_file(lib, Format::CslJson, a),
         ImportCommand::Markdown(a) => super::interop::import_dir(lib, a),
+        ImportCommand::Zotero(a) => super::zotero::run(lib, a),
         ImportCommand::HfPage { files } => {
             for file in files {
                 let bytes = std::fs::read(&file)

@@ -11,3 +11,4 @@ pub mod safety;
 pub mod saved;
 pub mod search;
 pub mod sources;
+pub mod zotero;
