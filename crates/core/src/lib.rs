@@ -51,7 +51,10 @@ pub use interop::mirror::{MirrorStatus, MirrorWorker};
 pub use interop::Format;
 pub use library::annotations::{QuoteAnnotated, QuoteAnnotation};
 pub use library::carry::CarryReport;
-pub use library::collections::{Collection, CollectionChange, MAX_COLLECTION_NAME_CHARS};
+pub use library::collections::{
+    Collection, CollectionChange, CollectionDeletion, MAX_COLLECTION_DEPTH,
+    MAX_COLLECTION_NAME_CHARS,
+};
 pub use library::file_import::{FileImportReport, FileKind};
 pub use library::fulltext::{PdfPage, PdfText};
 pub use library::interop::{

@@ -75,5 +75,8 @@ pub async fn rename_collection(
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn delete_collection(state: State<'_, AppState>, name: String) -> Result<u64, IpcError> {
     crate::limits::collection_name(&name)?;
-    blocking(&state, move |lib| lib.delete_collection(&name)).await
+    blocking(&state, move |lib| {
+        lib.delete_collection(&name).map(|d| d.papers)
+    })
+    .await
 }

@@ -98,11 +98,11 @@ pub fn run(lib: &Library, command: CollectionCommand) -> anyhow::Result<()> {
             outln!("renamed to '{}' ({} papers)", c.name, c.count);
         }
         CollectionCommand::Delete { name } => {
-            let n = lib.delete_collection(&name)?;
+            let deleted = lib.delete_collection(&name)?;
             outln!(
                 "deleted collection '{}' ({}; they stay in the library)",
                 name.trim(),
-                plural(n as usize)
+                plural(deleted.papers as usize)
             );
         }
         CollectionCommand::Show(a) => {

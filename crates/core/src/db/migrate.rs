@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (16, include_str!("migrations/0016_annotations.sql")),
     (17, include_str!("migrations/0017_reading_positions.sql")),
     (18, include_str!("migrations/0018_annotation_kinds.sql")),
+    (19, include_str!("migrations/0019_nested_collections.sql")),
 ];
 
 /// The schema version this build writes.
@@ -107,5 +108,50 @@ mod tests {
             .unwrap();
         assert_eq!(sets, 3);
         assert_eq!(PROVENANCE_FIELDS.len(), 13);
+    }
+
+    #[test]
+    fn a_slash_in_an_old_collection_name_becomes_a_division_slash() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 17).unwrap();
+        conn.execute_batch(
+            "INSERT INTO works (key, id, title, title_key, added_at, modified_at)
+                 VALUES (1, 'w1', 'T', 't', 'now', 'now'), (2, 'w2', 'U', 'u', 'now', 'now');
+             INSERT INTO collections (key, name, name_key, created_at) VALUES
+                 (1, 'Reading', 'reading', 'now'),
+                 (2, 'Input/Output', 'input/output', 'now'),
+                 (3, 'A/B', 'a/b', 'now'),
+                 (4, 'a∕b', 'a∕b', 'now');
+             INSERT INTO collection_works (collection_key, work_key, added_at) VALUES
+                 (1, 1, 'now'), (2, 1, 'now'), (1, 2, 'now');",
+        )
+        .unwrap();
+        let seq_before = crate::db::changes::last_seq(&conn).unwrap();
+        migrate(&mut conn).unwrap();
+
+        let rows: Vec<(i64, String, String, Option<i64>)> = conn
+            .prepare("SELECT key, name, name_key, parent_key FROM collections ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |k: i64, name: &str, key: &str| (k, name.to_string(), key.to_string(), None);
+        assert_eq!(
+            rows,
+            [
+                row(1, "Reading", "reading"),
+                row(2, "Input\u{2215}Output", "input\u{2215}output"),
+                // Taken by collection 4 already: kept apart by its key.
+                row(3, "A\u{2215}B (3)", "a\u{2215}b (3)"),
+                row(4, "a\u{2215}b", "a\u{2215}b"),
+            ]
+        );
+        // The renamed collection's paper is logged for the index; one only in
+        // an unchanged collection is not.
+        let (changed, _) = crate::db::changes::since(&conn, seq_before).unwrap();
+        assert_eq!(changed, [1]);
+        let found = crate::db::collections::find(&conn, "input\u{2215}output").unwrap();
+        assert_eq!(found.unwrap().path, "Input\u{2215}Output");
     }
 }

@@ -930,7 +930,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
         license: f.license,
         upvotes: f.upvotes,
         tags: super::tags::tags_of(conn, key)?,
-        collections: super::collections::names_of(conn, key)?,
+        collections: super::collections::paths_of(conn, key)?,
         new_version: super::signals::has_new_version(conn, key)?,
         signals: super::signals::load(conn, key)?,
         status: status.parse().unwrap_or_default(),
@@ -948,7 +948,7 @@ pub fn load_paper(conn: &Connection, key: i64) -> Result<Paper> {
 }
 
 /// Appends ` AND …` conditions on `w` (an alias of `works`) for a status, a tag and a
-/// collection (named in any case) to `sql`, and their values to `args` as numbered parameters.
+/// collection (its path, in any case) to `sql`, and their values to `args` as numbered parameters.
 pub fn push_scope(
     sql: &mut String,
     args: &mut Vec<String>,
@@ -969,7 +969,7 @@ pub fn push_scope(
         ));
     }
     if let Some(c) = collection {
-        args.push(super::collections::name_key(c));
+        args.push(super::collections::path_key(c));
         sql.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM collection_works cw
                JOIN collections c ON c.key = cw.collection_key
@@ -1036,7 +1036,7 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
         authors: serde_json::from_str(&authors).unwrap_or_default(),
         abstract_text,
         tags: super::tags::tags_of(conn, key)?,
-        collections: super::collections::names_of(conn, key)?,
+        collections: super::collections::paths_of(conn, key)?,
         note: super::notes::note(conn, key)?
             .map(|n| n.body)
             .unwrap_or_default(),

@@ -61,7 +61,7 @@ pub struct IndexDoc {
     pub abstract_text: String,
     /// Tags.
     pub tags: Vec<String>,
-    /// Names of the collections it is in.
+    /// Paths of the collections it is in.
     pub collections: Vec<String>,
     /// Note body.
     pub note: String,
@@ -353,7 +353,7 @@ impl SearchIndex {
             doc.add_text(f.tag, t.to_lowercase());
         }
         for c in &d.collections {
-            doc.add_text(f.collection, crate::db::collections::name_key(c));
+            doc.add_text(f.collection, crate::db::collections::path_key(c));
         }
         if !d.note.is_empty() {
             doc.add_text(f.note, &d.note);

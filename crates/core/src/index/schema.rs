@@ -25,7 +25,7 @@ pub struct Fields {
     pub tags_text: Field,
     /// Exact tags, lower case, for `tag:` and tag facets (fast: term ordinals).
     pub tag: Field,
-    /// Collection names as [`crate::db::collections::name_key`] folds them, for
+    /// Collection paths as [`crate::db::collections::path_key`] folds them, for
     /// `collection:`; multi-valued.
     pub collection: Field,
     /// Note words.

@@ -28,7 +28,7 @@ pub struct ExportSelection {
     pub query: Option<String>,
     /// Only papers with this tag.
     pub tag: Option<String>,
-    /// Only papers in the collection with this name (any case); `CollectionNotFound` when
+    /// Only papers in the collection at this path (any case); `CollectionNotFound` when
     /// there is none.
     pub collection: Option<String>,
     /// Only papers with this status.
@@ -567,13 +567,11 @@ pub(crate) fn import_entry(
             Err(e) => notices.push(format!("tag left out: {e}")),
         }
     }
-    for name in &rec.collections {
-        match collections::clean_name(name) {
-            Ok(name) => {
-                let collection = match collections::find(tx, &name)? {
-                    Some(row) => row.key,
-                    None => collections::create(tx, &name, now)?,
-                };
+    for path in &rec.collections {
+        // A path (`Thesis/Chapter 2`) recreates the levels it names.
+        match collections::clean_path(path) {
+            Ok(path) => {
+                let collection = collections::ensure_path(tx, &path, now)?;
                 extra |= collections::add(tx, collection, key, now)?;
             }
             Err(e) => notices.push(format!("collection left out: {e}")),

@@ -725,7 +725,7 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
     let mut writer = fresh.writer(true)?;
     // Tags and notes are few next to works: load them once rather than per row.
     let mut tag_map = tags::names_by_work(conn)?;
-    let mut collection_map = db::collections::names_by_work(conn)?;
+    let mut collection_map = db::collections::paths_by_work(conn)?;
     let mut note_map = notes::bodies_by_work(conn)?;
     let mut source_map: HashMap<i64, Vec<String>> = HashMap::new();
     for (k, s) in works::sources_by_work(conn)? {

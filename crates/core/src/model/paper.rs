@@ -166,7 +166,7 @@ pub struct Paper {
     pub upvotes: Option<u32>,
     /// Tags, sorted.
     pub tags: Vec<String>,
-    /// The collections it is in, by name (sorted case-insensitively).
+    /// The collections it is in, by path (`Thesis/Chapter 2`), in tree order.
     #[serde(default)]
     pub collections: Vec<String>,
     /// True when a newer arXiv version arrived after the paper was added.

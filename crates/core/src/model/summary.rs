@@ -49,7 +49,7 @@ pub struct ListFilter {
     pub status: Option<Status>,
     /// Only papers with this tag.
     pub tag: Option<String>,
-    /// Only papers in the collection with this name (any case).
+    /// Only papers in the collection at this path (any case).
     pub collection: Option<String>,
     /// At most this many (default 100).
     pub limit: Option<usize>,

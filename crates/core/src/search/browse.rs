@@ -93,7 +93,8 @@ pub struct BrowseRequest {
     pub status: Option<Status>,
     /// Only papers with this exact tag (the sidebar scope).
     pub tag: Option<String>,
-    /// Only papers in the collection with this name, any case (the sidebar scope).
+    /// Only papers in the collection at this path, any case (the sidebar scope); not those
+    /// only in its children.
     pub collection: Option<String>,
     /// The order; `None` means relevance when the query has words to match, else newest added.
     pub sort: Option<BrowseSort>,
@@ -218,7 +219,7 @@ fn scoped(q: Box<dyn Query>, req: &BrowseRequest, f: &Fields) -> Box<dyn Query> 
     let collection = req
         .collection
         .as_deref()
-        .map(crate::db::collections::name_key);
+        .map(crate::db::collections::path_key);
     let scope = [
         (f.status, req.status.map(|s| s.as_str().to_string())),
         (f.tag, tag),

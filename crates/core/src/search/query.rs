@@ -7,7 +7,7 @@
 //! | `title:diffusion`, `author:Zhang`, `abstract:"latent space"`, `note:todo` | one field (`ti:`, `au:`, `abs:` also work) |
 //! | `fulltext:retriever`, `annotation:"key idea"` | the text of the paper's PDF; its highlights' quotes and comments (`ft:`, `pdf:`, `hl:` also work) |
 //! | `tag:llm`, `status:to-read` | exact tag / reading status |
-//! | `collection:"Reading group"`, `in:thesis` | in this collection (any case) |
+//! | `collection:"Reading group"`, `in:"Thesis/Chapter 2"` | in the collection at this path (any case; not its children) |
 //! | `source:hf`, `source:arxiv`, `source:s2`, `source:bibtex` | reported by this source (family) |
 //! | `year:2023`, `year:2019..2023`, `year:2020..`, `year:..2015` | publication year or range |
 //! | `-word`, `-"a phrase"`, `-tag:old`, `-source:hf`, `-in:thesis` | exclude |
@@ -63,7 +63,8 @@ pub enum Clause {
     },
     /// Membership of a collection.
     Collection {
-        /// The name in lower case, white space runs folded to one space.
+        /// The path folded part by part: lower case, white space runs folded to one space,
+        /// joined by `/`.
         name: String,
         /// Exclude matches.
         negated: bool,
@@ -171,7 +172,7 @@ pub fn parse(input: &str) -> Result<ParsedQuery> {
                 negated,
             },
             Some(Field::Collection) => Clause::Collection {
-                name: crate::db::collections::name_key(&value),
+                name: crate::db::collections::path_key(&value),
                 negated,
             },
             Some(Field::Source) => Clause::Source {
@@ -306,7 +307,15 @@ mod tests {
 
     #[test]
     fn collections_are_named_in_quotes_or_bare_in_any_case() {
-        let q = parse(r#"collection:"Reading  Group" -in:Thesis graph"#).unwrap();
+        let q =
+            parse(r#"collection:"Reading  Group" -in:Thesis graph in:"Thesis / Ch  2""#).unwrap();
+        assert_eq!(
+            q.clauses[3],
+            Clause::Collection {
+                name: "thesis/ch 2".into(),
+                negated: false
+            }
+        );
         assert_eq!(
             q.clauses[..2],
             [

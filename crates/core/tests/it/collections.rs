@@ -1,6 +1,7 @@
-//! Collections end to end on a real library: create, fill, rename, delete; the sidebar
-//! scope and the `collection:` clause against SQLite; the trash; exports of a collection and
-//! their round trip through BibTeX (`groups`) and Markdown (`collections:`).
+//! Collections end to end on a real library: create, fill, rename, delete; nesting (paths,
+//! moves, subtrees); the sidebar scope and the `collection:` clause against SQLite; the
+//! trash; a library from before nesting; exports of a collection and their round trip through
+//! BibTeX (`groups`) and Markdown (`collections:`).
 
 use std::collections::HashSet;
 
@@ -145,7 +146,8 @@ fn a_collection_is_created_filled_renamed_and_deleted_and_search_follows() {
         ]
     );
 
-    assert_eq!(lib.delete_collection("READING GROUP").unwrap(), 3);
+    let deleted = lib.delete_collection("READING GROUP").unwrap();
+    assert_eq!((deleted.collections, deleted.papers), (1, 3));
     assert!(t.search(r#"in:"reading group""#).hits.is_empty());
     assert!(lib.paper(&first[8]).unwrap().collections == ["thesis: Methods"]);
     assert_eq!(t.all().len(), 226, "deleting a collection keeps its papers");
@@ -263,4 +265,251 @@ fn a_collection_exports_alone_and_round_trips_through_bibtex_and_markdown() {
             ("Survey, 2024".to_string(), 1)
         ]
     );
+}
+
+/// Every collection as (path, depth, count), in tree order.
+fn tree(lib: &papershelf_core::Library) -> Vec<(String, u32, u64)> {
+    lib.collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.path, c.depth, c.count))
+        .collect()
+}
+
+fn row(path: &str, depth: u32, count: u64) -> (String, u32, u64) {
+    (path.to_string(), depth, count)
+}
+
+#[test]
+fn collections_nest_and_are_named_by_path_with_names_unique_under_one_parent() {
+    let t = TempLibrary::with_both_pages();
+    let lib = t.lib();
+    let some = ids(&t, 0..6);
+
+    // Like mkdir -p: the missing parents come with it.
+    let ch2 = lib.create_collection(" Thesis /  Chapter 2 ").unwrap();
+    assert_eq!(
+        (ch2.name.as_str(), ch2.path.as_str(), ch2.depth),
+        ("Chapter 2", "Thesis/Chapter 2", 1)
+    );
+    let thesis = lib.collection("thesis").unwrap().unwrap();
+    assert_eq!((thesis.parent, thesis.depth), (None, 0));
+    assert_eq!(ch2.parent, Some(thesis.id));
+
+    // The same name under two parents is fine; twice under one parent is not.
+    lib.create_collection("Reading group/Chapter 2").unwrap();
+    assert!(matches!(
+        lib.create_collection("THESIS/chapter 2"),
+        Err(Error::CollectionExists(p)) if p == "Thesis/Chapter 2"
+    ));
+    for bad in ["Thesis//Chapter 3", "/Thesis", "Thesis/", "Thesis/ "] {
+        let e = lib.create_collection(bad).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{bad:?}: {e}");
+    }
+
+    // Adding to a new path creates it; a paper's collections are paths, in tree order.
+    let added = lib.add_to_collection("Thesis/Chapter 3", &some).unwrap();
+    assert!(added.created);
+    lib.add_to_collection("thesis/chapter 2", &some[..2])
+        .unwrap();
+    lib.add_to_collection("Reading group/Chapter 2", &some[1..3])
+        .unwrap();
+    lib.add_to_collection("Thesis", &some[..1]).unwrap();
+    assert_eq!(
+        lib.paper(&some[1]).unwrap().collections,
+        [
+            "Reading group/Chapter 2",
+            "Thesis/Chapter 2",
+            "Thesis/Chapter 3"
+        ]
+    );
+    assert_eq!(
+        tree(lib),
+        [
+            row("Reading group", 0, 0),
+            row("Reading group/Chapter 2", 1, 2),
+            row("Thesis", 0, 1),
+            row("Thesis/Chapter 2", 1, 2),
+            row("Thesis/Chapter 3", 1, 6),
+        ]
+    );
+
+    // A path is matched exactly, in any case: a parent does not stand for its children.
+    assert_eq!(t.search(r#"in:"thesis / CHAPTER 2""#).hits.len(), 2);
+    assert_eq!(
+        t.search(r#"collection:"Reading group/Chapter 2""#)
+            .hits
+            .len(),
+        2
+    );
+    assert_eq!(t.search("in:thesis").hits.len(), 1);
+    assert!(t.search(r#"in:"chapter 2""#).hits.is_empty());
+    let scoped = browse_ids(
+        &t,
+        BrowseRequest {
+            collection: Some("Thesis/Chapter 2".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(scoped, as_set(&some[..2]));
+    let listed = lib
+        .list(&ListFilter {
+            collection: Some("reading GROUP/chapter 2".into()),
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+}
+
+#[test]
+fn renaming_moves_a_subtree_re_indexes_it_and_refuses_a_cycle() {
+    let t = TempLibrary::with_both_pages();
+    let lib = t.lib();
+    let some = ids(&t, 0..4);
+    lib.add_to_collection("Thesis/Chapter 2/Figures", &some[..2])
+        .unwrap();
+    lib.add_to_collection("Thesis/Chapter 2", &some[2..])
+        .unwrap();
+
+    // Same parent: a rename in place, and the children follow.
+    let renamed = lib
+        .rename_collection("thesis/chapter 2", "Thesis/Methods")
+        .unwrap();
+    assert_eq!(
+        (renamed.path.as_str(), renamed.name.as_str()),
+        ("Thesis/Methods", "Methods")
+    );
+    assert_eq!(t.search(r#"in:"thesis/methods/figures""#).hits.len(), 2);
+    assert!(t.search(r#"in:"thesis/chapter 2/figures""#).hits.is_empty());
+
+    // Another parent: a move, creating the new parent.
+    let moved = lib
+        .rename_collection("Thesis/Methods", "Archive/2025/Methods")
+        .unwrap();
+    assert_eq!((moved.depth, moved.count), (2, 2));
+    assert_eq!(t.search(r#"in:"Archive/2025/Methods""#).hits.len(), 2);
+    assert_eq!(
+        t.search(r#"in:"Archive/2025/Methods/Figures""#).hits.len(),
+        2
+    );
+    assert!(t.search(r#"in:"thesis/methods/figures""#).hits.is_empty());
+    assert_eq!(
+        lib.paper(&some[0]).unwrap().collections,
+        ["Archive/2025/Methods/Figures"]
+    );
+    // To the top level.
+    lib.rename_collection("Archive/2025/Methods/Figures", "Figures")
+        .unwrap();
+    assert_eq!(lib.paper(&some[0]).unwrap().collections, ["Figures"]);
+    lib.rename_collection("Figures", "Archive/2025/Methods/Figures")
+        .unwrap();
+
+    // Not under itself or its descendants; not onto a taken path.
+    for target in ["Archive/2025/Methods/Sub", "archive/2025/methods/figures/x"] {
+        let e = lib
+            .rename_collection("Archive/2025/Methods", target)
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{target}: {e}");
+        assert!(e.to_string().contains("under itself"), "{e}");
+    }
+    assert!(matches!(
+        lib.rename_collection("Archive/2025/Methods", "Thesis"),
+        Err(Error::CollectionExists(p)) if p == "Thesis"
+    ));
+    assert!(lib
+        .collection("Archive/2025/Methods/Sub")
+        .unwrap()
+        .is_none());
+
+    // And it all holds after a rebuilt index.
+    let mut t = t;
+    t.close();
+    std::fs::remove_dir_all(t.path().join("index")).unwrap();
+    t.reopen();
+    assert_eq!(
+        t.search(r#"in:"Archive/2025/Methods/Figures""#).hits.len(),
+        2
+    );
+}
+
+#[test]
+fn deleting_a_collection_deletes_its_subtree_and_keeps_the_papers() {
+    let t = TempLibrary::with_both_pages();
+    let lib = t.lib();
+    let some = ids(&t, 0..5);
+    lib.add_to_collection("Thesis", &some[..1]).unwrap();
+    lib.add_to_collection("Thesis/Chapter 2", &some[..3])
+        .unwrap();
+    lib.add_to_collection("Thesis/Chapter 2/Figures", &some[2..4])
+        .unwrap();
+    lib.add_to_collection("Other", &some[4..]).unwrap();
+    lib.delete_papers(&some[3..4]).unwrap();
+
+    let deleted = lib.delete_collection("thesis").unwrap();
+    // Three collections; papers 0, 1 and 2 outside the trash (3 is trashed).
+    assert_eq!((deleted.collections, deleted.papers), (3, 3));
+    assert_eq!(tree(lib), [row("Other", 0, 1)]);
+    assert!(t.search(r#"in:"thesis/chapter 2""#).hits.is_empty());
+    assert!(lib.paper(&some[2]).unwrap().collections.is_empty());
+    assert_eq!(t.all().len(), 225, "the papers stay (one is in the trash)");
+    lib.restore_papers(&some[3..4]).unwrap();
+    assert!(lib.paper(&some[3]).unwrap().collections.is_empty());
+
+    // Deleting a child leaves its parent.
+    lib.create_collection("Other/Child/Grandchild").unwrap();
+    let deleted = lib.delete_collection("Other/Child").unwrap();
+    assert_eq!((deleted.collections, deleted.papers), (2, 0));
+    assert_eq!(tree(lib), [row("Other", 0, 1)]);
+}
+
+#[test]
+fn a_library_from_before_nesting_keeps_a_slash_name_as_a_division_slash() {
+    let dir = tempfile::tempdir().unwrap();
+    // Schema 17: the last without nesting.
+    write_library_at_version(dir.path(), 17);
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("library.sqlite")).unwrap();
+        conn.execute_batch(
+            "INSERT INTO collections (key, name, name_key, created_at) VALUES
+                 (1, 'Input/Output', 'input/output', '2025-01-01T00:00:00Z'),
+                 (2, 'Reading group', 'reading group', '2025-01-01T00:00:00Z');
+             INSERT INTO collection_works (collection_key, work_key, added_at)
+                 SELECT c.key, w.key, '2025-01-01T00:00:00Z' FROM collections c, works w;",
+        )
+        .unwrap();
+    }
+    let lib = papershelf_core::Library::open(dir.path()).unwrap();
+    let got: Vec<(String, String, Option<i64>, u32)> = lib
+        .collections()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.path, c.parent, c.depth))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "Input\u{2215}Output".into(),
+                "Input\u{2215}Output".into(),
+                None,
+                0
+            ),
+            ("Reading group".into(), "Reading group".into(), None, 0),
+        ]
+    );
+    let id = PaperId::new("1506.03134");
+    assert_eq!(
+        lib.paper(&id).unwrap().collections,
+        ["Input\u{2215}Output", "Reading group"]
+    );
+    let hits = |q: &str| lib.search(q, &Default::default()).unwrap().hits.len();
+    assert_eq!(hits("in:\"input\u{2215}output\""), 1);
+    assert_eq!(hits(r#"in:"Reading group""#), 1);
+    // Not read as a path: no `Input` with an `Output` under it.
+    assert_eq!(hits(r#"in:"Input/Output""#), 0);
+    assert!(lib.collection("Input").unwrap().is_none());
+    // Nesting works on the migrated library.
+    lib.create_collection("Reading group/Week 1").unwrap();
+    assert_eq!(lib.collections().unwrap().len(), 3);
 }
