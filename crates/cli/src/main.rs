@@ -68,8 +68,8 @@ enum Command {
     /// Saved searches: `saved list`, `saved add NAME QUERY`, `saved rm NAME`, `saved run NAME`
     #[command(subcommand)]
     Saved(cmd::saved::SavedCommand),
-    /// Collections: `collection list`, `create NAME`, `add NAME ID...`, `remove NAME ID...`,
-    /// `rename OLD NEW`, `delete NAME`, `show NAME`
+    /// Collections, named by path (`Thesis/Chapter 2`): `collection list`, `create PATH`,
+    /// `add PATH ID...`, `remove PATH ID...`, `rename OLD NEW`, `delete PATH`, `show PATH`
     #[command(subcommand, alias = "collections")]
     Collection(cmd::collections::CollectionCommand),
     /// Show one paper

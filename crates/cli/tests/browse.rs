@@ -278,3 +278,88 @@ fn collections_are_curated_listed_searched_and_exported_from_the_command_line() 
     assert!(err.contains("no collection named 'Nope'"), "{err}");
     assert_eq!(shelf.json_lines(&["collection", "list", "--json"]).len(), 1);
 }
+
+#[test]
+fn nested_collections_are_named_by_path_moved_and_deleted_with_their_subtree() {
+    let shelf = Shelf::with_pages();
+    let three = ids(&shelf.json_lines(&["list", "--limit", "3", "--json"]));
+    assert_eq!(three.len(), 3);
+
+    let said = shelf.ok(&["collection", "create", "Thesis / Chapter 2"]);
+    assert!(
+        said.contains("created collection 'Thesis/Chapter 2'"),
+        "{said}"
+    );
+    let said = shelf.ok(&[
+        "collection",
+        "add",
+        "thesis/chapter 2",
+        &three[0],
+        &three[1],
+    ]);
+    assert!(said.contains("added to 'Thesis/Chapter 2'"), "{said}");
+    let said = shelf.ok(&["collection", "add", "Reading group/Chapter 2", &three[2]]);
+    assert!(
+        said.contains("created collection 'Reading group/Chapter 2'"),
+        "{said}"
+    );
+    let err = shelf.fails(&["collection", "create", "THESIS/chapter 2"]);
+    assert!(err.contains("'Thesis/Chapter 2' exists already"), "{err}");
+    let err = shelf.fails(&["collection", "create", "Thesis//Chapter 3"]);
+    assert!(err.contains("empty part"), "{err}");
+
+    let listed = shelf.ok(&["collection", "list"]);
+    assert_eq!(
+        listed
+            .lines()
+            .map(str::split_whitespace)
+            .map(|w| w.collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>(),
+        [
+            "0 Reading group",
+            "1 Reading group/Chapter 2",
+            "0 Thesis",
+            "2 Thesis/Chapter 2"
+        ]
+    );
+    let json = shelf.json_lines(&["collection", "list", "--json"]);
+    assert_eq!(json[3]["path"], "Thesis/Chapter 2");
+    assert_eq!(json[3]["name"], "Chapter 2");
+    assert_eq!(json[3]["depth"], 1);
+    assert_eq!(json[3]["parent"], json[2]["id"]);
+    assert!(json[2]["parent"].is_null());
+
+    let shown = ids(&shelf.json_lines(&["collection", "show", "Thesis/Chapter 2", "--json"]));
+    assert_eq!(shown.len(), 2);
+    let found = ids(&shelf.json_lines(&["search", "in:\"thesis/chapter 2\"", "--json"]));
+    assert_eq!(found.len(), 2);
+    let one = shelf.ok(&["show", &three[0]]);
+    assert!(one.contains("in:       Thesis/Chapter 2"), "{one}");
+    let json = shelf.json_lines(&["show", &three[0], "--json"]);
+    assert_eq!(json[0]["collections"][0], "Thesis/Chapter 2");
+
+    // A move, and the refusal to move under itself.
+    let said = shelf.ok(&[
+        "collection",
+        "rename",
+        "Thesis/Chapter 2",
+        "Archive/Chapter 2",
+    ]);
+    assert!(said.contains("renamed to 'Archive/Chapter 2'"), "{said}");
+    let found = ids(&shelf.json_lines(&["search", "in:\"archive/chapter 2\"", "--json"]));
+    assert_eq!(found.len(), 2);
+    let err = shelf.fails(&["collection", "rename", "Archive", "Archive/Chapter 2/Old"]);
+    assert!(err.contains("under itself"), "{err}");
+
+    let deleted = shelf.ok(&["collection", "delete", "Reading group"]);
+    assert!(
+        deleted.contains(
+            "deleted collection 'Reading group' and the 1 collection under it \
+             (1 paper; they stay in the library)"
+        ),
+        "{deleted}"
+    );
+    let json = shelf.json_lines(&["collection", "list", "--json"]);
+    let paths: Vec<&str> = json.iter().map(|c| c["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["Archive", "Archive/Chapter 2", "Thesis"]);
+}

@@ -1,4 +1,5 @@
-//! `papershelf collection`: named sets of papers curated by hand.
+//! `papershelf collection`: named sets of papers curated by hand, nested in a tree. Every
+//! command names a collection by its path (`Thesis/Chapter 2`; a top-level one by its name).
 
 use clap::{Args, Subcommand};
 use papershelf_core::collections::CollectionChange;
@@ -8,31 +9,32 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum CollectionCommand {
-    /// List collections with their paper counts
+    /// List collections by path, parents before children, with their paper counts
     List {
         /// Print JSON Lines
         #[arg(long)]
         json: bool,
     },
-    /// Create an empty collection
+    /// Create an empty collection, and its missing parents
     Create {
-        /// Its name (1 to 80 characters, no '"'; unique in any case)
+        /// Its path, names joined by '/' ("Thesis/Chapter 2"); each name 1 to 80
+        /// characters, no '"' or '/', unique under its parent in any case
         name: String,
     },
-    /// Put papers in a collection (created when no collection has the name)
+    /// Put papers in a collection (created, with its parents, when there is none)
     Add(MembersArgs),
     /// Take papers out of a collection (they stay in the library)
     Remove(MembersArgs),
-    /// Rename a collection
+    /// Rename a collection, or move it (with its subtree) under another parent
     Rename {
-        /// Its name now (any case)
+        /// Its path now (any case)
         name: String,
-        /// The new name
+        /// Its whole new path: the same parent renames it, another parent moves it
         new_name: String,
     },
-    /// Delete a collection (its papers stay in the library)
+    /// Delete a collection and the collections under it (the papers stay in the library)
     Delete {
-        /// Its name (any case)
+        /// Its path (any case)
         name: String,
     },
     /// List the papers in a collection, newest added first
@@ -41,7 +43,7 @@ pub enum CollectionCommand {
 
 #[derive(Debug, Args)]
 pub struct MembersArgs {
-    /// The collection's name (any case)
+    /// The collection's path (any case)
     name: String,
     /// Paper ids
     #[arg(required = true)]
@@ -53,7 +55,7 @@ pub struct MembersArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The collection's name (any case)
+    /// The collection's path (any case)
     name: String,
     /// At most this many
     #[arg(long, default_value_t = 100)]
@@ -74,7 +76,7 @@ pub fn run(lib: &Library, command: CollectionCommand) -> anyhow::Result<()> {
                 if json {
                     output::json_line(c)?;
                 } else {
-                    outln!("{:>6}  {}", c.count, c.name);
+                    outln!("{:>6}  {}", c.count, c.path);
                 }
             }
             if all.is_empty() && !json {
@@ -83,7 +85,7 @@ pub fn run(lib: &Library, command: CollectionCommand) -> anyhow::Result<()> {
         }
         CollectionCommand::Create { name } => {
             let c = lib.create_collection(&name)?;
-            outln!("created collection '{}'", c.name);
+            outln!("created collection '{}'", c.path);
         }
         CollectionCommand::Add(a) => {
             let change = lib.add_to_collection(&a.name, &ids(&a.ids))?;
@@ -95,12 +97,18 @@ pub fn run(lib: &Library, command: CollectionCommand) -> anyhow::Result<()> {
         }
         CollectionCommand::Rename { name, new_name } => {
             let c = lib.rename_collection(&name, &new_name)?;
-            outln!("renamed to '{}' ({} papers)", c.name, c.count);
+            outln!("renamed to '{}' ({} papers)", c.path, c.count);
         }
         CollectionCommand::Delete { name } => {
             let deleted = lib.delete_collection(&name)?;
+            // The subtree goes too: say how much, so a parent is not deleted unawares.
+            let under = match deleted.collections.saturating_sub(1) {
+                0 => String::new(),
+                1 => " and the 1 collection under it".into(),
+                n => format!(" and the {n} collections under it"),
+            };
             outln!(
-                "deleted collection '{}' ({}; they stay in the library)",
+                "deleted collection '{}'{under} ({}; they stay in the library)",
                 name.trim(),
                 plural(deleted.papers as usize)
             );
@@ -111,12 +119,12 @@ pub fn run(lib: &Library, command: CollectionCommand) -> anyhow::Result<()> {
                 .collection(&a.name)?
                 .ok_or_else(|| papershelf_core::Error::CollectionNotFound(a.name.trim().into()))?;
             let filter = ListFilter {
-                collection: Some(c.name.clone()),
+                collection: Some(c.path.clone()),
                 limit: Some(a.limit),
                 sort: a.sort,
                 ..ListFilter::default()
             };
-            let empty = format!("'{}' is empty", c.name);
+            let empty = format!("'{}' is empty", c.path);
             super::papers::print_list(lib, &filter, a.json, &empty)?;
         }
     }
@@ -133,13 +141,13 @@ fn report(change: &CollectionChange, verb: &str, json: bool) -> anyhow::Result<(
     }
     let c = &change.collection;
     if change.created {
-        outln!("created collection '{}'", c.name);
+        outln!("created collection '{}'", c.path);
     }
     outln!(
         "{} {} '{}' ({} papers in it)",
         plural(change.changed),
         verb,
-        c.name,
+        c.path,
         c.count
     );
     Ok(())

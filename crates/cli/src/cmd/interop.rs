@@ -151,7 +151,7 @@ pub struct ExportArgs {
     /// Only papers with this tag
     #[arg(long)]
     pub tag: Option<String>,
-    /// Only papers in this collection (any case)
+    /// Only papers in the collection at this path (any case)
     #[arg(long)]
     pub collection: Option<String>,
     /// Only papers with this status

@@ -33,7 +33,7 @@ pub struct ListArgs {
     /// Only papers with this tag
     #[arg(long)]
     tag: Option<String>,
-    /// Only papers in this collection (any case)
+    /// Only papers in the collection at this path (any case)
     #[arg(long)]
     collection: Option<String>,
     /// At most this many

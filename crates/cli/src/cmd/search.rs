@@ -26,7 +26,7 @@ pub struct SearchArgs {
     /// Only papers with this tag
     #[arg(long)]
     tag: Option<String>,
-    /// Only papers in this collection (any case)
+    /// Only papers in the collection at this path (any case)
     #[arg(long)]
     collection: Option<String>,
     /// Also print facet counts (status, tags, years, sources) over all matches
