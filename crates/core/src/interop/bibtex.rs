@@ -1048,6 +1048,7 @@ fn generated(e: &ExportEntry) -> (&'static str, Vec<(&'static str, String)>) {
     }
     if !p.collections.is_empty() {
         // JabRef's field for group membership: other tools keep it, JabRef shows the groups.
+        // Each is a collection's path, so importing it back rebuilds the tree.
         fields.push((
             "groups",
             format!("{{{}}}", escape(&p.collections.join(", "))),

@@ -21,8 +21,9 @@ pub struct Record {
     pub tags: Vec<String>,
     /// The user's note, when the entry carries one.
     pub note: Option<String>,
-    /// Collections the entry is in (JabRef's BibTeX `groups`, Markdown `collections`), as
-    /// named in the file; cleaned when imported.
+    /// Collections the entry is in (JabRef's BibTeX `groups`, Markdown `collections`), by
+    /// path (`Thesis/Chapter 2`) as named in the file; cleaned when imported, and the levels of
+    /// a path made when missing.
     pub collections: Vec<String>,
     /// Reading status (Markdown front matter only).
     pub status: Option<Status>,
@@ -199,7 +200,7 @@ pub fn keyword_to_tag(keyword: &str) -> Option<String> {
     Some(tag)
 }
 
-/// Splits JabRef's `groups` field (names separated by `,`) into collection names, white
+/// Splits JabRef's `groups` field (paths separated by `,`) into collection paths, white
 /// space folded, repeats (in any case) dropped.
 pub fn split_groups(field: &str) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();

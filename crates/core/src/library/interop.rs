@@ -753,7 +753,13 @@ fn since(new: &crate::interop::Record, old: &crate::interop::Record) -> crate::i
         }
     }
     let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
-    let (old_tags, old_collections) = (lower(&old.tags), lower(&old.collections));
+    let old_tags = lower(&old.tags);
+    // Paths compare as the library matches them: part by part, case and spacing folded.
+    let old_collections: Vec<String> = old
+        .collections
+        .iter()
+        .map(|c| collections::path_key(c))
+        .collect();
     crate::interop::Record {
         paper: crate::model::NewPaper {
             arxiv_id: keep(&n.arxiv_id, &o.arxiv_id),
@@ -780,7 +786,7 @@ fn since(new: &crate::interop::Record, old: &crate::interop::Record) -> crate::i
         collections: new
             .collections
             .iter()
-            .filter(|c| !old_collections.contains(&c.to_lowercase()))
+            .filter(|c| !old_collections.contains(&collections::path_key(c)))
             .cloned()
             .collect(),
         note: keep(&new.note, &old.note),

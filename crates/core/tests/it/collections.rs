@@ -513,3 +513,56 @@ fn a_library_from_before_nesting_keeps_a_slash_name_as_a_division_slash() {
     lib.create_collection("Reading group/Week 1").unwrap();
     assert_eq!(lib.collections().unwrap().len(), 3);
 }
+
+#[test]
+fn exports_carry_paths_and_importing_them_back_rebuilds_the_tree() {
+    let t = TempLibrary::with_both_pages();
+    let lib = t.lib();
+    let some = ids(&t, 0..3);
+    lib.add_to_collection("Thesis/Chapter 2", &some).unwrap();
+    lib.add_to_collection("Thesis/Chapter 2/Figures", &some[..1])
+        .unwrap();
+    lib.add_to_collection("Reading group/Chapter 2", &some[1..2])
+        .unwrap();
+    let sel = ExportSelection {
+        query: Some(r#"in:"thesis/chapter 2""#.into()),
+        ..Default::default()
+    };
+    let want = [
+        row("Reading group", 0, 0),
+        row("Reading group/Chapter 2", 1, 1),
+        row("Thesis", 0, 0),
+        row("Thesis/Chapter 2", 1, 3),
+        row("Thesis/Chapter 2/Figures", 2, 1),
+    ];
+
+    let bib = lib.export_text(Format::Bibtex, &sel).unwrap();
+    assert!(
+        bib.contains("groups   = {Thesis/Chapter 2, Thesis/Chapter 2/Figures}"),
+        "{bib}"
+    );
+    let fresh = TempLibrary::new();
+    fresh
+        .lib()
+        .import_interop(Format::Bibtex, &bib, "thesis.bib")
+        .unwrap();
+    assert_eq!(tree(fresh.lib()), want);
+    // Importing the same file again changes nothing.
+    fresh
+        .lib()
+        .import_interop(Format::Bibtex, &bib, "thesis.bib")
+        .unwrap();
+    assert_eq!(tree(fresh.lib()), want);
+
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(lib.export_markdown(&sel, dir.path()).unwrap(), 3);
+    let note = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .find(|text| text.contains("Figures"))
+        .expect("a note in Figures");
+    assert!(note.contains("Thesis/Chapter 2/Figures"), "{note}");
+    let fresh = TempLibrary::new();
+    fresh.lib().import_markdown_dir(dir.path()).unwrap();
+    assert_eq!(tree(fresh.lib()), want);
+}
