@@ -219,11 +219,9 @@ impl Library {
             let mut changed = Vec::new();
             // Every collection, the empty ones too, so the tree is Zotero's.
             for path in &z.collections {
-                match collections::clean_name(path) {
-                    Ok(name) => {
-                        if collections::find(tx, &name)?.is_none() {
-                            collections::create(tx, &name, now)?;
-                        }
+                match collections::clean_path(path) {
+                    Ok(parts) => {
+                        collections::ensure_path(tx, &parts, now)?;
                     }
                     Err(e) => tracing::warn!(%path, error = %e, "a Zotero collection left out"),
                 }

@@ -107,8 +107,9 @@ fn the_thesis_library_brings_every_item_tag_and_collection() {
         .collections()
         .unwrap()
         .into_iter()
-        .map(|c| c.name)
+        .map(|c| c.path)
         .collect();
+    assert_eq!(collections.len(), 7, "{collections:?}");
     assert!(
         collections
             .iter()
