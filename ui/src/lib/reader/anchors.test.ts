@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { findQuote, fold, mergeLines, rangeOfQuote, storedRects, toBox, toPdfRects, type PageGeometry } from "./anchors";
+import { findQuote, fold, inkPolylines, inkWidth, mergeLines, rangeOfQuote, storedRects, toBox, toPdfRects, type PageGeometry } from "./anchors";
 
 // A US Letter page at scale 2, as pdf.js's viewport maps it: y flips, origin bottom-left.
 const viewport: PageGeometry = {
@@ -57,5 +57,22 @@ describe("a quote found again in a text layer", () => {
     const range = rangeOfQuote(layer, "dense representation of passages");
     expect(range?.toString()).toBe("dense repre-sentation of passages");
     expect(rangeOfQuote(layer, "not there")).toBeNull();
+  });
+});
+
+describe("ink drawings from other readers", () => {
+  it("turns each stroke into polyline points on the page", () => {
+    const shape = JSON.stringify({ pageIndex: 0, width: 2, paths: [[100, 792, 110, 782], [0, 0]] });
+    expect(inkPolylines(shape, viewport)).toEqual(["200,0 220,20"]);
+    expect(inkWidth(shape)).toBe(2);
+  });
+
+  it("leaves out what it cannot read and never throws", () => {
+    expect(inkPolylines(null, viewport)).toEqual([]);
+    expect(inkPolylines("{not json", viewport)).toEqual([]);
+    expect(inkPolylines(JSON.stringify({ paths: "x" }), viewport)).toEqual([]);
+    expect(inkPolylines(JSON.stringify({ paths: [[1, "a", 2, 3, 4, 5, null, 6]] }), viewport)).toEqual(["4,1578 8,1574"]);
+    expect(inkWidth("{}")).toBe(1);
+    expect(inkWidth("nope")).toBe(1);
   });
 });

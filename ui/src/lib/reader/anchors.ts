@@ -152,3 +152,44 @@ export function rangeOfQuote(root: Node, quote: string): Range | null {
   range.setEnd(en, eo);
   return range;
 }
+
+/**
+ * The strokes of an ink drawing (its `shape`: `{"paths": [[x, y, x, y, …], …]}` in PDF points,
+ * as Zotero stores them) as SVG polyline `points` in the page's CSS pixels. Unreadable shapes and
+ * odd coordinates are left out: a drawing never breaks the page it is on.
+ */
+export function inkPolylines(shape: string | null, viewport: PageGeometry): string[] {
+  if (!shape) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(shape);
+  } catch {
+    return [];
+  }
+  const paths = (parsed as { paths?: unknown })?.paths;
+  if (!Array.isArray(paths)) return [];
+  const lines: string[] = [];
+  for (const path of paths.slice(0, 500)) {
+    if (!Array.isArray(path)) continue;
+    const points: string[] = [];
+    for (let i = 0; i + 1 < path.length && i < 20_000; i += 2) {
+      const x = path[i];
+      const y = path[i + 1];
+      if (typeof x !== "number" || typeof y !== "number" || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+      const [vx = 0, vy = 0] = viewport.convertToViewportPoint(x, y);
+      points.push(`${round(vx)},${round(vy)}`);
+    }
+    if (points.length > 1) lines.push(points.join(" "));
+  }
+  return lines;
+}
+
+/** The width of an ink drawing's strokes in PDF points (`shape.width`), 1 when not given. */
+export function inkWidth(shape: string | null): number {
+  try {
+    const w = (JSON.parse(shape ?? "{}") as { width?: unknown }).width;
+    return typeof w === "number" && w > 0 && w < 100 ? w : 1;
+  } catch {
+    return 1;
+  }
+}

@@ -18,6 +18,7 @@ const annotation = (over: Partial<Annotation> = {}): Annotation => ({
   quotePrefix: null,
   quoteSuffix: null,
   quoteOffset: null,
+  shape: null,
   comment: "",
   created: "2026-12-07T10:00:00Z",
   updated: "2026-12-07T10:00:00Z",
@@ -31,6 +32,17 @@ function setup(list: Annotation[]) {
 }
 
 describe("HighlightsPanel", () => {
+  it("names the kinds made in other readers", () => {
+    setup([
+      annotation({ id: "a", kind: "underline", color: "#2ea8e5" }),
+      annotation({ id: "b", kind: "ink", page: 4, pageLabel: null, quote: null }),
+      annotation({ id: "c", kind: "image", page: 5, pageLabel: null, quote: null }),
+      annotation({ id: "d", kind: "text", page: 6, pageLabel: null, quote: null, comment: "typed on the page" }),
+    ]);
+    const labels = screen.getAllByTestId("highlight-item").map((i) => i.querySelector(".where")?.textContent);
+    expect(labels).toEqual(["p. 3 (iii) · underline, blue", "p. 4 · drawing", "p. 5 · image area", "p. 6 · text box"]);
+  });
+
   it("lists each highlight with its page, label and colour, its quote as text", () => {
     setup([annotation()]);
     const item = screen.getByTestId("highlight-item");
