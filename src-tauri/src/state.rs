@@ -28,6 +28,8 @@ pub struct AppState {
     pub sync: Mutex<Option<CancelToken>>,
     /// The running PDF download's cancel token; `None` when none runs.
     pub pdf_fetch: Mutex<Option<CancelToken>>,
+    /// The running Zotero import's stop flag, if one runs.
+    pub zotero_import: Mutex<Option<Arc<std::sync::atomic::AtomicBool>>>,
     /// PDFs dropped on the window, held until one is attached.
     pub drops: crate::drops::Drops,
 }
@@ -91,6 +93,7 @@ impl AppState {
             restoring: AtomicBool::new(false),
             sync: Mutex::new(None),
             pdf_fetch: Mutex::new(None),
+            zotero_import: Mutex::new(None),
             drops: crate::drops::Drops::default(),
         };
         state.start_opening();

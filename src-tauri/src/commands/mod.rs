@@ -14,6 +14,7 @@ pub mod sources;
 pub mod stats;
 pub mod sync;
 pub mod tags;
+pub mod zotero;
 
 use papershelf_core::Library;
 

@@ -24,6 +24,7 @@ import type {
   Status,
   SubscriptionKind,
   SyncEvent,
+  ZoteroProgress,
 } from "./types";
 
 /** The generated commands, by their TypeScript names. */
@@ -229,6 +230,22 @@ export function importFile(kind: FileKind | null, onProgress: (p: ImportProgress
   channel.onmessage = onProgress;
   return call("importFile", kind, channel);
 }
+
+/** Zotero's data directory on this machine, to show before importing; `null` when none. */
+export const zoteroDataDir = () => call("zoteroDataDir");
+
+/**
+ * Imports the user's Zotero library: from Zotero's own data directory when `fromDefault`, else
+ * from a folder picked in the system's dialog (`null` when cancelled). `dryRun` changes nothing.
+ */
+export function importZotero(fromDefault: boolean, dryRun: boolean, onProgress: (p: ZoteroProgress) => void = () => {}) {
+  const channel = new Channel<ZoteroProgress>();
+  channel.onmessage = onProgress;
+  return call("importZotero", fromDefault, dryRun, channel);
+}
+
+/** Stops the running Zotero import before it writes anything. */
+export const cancelZoteroImport = () => call("cancelZoteroImport");
 
 /** Asks where to write and exports what the query and scope select; `null` when cancelled. */
 export const exportPapers = (

@@ -114,6 +114,23 @@ export const commands = {
 	 */
 	importFile: (kind: string | null, onProgress: Channel<ImportProgress>) => __TAURI_INVOKE<FileImportReport | null>("import_file", { kind, onProgress }),
 	/**
+	 *  Zotero's data directory on this machine (`~/Zotero`, or the one its profile names), to show
+	 *  before importing; `null` when there is none.
+	 */
+	zoteroDataDir: () => __TAURI_INVOKE<string | null>("zotero_data_dir"),
+	/**
+	 *  Imports the user's Zotero library: from the data directory Zotero uses when `fromDefault`,
+	 *  else from a folder the user picks (`null` when they cancel the dialog). Progress goes to
+	 *  `onProgress`; `cancel_zotero_import` stops it before anything is written. `dryRun` reports
+	 *  without changing anything.
+	 */
+	importZotero: (fromDefault: boolean, dryRun: boolean, onProgress: Channel<ZoteroProgress>) => __TAURI_INVOKE<ZoteroReport | null>("import_zotero", { fromDefault, dryRun, onProgress }),
+	/**
+	 *  Stops the running Zotero import (nothing is written when it stops before the write); false
+	 *  when none runs.
+	 */
+	cancelZoteroImport: () => __TAURI_INVOKE<boolean>("cancel_zotero_import"),
+	/**
 	 *  Asks where to write and exports the papers a query (and sidebar scope) selects: BibTeX,
 	 *  CSL-JSON or RIS to one file, Markdown to a folder. `None` when the user cancelled.
 	 */
@@ -180,6 +197,11 @@ export type Annotation = {
 	 *  finds the rectangles from the quote).
 	 */
 	rects: ([(number | null), (number | null), (number | null), (number | null)])[],
+	/**
+	 *  What rectangles cannot say, as JSON in PDF points: an ink drawing's `paths` and
+	 *  `width`, a text box's `fontSize` and `rotation`. `None` for the reader's own kinds.
+	 */
+	shape: string | null,
 	/**  The exact text it marks (none for a pinned note). */
 	quote: string | null,
 	/**  Text just before the quote on the page. */
@@ -211,7 +233,15 @@ export type AnnotationKind =
 /**  Marked text, optionally with a comment. */
 "highlight" | 
 /**  A comment pinned to a point of a page. */
-"note";
+"note" | 
+/**  Underlined text (made in another reader, Zotero's). */
+"underline" | 
+/**  A freehand drawing; its paths are in [`Annotation::shape`]. */
+"ink" | 
+/**  A selected area of a page, as an image. */
+"image" | 
+/**  A text box written on the page; the text is the comment. */
+"text";
 
 /**  One backup file. */
 export type BackupInfo = {
@@ -255,7 +285,10 @@ export type BrowseRequest = {
 	status?: Status | null,
 	/**  Only papers with this exact tag (the sidebar scope). */
 	tag?: string | null,
-	/**  Only papers in the collection with this name, any case (the sidebar scope). */
+	/**
+	 *  Only papers in the collection at this path, any case (the sidebar scope); not those
+	 *  only in its children.
+	 */
 	collection?: string | null,
 	/**  The order; `None` means relevance when the query has words to match, else newest added. */
 	sort?: BrowseSort | null,
@@ -321,13 +354,22 @@ export type CarryReport = {
 	notFound: string[],
 };
 
-/**  A collection and how many papers (outside the trash) it holds. */
+/**  A collection, where it sits in the tree, and how many papers (outside the trash) it holds. */
 export type Collection = {
 	/**  Its id. */
 	id: number,
-	/**  Its name as typed (unique regardless of case). */
+	/**  Its own name as typed (unique under its parent regardless of case). */
 	name: string,
-	/**  Papers in it, not counting trashed ones. */
+	/**
+	 *  How users and scripts name it: the names from the top down joined by `/`
+	 *  (`Thesis/Chapter 2`); a top-level collection's path is its name.
+	 */
+	path: string,
+	/**  The id of the collection it sits under; `None` at the top level. */
+	parent: number | null,
+	/**  How many collections it sits under (0 at the top level). */
+	depth: number,
+	/**  Papers in it, not counting trashed ones (nor those only in its children). */
 	count: number,
 	/**  When it was created (RFC 3339). */
 	createdAt: string,
@@ -692,7 +734,7 @@ export type Paper = {
 	upvotes: number | null,
 	/**  Tags, sorted. */
 	tags: string[],
-	/**  The collections it is in, by name (sorted case-insensitively). */
+	/**  The collections it is in, by path (`Thesis/Chapter 2`), in tree order. */
 	collections?: string[],
 	/**  True when a newer arXiv version arrived after the paper was added. */
 	newVersion: boolean,
@@ -1136,5 +1178,77 @@ export type UnreadablePaper = {
 	 *  the field that could not be read.
 	 */
 	skipped: boolean,
+};
+
+/**  What happened to one Zotero item. */
+export type ZoteroItemReport = {
+	/**  Its Zotero key. */
+	zoteroKey: string,
+	/**  Its title (empty when it has none). */
+	title: string,
+	/**  Added, merged, unchanged or skipped. */
+	outcome: EntryOutcome,
+	/**  The paper it became or merged into. */
+	id: PaperId | null,
+	/**  Why it was skipped. */
+	reason: string | null,
+	/**  What else is worth knowing (tags left out, files missing, in Zotero's trash). */
+	notices: string[],
+};
+
+/**  Where an import is, for a progress bar. */
+export type ZoteroProgress = {
+	/**  `reading`, `copying` (PDFs), `writing` or `text` (reading the new PDFs' text). */
+	phase: string,
+	/**  Done so far in this phase. */
+	done: number,
+	/**  All of this phase. */
+	total: number,
+};
+
+/**  What a Zotero import did. */
+export type ZoteroReport = {
+	/**  The data directory read. */
+	dataDir: string,
+	/**  The Zotero library: `user`, or `users/<id>` once signed in. */
+	library: string,
+	/**  Zotero's schema version (`userdata`), when known. */
+	schemaVersion: number | null,
+	/**  Nothing was changed. */
+	dryRun: boolean,
+	/**  Every regular item, in Zotero's order. */
+	items: ZoteroItemReport[],
+	/**  New papers. */
+	added: number,
+	/**  Items merged into papers already in the library. */
+	merged: number,
+	/**  Items the library had in full. */
+	unchanged: number,
+	/**  Items not imported. */
+	skipped: number,
+	/**
+	 *  PDFs newly linked to a paper (copied into the library unless the same bytes were
+	 *  there already).
+	 */
+	pdfsCopied: number,
+	/**  Attachments whose file is not in Zotero's `storage/` folder. */
+	filesMissing: number,
+	/**  Annotations added or brought up to date. */
+	annotations: number,
+	/**  Of those, annotations whose PDF is missing: kept, with no file to show them on. */
+	annotationsWithoutPdf: number,
+	/**  Files Zotero links to where they lie: named in the item's notices, not copied. */
+	linkedFiles: number,
+	/**  Saved web pages: named in the item's notices, not copied yet. */
+	snapshots: number,
+	/**
+	 *  Notes that belong to no item: Papershelf keeps notes on papers, so they are counted
+	 *  and not imported.
+	 */
+	standaloneNotes: number,
+	/**  Collections in the Zotero library. */
+	collections: number,
+	/**  Wall time in seconds. */
+	seconds: number | null,
 };
 
