@@ -20,6 +20,10 @@ pub const MAX_TAG_BYTES: usize = 200;
 pub const MAX_ID_BYTES: usize = 512;
 /// A collection name, in bytes (the core allows 80 characters; 4 bytes each at most).
 pub const MAX_COLLECTION_NAME_BYTES: usize = 4 * papershelf_core::MAX_COLLECTION_NAME_CHARS;
+/// A collection path, in bytes: the deepest path the core allows, each name at its longest
+/// with the `/` before it.
+pub const MAX_COLLECTION_PATH_BYTES: usize =
+    papershelf_core::MAX_COLLECTION_DEPTH * (MAX_COLLECTION_NAME_BYTES + 1);
 
 fn too_long(what: &str, limit: usize) -> IpcError {
     IpcError::invalid(format!("{what} is too long (at most {limit} bytes)"))
@@ -56,10 +60,10 @@ pub fn ids(ids: &[PaperId]) -> Result<(), IpcError> {
     ids.iter().try_for_each(id)
 }
 
-/// Checks a collection name's length (the core checks the rest).
-pub fn collection_name(name: &str) -> Result<(), IpcError> {
-    if name.len() > MAX_COLLECTION_NAME_BYTES {
-        return Err(too_long("the collection name", MAX_COLLECTION_NAME_BYTES));
+/// Checks a collection path's length (the core checks the rest).
+pub fn collection_path(path: &str) -> Result<(), IpcError> {
+    if path.len() > MAX_COLLECTION_PATH_BYTES {
+        return Err(too_long("the collection path", MAX_COLLECTION_PATH_BYTES));
     }
     Ok(())
 }
@@ -105,7 +109,9 @@ mod tests {
         assert!(id(&PaperId::new("9".repeat(MAX_ID_BYTES + 1))).is_err());
         assert_eq!(page(Some(usize::MAX)), Some(MAX_PAGE));
         assert!(ids(&vec![PaperId::new("2401.00001"); MAX_PAGE + 1]).is_err());
-        assert!(collection_name(&"é".repeat(papershelf_core::MAX_COLLECTION_NAME_CHARS)).is_ok());
-        assert!(collection_name(&"x".repeat(MAX_COLLECTION_NAME_BYTES + 1)).is_err());
+        let longest_name = "é".repeat(papershelf_core::MAX_COLLECTION_NAME_CHARS);
+        let deepest = vec![longest_name; papershelf_core::MAX_COLLECTION_DEPTH].join("/");
+        assert!(collection_path(&deepest).is_ok());
+        assert!(collection_path(&"x".repeat(MAX_COLLECTION_PATH_BYTES + 1)).is_err());
     }
 }

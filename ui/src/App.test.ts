@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import App from "./App.svelte";
 import type { BrowseRequest, BrowseResults, Paper, Subscription } from "./lib/types";
-import { hit, paper, results, stats, type SearchResults } from "./lib/testing/fixtures";
+import { collection, hit, paper, results, stats, type SearchResults } from "./lib/testing/fixtures";
 import { clearMocks, deferred, mockBackend, settled, type Call, type Handlers } from "./lib/testing/mockBackend";
 
 afterEach(() => clearMocks());
@@ -224,12 +224,14 @@ describe("App", () => {
   });
 
   it("puts papers in a collection with c, scopes the list to it, and undoes into nothing", async () => {
-    // A small stand-in for the core's collections: name -> member ids.
+    // A small stand-in for the core's collections: path -> member ids (all at the top level).
     const groups = new Map<string, Set<string>>();
     const listed = () =>
-      [...groups].map(([name, ids], i) => ({ id: i + 1, name, count: ids.size, createdAt: "2025-11-23T12:00:00Z" }));
+      [...groups].map(([name, ids], i) =>
+        collection({ id: i + 1, name, path: name, count: ids.size }),
+      );
     const change = (name: string, changedIds: string[], created: boolean) => ({
-      collection: listed().find((c) => c.name === name)!,
+      collection: listed().find((c) => c.path === name)!,
       changed: changedIds.length,
       changedIds,
       created,
@@ -238,7 +240,7 @@ describe("App", () => {
       get_paper: (a) => paper({ id: String(a.id), collections: [...groups].filter(([, ids]) => ids.has(String(a.id))).map(([n]) => n) }),
       list_collections: listed,
       add_to_collection: (a) => {
-        const name = String(a.name);
+        const name = String(a.path);
         const created = !groups.has(name);
         const members = groups.get(name) ?? new Set<string>();
         groups.set(name, members);
@@ -247,14 +249,14 @@ describe("App", () => {
         return change(name, fresh, created);
       },
       remove_from_collection: (a) => {
-        const members = groups.get(String(a.name))!;
+        const members = groups.get(String(a.path))!;
         const gone = (a.ids as string[]).filter((id) => members.delete(id));
-        return change(String(a.name), gone, false);
+        return change(String(a.path), gone, false);
       },
       delete_collection: (a) => {
-        const n = groups.get(String(a.name))!.size;
-        groups.delete(String(a.name));
-        return n;
+        const papers = groups.get(String(a.path))!.size;
+        groups.delete(String(a.path));
+        return { collections: 1, papers };
       },
     });
     const user = userEvent.setup();
@@ -268,7 +270,7 @@ describe("App", () => {
     await user.type(await screen.findByTestId("name-prompt-input"), "Reading group{Enter}");
     await waitFor(() => expect(screen.getAllByTestId("collection-count").map((b) => b.textContent)).toEqual(["Reading group2"]));
     const add = calls.find((c) => c.cmd === "add_to_collection")!;
-    expect(add.args).toEqual({ name: "Reading group", ids: ["1706.03762", "2310.02579"] });
+    expect(add.args).toEqual({ path: "Reading group", ids: ["1706.03762", "2310.02579"] });
     expect(screen.getByTestId("triage-notice").textContent).toContain("2 papers added to “Reading group”");
     await waitFor(() => expect(screen.getAllByTestId("detail-collection").map((c) => c.querySelector("button")?.textContent)).toEqual(["Reading group"]));
 
@@ -284,7 +286,7 @@ describe("App", () => {
     await user.keyboard("{Escape}u");
     await waitFor(() => expect(groups.size).toBe(0));
     expect(calls.find((c) => c.cmd === "remove_from_collection")?.args).toEqual({
-      name: "Reading group",
+      path: "Reading group",
       ids: ["1706.03762", "2310.02579"],
     });
     await waitFor(() => expect(screen.getByText(/No collections yet/)).toBeTruthy());

@@ -1,13 +1,16 @@
-//! Collections: named groups of papers (a reading group, a thesis chapter).
+//! Collections: named groups of papers (a reading group, a thesis chapter), nested in a tree.
+//! Every command names a collection by its path (`Thesis/Chapter 2`; a top-level collection by
+//! its name).
 
-use papershelf_core::{Collection, CollectionChange, PaperId};
+use papershelf_core::{Collection, CollectionChange, CollectionDeletion, PaperId};
 use tauri::State;
 
 use super::blocking;
 use crate::error::IpcError;
 use crate::state::AppState;
 
-/// Every collection with its paper count, by name.
+/// Every collection with its paper count, in tree order: parents before their children,
+/// siblings by name.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
@@ -15,68 +18,70 @@ pub async fn list_collections(state: State<'_, AppState>) -> Result<Vec<Collecti
     blocking(&state, |lib| lib.collections()).await
 }
 
-/// Creates an empty collection.
+/// Creates an empty collection at a path, and its missing parents.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn create_collection(
     state: State<'_, AppState>,
-    name: String,
+    path: String,
 ) -> Result<Collection, IpcError> {
-    crate::limits::collection_name(&name)?;
-    blocking(&state, move |lib| lib.create_collection(&name)).await
+    crate::limits::collection_path(&path)?;
+    blocking(&state, move |lib| lib.create_collection(&path)).await
 }
 
-/// Puts papers in a collection, creating it when no collection has the name.
+/// Puts papers in the collection at a path, creating it (and its parents) when there is none.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state, ids), fields(papers = ids.len()), err(Debug))]
 pub async fn add_to_collection(
     state: State<'_, AppState>,
-    name: String,
+    path: String,
     ids: Vec<PaperId>,
 ) -> Result<CollectionChange, IpcError> {
-    crate::limits::collection_name(&name)?;
+    crate::limits::collection_path(&path)?;
     crate::limits::ids(&ids)?;
-    blocking(&state, move |lib| lib.add_to_collection(&name, &ids)).await
+    blocking(&state, move |lib| lib.add_to_collection(&path, &ids)).await
 }
 
-/// Takes papers out of a collection (they stay in the library).
+/// Takes papers out of the collection at a path (they stay in the library).
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state, ids), fields(papers = ids.len()), err(Debug))]
 pub async fn remove_from_collection(
     state: State<'_, AppState>,
-    name: String,
+    path: String,
     ids: Vec<PaperId>,
 ) -> Result<CollectionChange, IpcError> {
-    crate::limits::collection_name(&name)?;
+    crate::limits::collection_path(&path)?;
     crate::limits::ids(&ids)?;
-    blocking(&state, move |lib| lib.remove_from_collection(&name, &ids)).await
+    blocking(&state, move |lib| lib.remove_from_collection(&path, &ids)).await
 }
 
-/// Renames a collection; its papers stay in it.
+/// Renames a collection, or moves it with its subtree: `new_path` is its whole new path (the
+/// same parent renames it, another parent moves it). Its papers stay in it.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn rename_collection(
     state: State<'_, AppState>,
-    name: String,
-    new_name: String,
+    path: String,
+    new_path: String,
 ) -> Result<Collection, IpcError> {
-    crate::limits::collection_name(&name)?;
-    crate::limits::collection_name(&new_name)?;
-    blocking(&state, move |lib| lib.rename_collection(&name, &new_name)).await
+    crate::limits::collection_path(&path)?;
+    crate::limits::collection_path(&new_path)?;
+    blocking(&state, move |lib| lib.rename_collection(&path, &new_path)).await
 }
 
-/// Deletes a collection (its papers stay in the library); returns how many it held.
+/// Deletes a collection and every collection under it (the papers stay in the library);
+/// says how many collections went and how many papers they held.
 #[tauri::command]
 #[specta::specta]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn delete_collection(state: State<'_, AppState>, name: String) -> Result<u64, IpcError> {
-    crate::limits::collection_name(&name)?;
-    blocking(&state, move |lib| {
-        lib.delete_collection(&name).map(|d| d.papers)
-    })
-    .await
+pub async fn delete_collection(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<CollectionDeletion, IpcError> {
+    crate::limits::collection_path(&path)?;
+    blocking(&state, move |lib| lib.delete_collection(&path)).await
 }

@@ -105,7 +105,7 @@ pub async fn export_papers(
         crate::limits::tags(std::slice::from_ref(t))?;
     }
     if let Some(c) = &collection {
-        crate::limits::collection_name(c)?;
+        crate::limits::collection_path(c)?;
     }
     let what = match format {
         Format::Markdown => Pick::Folder {

@@ -21,7 +21,7 @@ pub async fn browse(
         crate::limits::tags(std::slice::from_ref(tag))?;
     }
     if let Some(collection) = &request.collection {
-        crate::limits::collection_name(collection)?;
+        crate::limits::collection_path(collection)?;
     }
     let request = BrowseRequest {
         limit: crate::limits::page(Some(request.limit)).unwrap_or(request.limit),

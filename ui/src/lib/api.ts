@@ -96,19 +96,24 @@ export const stats = () => call("stats");
 
 export const listCollections = () => call("listCollections");
 
-export const createCollection = (name: string) => call("createCollection", name);
+/** Creates the collection at a path (`Thesis/Chapter 2`), and its missing parents. */
+export const createCollection = (path: string) => call("createCollection", path);
 
-/** Puts papers in a collection, creating it when no collection has the name. */
-export const addToCollection = (name: string, ids: PaperId[]) => call("addToCollection", name, ids);
+/** Puts papers in the collection at a path, creating it (and its parents) when there is none. */
+export const addToCollection = (path: string, ids: PaperId[]) => call("addToCollection", path, ids);
 
 /** Takes papers out of a collection; they stay in the library. */
-export const removeFromCollection = (name: string, ids: PaperId[]) =>
-  call("removeFromCollection", name, ids);
+export const removeFromCollection = (path: string, ids: PaperId[]) =>
+  call("removeFromCollection", path, ids);
 
-export const renameCollection = (name: string, newName: string) => call("renameCollection", name, newName);
+/** Gives a collection a new path: under the same parent a rename, under another a move. */
+export const renameCollection = (path: string, newPath: string) => call("renameCollection", path, newPath);
 
-/** Deletes a collection (its papers stay); resolves to how many papers it held. */
-export const deleteCollection = (name: string) => call("deleteCollection", name);
+/**
+ * Deletes a collection and the collections under it (the papers stay); resolves to how many
+ * collections went and how many papers they held.
+ */
+export const deleteCollection = (path: string) => call("deleteCollection", path);
 
 /** Looks a paper up by arXiv id or URL (arXiv, then Hugging Face) and adds it to the inbox. */
 export const addPaper = (input: string) => call("addPaper", input);

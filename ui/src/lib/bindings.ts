@@ -146,18 +146,27 @@ export const commands = {
 	mirrorDisable: () => __TAURI_INVOKE<MirrorStatus>("mirror_disable"),
 	/**  Rewrites the whole mirror now. */
 	mirrorRebuild: () => __TAURI_INVOKE<MirrorStatus>("mirror_rebuild"),
-	/**  Every collection with its paper count, by name. */
+	/**
+	 *  Every collection with its paper count, in tree order: parents before their children,
+	 *  siblings by name.
+	 */
 	listCollections: () => __TAURI_INVOKE<Collection[]>("list_collections"),
-	/**  Creates an empty collection. */
-	createCollection: (name: string) => __TAURI_INVOKE<Collection>("create_collection", { name }),
-	/**  Puts papers in a collection, creating it when no collection has the name. */
-	addToCollection: (name: string, ids: PaperId[]) => __TAURI_INVOKE<CollectionChange>("add_to_collection", { name, ids }),
-	/**  Takes papers out of a collection (they stay in the library). */
-	removeFromCollection: (name: string, ids: PaperId[]) => __TAURI_INVOKE<CollectionChange>("remove_from_collection", { name, ids }),
-	/**  Renames a collection; its papers stay in it. */
-	renameCollection: (name: string, newName: string) => __TAURI_INVOKE<Collection>("rename_collection", { name, newName }),
-	/**  Deletes a collection (its papers stay in the library); returns how many it held. */
-	deleteCollection: (name: string) => __TAURI_INVOKE<number>("delete_collection", { name }),
+	/**  Creates an empty collection at a path, and its missing parents. */
+	createCollection: (path: string) => __TAURI_INVOKE<Collection>("create_collection", { path }),
+	/**  Puts papers in the collection at a path, creating it (and its parents) when there is none. */
+	addToCollection: (path: string, ids: PaperId[]) => __TAURI_INVOKE<CollectionChange>("add_to_collection", { path, ids }),
+	/**  Takes papers out of the collection at a path (they stay in the library). */
+	removeFromCollection: (path: string, ids: PaperId[]) => __TAURI_INVOKE<CollectionChange>("remove_from_collection", { path, ids }),
+	/**
+	 *  Renames a collection, or moves it with its subtree: `new_path` is its whole new path (the
+	 *  same parent renames it, another parent moves it). Its papers stay in it.
+	 */
+	renameCollection: (path: string, newPath: string) => __TAURI_INVOKE<Collection>("rename_collection", { path, newPath }),
+	/**
+	 *  Deletes a collection and every collection under it (the papers stay in the library);
+	 *  says how many collections went and how many papers they held.
+	 */
+	deleteCollection: (path: string) => __TAURI_INVOKE<CollectionDeletion>("delete_collection", { path }),
 	/**  Lists the backups without opening the library (it may be the thing that is damaged). */
 	libraryBackups: () => __TAURI_INVOKE<Backups>("library_backups"),
 	/**
@@ -385,6 +394,14 @@ export type CollectionChange = {
 	changedIds: PaperId[],
 	/**  True when adding created the collection. */
 	created: boolean,
+};
+
+/**  What deleting a collection removed. */
+export type CollectionDeletion = {
+	/**  Collections deleted: the one named and every collection under it. */
+	collections: number,
+	/**  Papers (outside the trash) that were in any of them; they stay in the library. */
+	papers: number,
 };
 
 /**  What the Semantic Scholar enrichment did. */

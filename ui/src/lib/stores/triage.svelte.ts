@@ -16,7 +16,8 @@ interface UndoEntry {
 /** Papers whose collections changed (the list, the detail pane and the sidebar follow). */
 export interface Membership {
   ids: PaperId[];
-  /** Set when a collection was renamed (so a list scoped to it can follow the name). */
+  /** Set when a collection was renamed or moved (so a list scoped to it, or to a collection
+   * under it, can follow the path). */
   renamed?: { from: string; to: string };
   /** Set when a collection was deleted (a list scoped to it goes back to the whole library). */
   deleted?: string;
@@ -104,7 +105,7 @@ export class Triage {
   }
 
   /**
-   * Puts `ids` in the collection `name`, creating it when no collection has the name. Undo takes
+   * Puts `ids` in the collection at the path `name`, creating it when there is none. Undo takes
    * out exactly the papers that went in (and deletes the collection again if this created it).
    */
   async addToCollection(ids: PaperId[], name: string): Promise<void> {
@@ -112,18 +113,18 @@ export class Triage {
     if (ids.length === 0 || name === "") return;
     let change: CollectionChange | null = null;
     await this.#run(
-      () => `${plural(change?.changed ?? 0)} added to “${change?.collection.name ?? name}”`,
+      () => `${plural(change?.changed ?? 0)} added to “${change?.collection.path ?? name}”`,
       async () => {
         change = await api.addToCollection(name, ids);
         return { ids: change.changedIds };
       },
       () => ({
-        label: `added to “${change!.collection.name}”`,
+        label: `added to “${change!.collection.path}”`,
         revert: async () => {
           const { collection, changedIds, created } = change!;
-          if (changedIds.length > 0) await api.removeFromCollection(collection.name, changedIds);
-          if (created) await api.deleteCollection(collection.name);
-          return { ids: changedIds, deleted: created ? collection.name : undefined };
+          if (changedIds.length > 0) await api.removeFromCollection(collection.path, changedIds);
+          if (created) await api.deleteCollection(collection.path);
+          return { ids: changedIds, deleted: created ? collection.path : undefined };
         },
       }),
     );
@@ -134,23 +135,26 @@ export class Triage {
     if (ids.length === 0) return;
     let change: CollectionChange | null = null;
     await this.#run(
-      () => `${plural(change?.changed ?? 0)} taken out of “${change?.collection.name ?? name}”`,
+      () => `${plural(change?.changed ?? 0)} taken out of “${change?.collection.path ?? name}”`,
       async () => {
         change = await api.removeFromCollection(name, ids);
         return { ids: change.changedIds };
       },
       () => ({
-        label: `taken out of “${change!.collection.name}”`,
+        label: `taken out of “${change!.collection.path}”`,
         revert: async () => {
           const { collection, changedIds } = change!;
-          if (changedIds.length > 0) await api.addToCollection(collection.name, changedIds);
+          if (changedIds.length > 0) await api.addToCollection(collection.path, changedIds);
           return { ids: changedIds };
         },
       }),
     );
   }
 
-  /** Renames a collection; undo gives it its old name back. Resolves to the new name, or null. */
+  /**
+   * Renames or moves a collection (`newName` is its whole new path); undo gives it its old path
+   * back. Resolves to the new path, or null.
+   */
   async renameCollection(name: string, newName: string): Promise<string | null> {
     newName = newName.trim();
     if (newName === "" || newName === name) return null;
@@ -158,7 +162,7 @@ export class Triage {
     await this.#run(
       () => `Renamed “${name}” to “${renamed}”`,
       async () => {
-        renamed = (await api.renameCollection(name, newName)).name;
+        renamed = (await api.renameCollection(name, newName)).path;
         return { ids: [], renamed: { from: name, to: renamed } };
       },
       () => ({

@@ -1,5 +1,5 @@
 // Test data shaped like the Rust commands' JSON.
-import type { BrowseResults, Paper, SearchHit, Snippet, Stats } from "../types";
+import type { BrowseResults, Collection, Paper, SearchHit, Snippet, Stats } from "../types";
 
 /** What a search decides of a `BrowseResults` (the rest is paging and order). */
 export type SearchResults = Pick<BrowseResults, "query" | "total" | "hits" | "fuzzy" | "notices">;
@@ -107,6 +107,21 @@ export function stats(over: Partial<Stats> = {}): Stats {
     schemaVersion: 2,
     libraryDir: "/home/reader/.local/share/papershelf",
     unreadable: [],
+    ...over,
+  };
+}
+
+/** A top-level collection named "Thesis" unless `over` says otherwise (give `path` with `name`). */
+export function collection(over: Partial<Collection> = {}): Collection {
+  const name = over.name ?? "Thesis";
+  return {
+    id: 1,
+    name,
+    path: name,
+    parent: null,
+    depth: 0,
+    count: 0,
+    createdAt: "2025-11-23T12:00:00Z",
     ...over,
   };
 }

@@ -4,12 +4,14 @@ import { describe, expect, it, vi } from "vitest";
 
 import { LibraryCounts } from "../../stores/counts.svelte";
 import { NO_FILTER, type Filter } from "../../stores/search.svelte";
+import { collection as col } from "../../testing/fixtures";
+import type { Collection } from "../../types";
 import Sidebar from "./Sidebar.svelte";
 
-function counts(): LibraryCounts {
+function counts(collections: Collection[] = [col({ count: 2 })]): LibraryCounts {
   const c = new LibraryCounts();
   c.tags = [{ name: "llm", count: 4 }];
-  c.collections = [{ id: 1, name: "Thesis", count: 2, createdAt: "2025-11-23T12:00:00Z" }];
+  c.collections = collections;
   return c;
 }
 
