@@ -166,6 +166,28 @@ pub fn indexed_pages(conn: &Connection, work_key: i64) -> Result<Vec<(u32, Strin
         .collect())
 }
 
+/// The text of page `page` of work `work_key`'s indexed file, when it has text there (a
+/// search result's page snippet: one row, whatever the length of the PDF).
+pub fn indexed_page(conn: &Connection, work_key: i64, page: u32) -> Result<Option<String>> {
+    let Some(sha256) = indexed_file(conn, work_key)? else {
+        return Ok(None);
+    };
+    let text: Option<MaybeUnpacked> = conn
+        .prepare_cached(
+            "SELECT text FROM pdf_pages WHERE sha256 = ?1 AND page = ?2 AND garbled = 0",
+        )?
+        .query_row(params![sha256, page], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| match t.0 {
+        Ok(t) if !t.trim().is_empty() => Some(t),
+        Ok(_) => None,
+        Err(why) => {
+            tracing::warn!(%sha256, page, %why, "a page's stored text is unreadable; no snippet");
+            None
+        }
+    }))
+}
+
 /// Works that have PDF text to index (in the trash or not).
 pub fn works_with_text(conn: &Connection) -> Result<std::collections::HashSet<i64>> {
     let mut stmt = conn.prepare_cached(

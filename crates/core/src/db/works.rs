@@ -1040,10 +1040,7 @@ pub fn index_doc(conn: &Connection, key: i64) -> Result<Option<crate::index::Ind
         note: super::notes::note(conn, key)?
             .map(|n| n.body)
             .unwrap_or_default(),
-        fulltext: super::pdf_text::indexed_pages(conn, key)?
-            .into_iter()
-            .map(|(_, text)| text)
-            .collect(),
+        fulltext: super::pdf_text::indexed_pages(conn, key)?,
         annotations: super::annotations::index_texts(conn, key)?,
         year,
         status: status.parse::<Status>().unwrap_or_default().as_str(),

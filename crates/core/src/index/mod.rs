@@ -5,6 +5,7 @@
 //! disagreeing with the database is rebuilt from SQLite into a fresh directory and swapped in.
 
 pub mod analyzer;
+pub mod pages;
 mod schema;
 
 use std::fs;
@@ -42,8 +43,8 @@ fn interactive_merge_policy() -> tantivy::indexer::LogMergePolicy {
 }
 
 thread_local! {
-    /// The analyzer that finds the words whose short prefixes are indexed, built once per
-    /// thread rather than once per document.
+    /// The analyzer that finds the words whose short prefixes are indexed and where each page
+    /// of the full text starts, built once per thread rather than once per document.
     static PREFIX_ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
         std::cell::RefCell::new(analyzer::analyzer());
 }
@@ -65,8 +66,9 @@ pub struct IndexDoc {
     pub collections: Vec<String>,
     /// Note body.
     pub note: String,
-    /// The pages of its PDF's text (the newest PDF whose text was read), in order.
-    pub fulltext: Vec<String>,
+    /// The pages of its PDF's text (the newest PDF whose text was read) that have text, as
+    /// (1-based physical page, text), in order.
+    pub fulltext: Vec<(u32, String)>,
     /// Its annotations' quotes and comments, one text each.
     pub annotations: Vec<String>,
     /// Publication year.
@@ -358,8 +360,13 @@ impl SearchIndex {
         if !d.note.is_empty() {
             doc.add_text(f.note, &d.note);
         }
-        for page in &d.fulltext {
+        for (_, page) in &d.fulltext {
             doc.add_text(f.fulltext, page);
+        }
+        if !d.fulltext.is_empty() {
+            let map =
+                PREFIX_ANALYZER.with_borrow_mut(|an| pages::PageMap::of_pages(an, &d.fulltext));
+            doc.add_bytes(f.page_map, &map.encode());
         }
         for a in &d.annotations {
             doc.add_text(f.annotation, a);

@@ -1,14 +1,15 @@
-//! The tantivy schema. Display data comes from SQLite, so nothing but the work key is stored.
+//! The tantivy schema. Display data comes from SQLite: nothing is stored but where each page
+//! of a paper's PDF text starts ([`super::pages::PageMap`]).
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
-    INDEXED, STRING,
+    INDEXED, STORED, STRING,
 };
 
 use super::analyzer::ANALYZER;
 
 /// Bump when the schema or the analyzer changes: an index with another version is rebuilt.
-pub const INDEX_SCHEMA_VERSION: u32 = 6;
+pub const INDEX_SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +34,9 @@ pub struct Fields {
     /// The text of the paper's PDF, one value per page (tantivy leaves a gap between values,
     /// so a phrase never runs across a page break), for `fulltext:` and bare words.
     pub fulltext: Field,
+    /// Where each page of `fulltext` starts among its positions ([`super::pages::PageMap`],
+    /// stored), so the positions of a match name its page; absent without full text.
+    pub page_map: Field,
     /// The quotes and comments of the paper's annotations, one value each, for `annotation:`
     /// and bare words.
     pub annotation: Field,
@@ -80,6 +84,7 @@ impl Fields {
             collection: b.add_text_field("collection", STRING),
             note: b.add_text_field("note", text.clone()),
             fulltext: b.add_text_field("fulltext", text.clone()),
+            page_map: b.add_bytes_field("page_map", STORED),
             annotation: b.add_text_field("annotation", text),
             body: b.add_text_field(
                 "body",

@@ -786,9 +786,6 @@ fn rebuild_into_fresh(dir: &Path, conn: &Connection) -> Result<SearchIndex> {
             note: note_map.remove(&key).unwrap_or_default(),
             fulltext: if with_text.contains(&key) {
                 db::pdf_text::indexed_pages(conn, key)?
-                    .into_iter()
-                    .map(|(_, text)| text)
-                    .collect()
             } else {
                 Vec::new()
             },

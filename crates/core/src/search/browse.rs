@@ -523,6 +523,15 @@ pub(crate) fn run_limited(
             }
         )
     });
+    // A PDF's page is read only when the query asks for the pages, or when bare words matched
+    // on them and not all in the metadata; then only the page the index says matches best.
+    let wanted: Vec<u64> = rows
+        .iter()
+        .map(|row| row.key as u64)
+        .filter(|key| asks_fulltext || from_pages.contains(key))
+        .collect();
+    let mut page_snippets =
+        super::pages::page_snippets(&searcher, &f, conn, &mut an, &wanted, terms, SNIPPET_WIDTH)?;
     let marked: Vec<_> = rows
         .iter()
         .map(|row| {
@@ -533,17 +542,10 @@ pub(crate) fn run_limited(
             let title = snippet::full(&mut an, &row.title, terms);
             let abstract_window =
                 snippet::window(&mut an, &row.abstract_text, terms, SNIPPET_WIDTH);
-            // The PDF's pages are read only when the query asks for them, or when bare words
-            // matched on them and not all in the metadata.
-            let page = if asks_fulltext || from_pages.contains(&(row.key as u64)) {
-                let pages = crate::db::pdf_text::indexed_pages(conn, row.key)?;
-                snippet::best_page(&mut an, &pages, terms, SNIPPET_WIDTH)
-            } else {
-                None
-            };
-            Ok((score, title, abstract_window, page))
+            let page = page_snippets.remove(&(row.key as u64));
+            (score, title, abstract_window, page)
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let papers = to_summaries(conn, rows)?;
     for (paper, (score, title_snippet, abstract_snippet, fulltext_snippet)) in
         papers.into_iter().zip(marked)

@@ -10,6 +10,7 @@
 mod browse;
 mod exclusion;
 mod facets;
+mod pages;
 mod phrase_top;
 pub mod query;
 mod snippet;

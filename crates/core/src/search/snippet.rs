@@ -39,35 +39,6 @@ pub struct PageSnippet {
     pub highlights: Vec<Highlight>,
 }
 
-/// The page of `pages` (page number, text) with the most matches, and a window of it; `None`
-/// when no page matches.
-pub fn best_page(
-    analyzer: &mut TextAnalyzer,
-    pages: &[(u32, String)],
-    terms: &MatchTerms,
-    width: usize,
-) -> Option<PageSnippet> {
-    if terms.is_empty() {
-        return None;
-    }
-    let mut best: Option<(usize, PageSnippet)> = None;
-    for (page, text) in pages {
-        let count = hits(analyzer, text, terms).len();
-        if count > 0 && best.as_ref().is_none_or(|(n, _)| count > *n) {
-            let w = window(analyzer, text, terms, width);
-            best = Some((
-                count,
-                PageSnippet {
-                    text: w.text,
-                    page: *page,
-                    highlights: w.highlights,
-                },
-            ));
-        }
-    }
-    best.map(|(_, s)| s)
-}
-
 /// The analysed words a result is highlighted for.
 #[derive(Debug, Default, Clone)]
 pub struct MatchTerms {
