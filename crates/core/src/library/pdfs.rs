@@ -57,6 +57,19 @@ pub struct PdfLocation {
     pub version: Option<u32>,
 }
 
+/// One file for [`Library::store_pdfs`].
+#[derive(Debug, Clone, Copy)]
+pub struct NewPdf<'a> {
+    /// The paper it belongs to.
+    pub paper: &'a PaperId,
+    /// The file's bytes.
+    pub bytes: &'a [u8],
+    /// Where it came from: a URL, or `file:<name>`.
+    pub origin: &'a str,
+    /// The arXiv version it is, when known.
+    pub version: Option<u32>,
+}
+
 impl Library {
     /// The paper's PDFs, newest first (empty when it has none).
     pub fn pdfs(&self, id: &PaperId) -> Result<Vec<PdfFile>> {
@@ -182,6 +195,61 @@ impl Library {
             .ok_or_else(|| Error::PaperNotFound(id.clone()))?;
         drop(conn);
         Ok(self.pdf_file(row))
+    }
+
+    /// [`Library::store_pdf`] for many files at once (an importer bringing a folder of PDFs,
+    /// say): every file is written, then all are linked to their papers in one transaction,
+    /// with one update of the search index instead of one per file. Each file is checked
+    /// first, so a file that is not a PDF or an unknown paper stores nothing at all. Returns
+    /// the stored files in the order given.
+    ///
+    /// # Errors
+    /// As [`Library::store_pdf`], for the first file that fails.
+    pub fn store_pdfs(&self, files: &[NewPdf<'_>]) -> Result<Vec<PdfFile>> {
+        let mut checked = Vec::with_capacity(files.len());
+        {
+            let conn = self.conn();
+            for file in files {
+                if !looks_like_pdf(file.bytes) {
+                    return Err(Error::InvalidInput(format!(
+                        "{}: not a PDF (no %PDF- header in its first KiB)",
+                        file.origin
+                    )));
+                }
+                let key = works::key_of(&conn, file.paper)?;
+                checked.push((key, hex(&Sha256::digest(file.bytes))));
+            }
+        }
+        let dir = self.dir().join(PDF_DIR);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        for (file, (_, sha256)) in files.iter().zip(&checked) {
+            let path = self.pdf_path_of(sha256);
+            if !same_size_file_exists(&path, file.bytes.len() as u64) {
+                write_atomic(&path, file.bytes)?;
+            }
+        }
+        self.write(|tx, now| {
+            let mut changed = Vec::with_capacity(files.len());
+            for (file, (key, sha256)) in files.iter().zip(&checked) {
+                let size = file.bytes.len() as u64;
+                pdfs::link(tx, *key, sha256, size, file.version, file.origin, now)?;
+                changed.push(*key);
+            }
+            changed.sort_unstable();
+            changed.dedup();
+            Ok(((), changed))
+        })?;
+        tracing::info!(files = files.len(), "stored PDFs");
+        let conn = self.conn();
+        let mut stored = Vec::with_capacity(files.len());
+        for (file, (key, sha256)) in files.iter().zip(checked) {
+            let row = pdfs::of_work(&conn, key)?
+                .into_iter()
+                .find(|r| r.sha256 == sha256)
+                .ok_or_else(|| Error::PaperNotFound(file.paper.clone()))?;
+            stored.push(self.pdf_file(row));
+        }
+        Ok(stored)
     }
 
     /// Deletes the files no paper names any more (after the trash was emptied); a file that

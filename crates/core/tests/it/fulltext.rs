@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use papershelf_core::fulltext::{ExtractError, Extractor, Limits};
+use papershelf_core::pdfs::NewPdf;
 use papershelf_core::{
     AnnotationChange, AnnotationKind, Error, ErrorCode, NewAnnotation, NewPaper, PaperId,
     QuoteAnnotation, ReadingPosition,
@@ -859,6 +860,92 @@ fn a_second_paper_holding_the_same_pdf_is_found_by_its_text_too() {
         .unwrap();
     // The text was read once for the file; linking it is enough.
     assert_eq!(t.search("fulltext:negatives").total, 2);
+}
+
+#[test]
+fn many_files_are_stored_and_read_in_one_go_with_each_papers_outcome() {
+    let t = TempLibrary::new();
+    let titles = ["First", "Second, same file", "Third", "Fourth, no PDF"];
+    let papers: Vec<NewPaper> = titles
+        .iter()
+        .map(|title| NewPaper {
+            title: title.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    t.lib().add_papers(&papers, "test", "test").unwrap();
+    let id = |title: &str| t.by_title(title).id;
+    let ids: Vec<PaperId> = titles.iter().map(|title| id(title)).collect();
+    let other = make_pdf(&[&["nothing to see"], &["graph neural networks", "on graphs"]]);
+    let file = |paper, bytes| NewPdf {
+        paper,
+        bytes,
+        origin: "file:batch.pdf",
+        version: None,
+    };
+
+    // One file that is not a PDF, or an unknown paper: nothing is stored.
+    let unknown = PaperId::new("2401.99999");
+    for bad in [
+        file(&ids[0], b"not a pdf".as_slice()),
+        file(&unknown, other.as_slice()),
+    ] {
+        let err = t
+            .lib()
+            .store_pdfs(&[file(&ids[2], &other), bad])
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput(_) | Error::PaperNotFound(_)),
+            "{err:?}"
+        );
+        assert!(t.lib().pdfs(&ids[2]).unwrap().is_empty());
+    }
+
+    let pdf = three_pages();
+    let stored = t
+        .lib()
+        .store_pdfs(&[
+            file(&ids[0], &pdf),
+            file(&ids[1], &pdf),
+            file(&ids[2], &other),
+        ])
+        .unwrap();
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[0].sha256, stored[1].sha256);
+    assert_eq!(t.lib().pdf(&ids[2]).unwrap().unwrap(), stored[2]);
+
+    let read = t.lib().read_pdf_texts(&ids).unwrap();
+    let pages: Vec<_> = read[..3]
+        .iter()
+        .map(|r| {
+            let r = r.as_ref().unwrap();
+            (r.page_count, r.pages_with_text)
+        })
+        .collect();
+    assert_eq!(pages, [(3, 3), (3, 3), (2, 2)]);
+    assert!(matches!(read[3], Err(Error::NoPdf(_))), "{:?}", read[3]);
+    // As one paper at a time would have stored it.
+    let (single, single_id) = library_with_pdf(&pdf);
+    single.lib().read_pdf_text(&single_id).unwrap();
+    assert_eq!(
+        t.lib().pdf_text(&ids[1], None).unwrap().pages,
+        single.lib().pdf_text(&single_id, None).unwrap().pages
+    );
+    let found = t.search("fulltext:negatives");
+    assert_eq!(found.total, 2);
+    assert!(found
+        .hits
+        .iter()
+        .all(|h| h.fulltext_snippet.as_ref().unwrap().page == 2));
+    let graphs = t.search("graphs");
+    assert_eq!(graphs.total, 1);
+    assert_eq!(graphs.hits[0].fulltext_snippet.as_ref().unwrap().page, 2);
+
+    // Read already: the same outcomes, nothing read again.
+    let again = t.lib().read_pdf_texts(&ids[..3]).unwrap();
+    for (a, b) in again.iter().zip(&read) {
+        assert_eq!(a.as_ref().unwrap(), b.as_ref().unwrap());
+    }
 }
 
 #[test]
