@@ -330,6 +330,7 @@ impl Library {
                 if item.trashed {
                     if outcome == EntryOutcome::Added {
                         trash::mark_deleted(tx, key, now)?;
+                        notices.push("in Zotero's trash, so in the trash here too".into());
                     } else if trash::deleted_at(tx, key)?.is_none() {
                         notices.push("in Zotero's trash; left where it is in Papershelf".into());
                     }

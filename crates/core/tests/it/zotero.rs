@@ -336,6 +336,15 @@ fn notes_pdfs_annotations_and_the_trash_come_over() {
         .map(|p| p.title)
         .collect();
     assert_eq!(trash, ["A Book I Threw Away"]);
+    let thrown = r
+        .items
+        .iter()
+        .find(|i| i.title == "A Book I Threw Away")
+        .unwrap();
+    assert_eq!(
+        thrown.notices,
+        ["in Zotero's trash, so in the trash here too"]
+    );
 
     let again = import(&t, z.dir());
     assert_eq!(outcomes(&again), (0, 0, 3, 1), "{:#?}", again.items);
