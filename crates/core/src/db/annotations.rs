@@ -148,6 +148,23 @@ pub fn update(conn: &Connection, a: &Annotation, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// Sets an annotation's text-quote anchor: the context around its quote and the quote's offset
+/// in the page text (found after the fact, for annotations imported with their quote only).
+pub fn set_quote_anchor(
+    conn: &Connection,
+    id: &str,
+    prefix: &str,
+    suffix: &str,
+    offset: u32,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE annotations SET quote_prefix = ?2, quote_suffix = ?3, quote_offset = ?4
+          WHERE id = ?1",
+    )?
+    .execute(params![id, prefix, suffix, offset])?;
+    Ok(())
+}
+
 /// Marks an annotation deleted (`deleted` true) or brings it back.
 pub fn set_deleted(conn: &Connection, id: &str, deleted: bool, now: &str) -> Result<()> {
     conn.prepare_cached(

@@ -179,6 +179,39 @@ impl Library {
         Some(found.quote_in(&page.text))
     }
 
+    /// Fills in the text-quote anchors (context and offset in the page text) of the paper's
+    /// annotations that came with their quote alone (from Zotero), once their PDF's text has
+    /// been read, so they re-anchor on another version like the reader's own. The quote stays
+    /// as it came. Returns how many were anchored.
+    pub(crate) fn anchor_quotes(&self, id: &PaperId) -> Result<usize> {
+        let found: Vec<_> = self
+            .annotations(id)?
+            .into_iter()
+            .filter(|a| a.quote_offset.is_none() && !a.pdf_sha256.is_empty())
+            .filter_map(|a| {
+                let quote = a.quote.as_deref()?;
+                let m = self.anchor_in_page_text(id, Some(&a.pdf_sha256), a.page, quote)?;
+                Some((a.id, m))
+            })
+            .collect();
+        if found.is_empty() {
+            return Ok(0);
+        }
+        self.write(|tx, _| {
+            for (annotation, m) in &found {
+                annotations::set_quote_anchor(
+                    tx,
+                    annotation,
+                    &m.prefix,
+                    &m.suffix,
+                    m.offset as u32,
+                )?;
+            }
+            // The indexed text (quote and comment) is unchanged.
+            Ok((found.len(), Vec::new()))
+        })
+    }
+
     /// Highlights a passage found by its quote in the paper's newest PDF: on page `page` when
     /// given, else at its first occurrence in the document. The stored quote is the PDF's own
     /// text (its spelling and line breaks), with context and offset.

@@ -215,6 +215,7 @@ impl Library {
         let total = z.items.len() as u32;
         let mut cancelled = false;
         let mut with_new_pdfs: Vec<PaperId> = Vec::new();
+        let mut with_new_annotations: Vec<PaperId> = Vec::new();
         let mut write = |tx: &rusqlite::Transaction<'_>, now: &str| -> Result<Vec<i64>> {
             let mut changed = Vec::new();
             // Every collection, the empty ones too, so the tree is Zotero's.
@@ -319,6 +320,9 @@ impl Library {
                         if put_annotation(tx, key, &z.library, z_note, &sha256, &paper_id)? {
                             more = true;
                             report.annotations += 1;
+                            if let Some(id) = &paper_id {
+                                with_new_annotations.push(id.clone());
+                            }
                             if sha256.is_empty() {
                                 report.annotations_without_pdf += 1;
                             }
@@ -376,7 +380,12 @@ impl Library {
         }
 
         // The new PDFs' text, so their words are searchable at once; a stop here keeps the
-        // import (the text is read when the paper is next opened or reindexed).
+        // import (the text is read when the paper is next opened or reindexed). A dry run
+        // linked nothing.
+        if opts.dry_run {
+            with_new_pdfs.clear();
+            with_new_annotations.clear();
+        }
         with_new_pdfs.sort();
         with_new_pdfs.dedup();
         let total = with_new_pdfs.len() as u32;
@@ -390,6 +399,15 @@ impl Library {
             }
             if let Err(e) = self.read_pdf_text(id) {
                 tracing::warn!(paper = %id, error = %e, "an imported PDF's text could not be read");
+            }
+        }
+        // Zotero keeps a highlight's quote without its place in the page text: found now, from
+        // the text just read.
+        with_new_annotations.sort();
+        with_new_annotations.dedup();
+        for id in &with_new_annotations {
+            if let Err(e) = self.anchor_quotes(id) {
+                tracing::warn!(paper = %id, error = %e, "imported highlights not anchored in the text");
             }
         }
         report.seconds = started.elapsed().as_secs_f64();

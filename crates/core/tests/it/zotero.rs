@@ -282,6 +282,9 @@ fn notes_pdfs_annotations_and_the_trash_come_over() {
     assert_eq!(highlight.page_label.as_deref(), Some("1"));
     assert_eq!(highlight.rects, [[72.0, 700.0, 200.5, 712.0]]);
     assert_eq!(highlight.quote.as_deref(), Some("Reasoning and acting"));
+    // Anchored in the page text once the PDF's text was read.
+    assert_eq!(highlight.quote_offset, Some(0));
+    assert!(highlight.quote_suffix.is_some());
     assert_eq!(highlight.comment, "the key idea");
     let ink = marks
         .iter()
