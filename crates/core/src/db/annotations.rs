@@ -50,13 +50,22 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Stored> {
     })
 }
 
-/// Stores a new annotation of work `work_key` (its `paper_id` is not stored: the work is).
-pub fn insert(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
+/// Stores an annotation of work `work_key` (its `paper_id` is not stored: the work is). One
+/// that exists already (an import bringing a newer state of it) has every field written over
+/// and comes back if it was deleted; it stays with its work.
+pub fn put(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO annotations (id, work_key, pdf_sha256, kind, page, page_label, color, rects,
              quote, quote_prefix, quote_suffix, quote_offset, comment, created_at, updated_at,
              shape)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (id) DO UPDATE SET
+             pdf_sha256 = excluded.pdf_sha256, kind = excluded.kind, page = excluded.page,
+             page_label = excluded.page_label, color = excluded.color, rects = excluded.rects,
+             quote = excluded.quote, quote_prefix = excluded.quote_prefix,
+             quote_suffix = excluded.quote_suffix, quote_offset = excluded.quote_offset,
+             comment = excluded.comment, created_at = excluded.created_at,
+             updated_at = excluded.updated_at, shape = excluded.shape, deleted_at = NULL",
     )?
     .execute(params![
         a.id,
@@ -75,36 +84,6 @@ pub fn insert(conn: &Connection, work_key: i64, a: &Annotation) -> Result<()> {
         a.created,
         a.updated,
         a.shape,
-    ])?;
-    Ok(())
-}
-
-/// Writes every field of an annotation that exists already (an import bringing a newer
-/// state of it), and brings it back if it was deleted. The work stays.
-pub fn overwrite(conn: &Connection, a: &Annotation) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE annotations SET pdf_sha256 = ?2, kind = ?3, page = ?4, page_label = ?5,
-                color = ?6, rects = ?7, shape = ?8, quote = ?9, quote_prefix = ?10,
-                quote_suffix = ?11, quote_offset = ?12, comment = ?13, created_at = ?14,
-                updated_at = ?15, deleted_at = NULL
-          WHERE id = ?1",
-    )?
-    .execute(params![
-        a.id,
-        a.pdf_sha256,
-        a.kind.as_str(),
-        a.page,
-        a.page_label,
-        a.color,
-        serde_json::to_string(&a.rects).unwrap_or_else(|_| "[]".into()),
-        a.shape,
-        a.quote,
-        a.quote_prefix,
-        a.quote_suffix,
-        a.quote_offset,
-        a.comment,
-        a.created,
-        a.updated,
     ])?;
     Ok(())
 }

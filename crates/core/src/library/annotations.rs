@@ -127,7 +127,7 @@ impl Library {
                     .ok_or_else(|| Error::NoPdf(id.clone()))?,
             };
             let paper_id = PaperId::new(works::id_of(tx, key)?);
-            annotations::insert(
+            annotations::put(
                 tx,
                 key,
                 &Annotation {

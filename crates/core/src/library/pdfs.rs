@@ -180,7 +180,8 @@ impl Library {
         }
         // Fail on an unknown id before writing anything.
         let key = works::key_of(&self.conn(), id)?;
-        let sha256 = self.write_pdf_file(bytes)?;
+        let sha256 = pdf_sha256(bytes);
+        self.write_pdf_file(&sha256, bytes)?;
         // The paper's indexed text is its newest PDF's: logged for the index, which takes
         // this file's text if it was read already (the same bytes held by another paper).
         self.write(|tx, now| {
@@ -217,16 +218,11 @@ impl Library {
                     )));
                 }
                 let key = works::key_of(&conn, file.paper)?;
-                checked.push((key, hex(&Sha256::digest(file.bytes))));
+                checked.push((key, pdf_sha256(file.bytes)));
             }
         }
-        let dir = self.dir().join(PDF_DIR);
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         for (file, (_, sha256)) in files.iter().zip(&checked) {
-            let path = self.pdf_path_of(sha256);
-            if !same_size_file_exists(&path, file.bytes.len() as u64) {
-                write_atomic(&path, file.bytes)?;
-            }
+            self.write_pdf_file(sha256, file.bytes)?;
         }
         self.write(|tx, now| {
             let mut changed = Vec::with_capacity(files.len());
@@ -267,18 +263,17 @@ impl Library {
         Ok(gone.len())
     }
 
-    /// Writes `bytes` into the store under their SHA-256 (once: the same bytes are there
-    /// already when a file of that name and size is) and returns the hash. No row names the
-    /// file yet: the caller links it in its transaction, after this returns.
-    pub(crate) fn write_pdf_file(&self, bytes: &[u8]) -> Result<String> {
-        let sha256 = hex(&Sha256::digest(bytes));
-        let path = self.pdf_path_of(&sha256);
+    /// Writes `bytes` into the store as `sha256` (their [`pdf_sha256`]), once: the same bytes
+    /// are there already when a file of that name and size is. No row names the file yet: the
+    /// caller links it in its transaction, after this returns.
+    pub(crate) fn write_pdf_file(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.pdf_path_of(sha256);
         let dir = self.dir().join(PDF_DIR);
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         if !same_size_file_exists(&path, bytes.len() as u64) {
             write_atomic(&path, bytes)?;
         }
-        Ok(sha256)
+        Ok(())
     }
 
     pub(crate) fn pdf_path_of(&self, sha256: &str) -> PathBuf {
@@ -295,6 +290,11 @@ impl Library {
             added_at: row.added_at,
         }
     }
+}
+
+/// The name a PDF is stored under: the lowercase hex SHA-256 of its bytes.
+pub(crate) fn pdf_sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// Reads a file the user names as a PDF: a regular file (a FIFO would hang the read, a

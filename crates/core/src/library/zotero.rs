@@ -19,7 +19,7 @@ use crate::db::{annotations, collections, import_raw, pdfs, trash, works};
 use crate::error::{Error, Result};
 use crate::interop::zotero::{self, AttachmentFile, ZoteroAnnotation};
 use crate::library::interop::{import_entry, EntryImport, EntryOutcome};
-use crate::library::pdfs::read_pdf_file;
+use crate::library::pdfs::{pdf_sha256, read_pdf_file};
 use crate::library::Library;
 use crate::model::{Annotation, PaperId};
 
@@ -107,6 +107,9 @@ pub struct ZoteroReport {
     pub seconds: f64,
 }
 
+/// How many papers' PDF text is read per transaction after an import.
+const TEXT_BATCH: usize = 16;
+
 /// A PDF read from Zotero's storage, ready to be linked.
 struct ReadyPdf {
     sha256: String,
@@ -193,12 +196,10 @@ impl Library {
                 .unwrap_or_default();
             let outcome = match read_pdf_file(path) {
                 Ok(bytes) => {
-                    let sha256 = if opts.dry_run {
-                        use sha2::{Digest, Sha256};
-                        crate::interop::mirror::hex(&Sha256::digest(&bytes))
-                    } else {
-                        self.write_pdf_file(&bytes)?
-                    };
+                    let sha256 = pdf_sha256(&bytes);
+                    if !opts.dry_run {
+                        self.write_pdf_file(&sha256, &bytes)?;
+                    }
                     Ok(ReadyPdf {
                         sha256,
                         size: bytes.len() as u64,
@@ -388,18 +389,29 @@ impl Library {
         }
         with_new_pdfs.sort();
         with_new_pdfs.dedup();
+        // Read in batches (each one transaction and one index update, files read in
+        // parallel), with progress and a chance to stop between them.
         let total = with_new_pdfs.len() as u32;
-        for (n, id) in with_new_pdfs.iter().enumerate() {
+        let mut done = 0;
+        for batch in with_new_pdfs.chunks(TEXT_BATCH) {
             if !progress(ZoteroProgress {
                 phase: "text",
-                done: n as u32,
+                done,
                 total,
             }) {
                 break;
             }
-            if let Err(e) = self.read_pdf_text(id) {
-                tracing::warn!(paper = %id, error = %e, "an imported PDF's text could not be read");
+            match self.read_pdf_texts(batch) {
+                Ok(outcomes) => {
+                    for (id, outcome) in batch.iter().zip(outcomes) {
+                        if let Err(e) = outcome {
+                            tracing::warn!(paper = %id, error = %e, "an imported PDF's text could not be read");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "the imported PDFs' text could not be read"),
             }
+            done += batch.len() as u32;
         }
         // Zotero keeps a highlight's quote without its place in the page text: found now, from
         // the text just read.
@@ -458,7 +470,7 @@ fn put_annotation(
     };
     match annotations::get(tx, &id)? {
         None => {
-            annotations::insert(tx, key, &a)?;
+            annotations::put(tx, key, &a)?;
             Ok(true)
         }
         Some(stored) if stored.work_key != key => {
@@ -486,7 +498,7 @@ fn put_annotation(
             if a.pdf_sha256.is_empty() {
                 a.pdf_sha256 = old.pdf_sha256.clone();
             }
-            annotations::overwrite(tx, &a)?;
+            annotations::put(tx, key, &a)?;
             Ok(true)
         }
     }
