@@ -1,7 +1,6 @@
 //! Import from Zotero: the data directory Zotero uses on this machine, found by the shell, or
 //! one the user picks in the shell's folder dialog. No path comes from the webview.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -21,12 +20,7 @@ use crate::state::AppState;
 #[specta::specta]
 #[tracing::instrument]
 pub fn zotero_data_dir() -> Option<String> {
-    default_dir().map(|d| d.display().to_string())
-}
-
-fn default_dir() -> Option<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from)?;
-    zotero::default_data_dir(&home)
+    zotero::users_data_dir().map(|d| d.display().to_string())
 }
 
 /// Imports the user's Zotero library: from the data directory Zotero uses when `fromDefault`,
@@ -44,7 +38,7 @@ pub async fn import_zotero(
     on_progress: Channel<ZoteroProgress>,
 ) -> Result<Option<ZoteroReport>, IpcError> {
     let dir = if from_default {
-        default_dir().ok_or_else(|| IpcError {
+        zotero::users_data_dir().ok_or_else(|| IpcError {
             code: papershelf_core::ErrorCode::NotFound,
             message: "no Zotero data directory on this machine; choose its folder".into(),
         })?

@@ -68,18 +68,10 @@ pub fn run(lib: &Library, a: ZoteroArgs) -> anyhow::Result<()> {
             .map(|p| p.to_path_buf())
             .unwrap_or_else(|| PathBuf::from(".")),
         Some(d) => d,
-        None => {
-            let home = std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .context("HOME is not set; name the Zotero data directory")?;
-            zotero::default_data_dir(&home).with_context(|| {
-                format!(
-                    "no Zotero data directory found in {} or in Zotero's profile; name it: \
-                     papershelf import zotero DIR",
-                    home.join("Zotero").display()
-                )
-            })?
-        }
+        None => zotero::users_data_dir().context(
+            "no Zotero data directory found in ~/Zotero or in Zotero's profile; name it: \
+             papershelf import zotero DIR",
+        )?,
     };
     let bar = if a.json {
         ProgressBar::hidden()

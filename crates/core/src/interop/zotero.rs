@@ -56,6 +56,13 @@ pub fn default_data_dir(home: &Path) -> Option<PathBuf> {
         .find(|dir| dir.join(DB_FILE).is_file())
 }
 
+/// [`default_data_dir`] under the user's home folder (`HOME`); `None` when it is not set or
+/// holds no Zotero database.
+pub fn users_data_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    default_data_dir(Path::new(&home))
+}
+
 /// The string value of `user_pref("name", "value");` in a `prefs.js`.
 fn pref_string(prefs: &str, name: &str) -> Option<String> {
     let needle = format!("user_pref(\"{name}\",");
